@@ -1,0 +1,155 @@
+/**
+ * The shape of a rule. A rule file default-exports `defineRule({...})`: its metadata (the single source of truth
+ * for docs, `dockaudit rules`, SARIF descriptors, config and aliases), a pure `check`, and its own test cases and
+ * doc text. Adding a rule = adding one file under src/rules/ (the registry is generated).
+ */
+import type { Range } from '../source.js';
+import type { DockerfileModel } from '../model/types.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Higher = more severe. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+export const CATEGORIES = [
+  'syntax',
+  'base-image',
+  'privileges',
+  'secrets',
+  'supply-chain',
+  'package-manager',
+  'shell',
+  'runtime',
+  'metadata',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Peer tool rule IDs this rule covers (hadolint DL/SC codes, BuildKit check names, Trivy DS-, Checkov CKV_). */
+export type Aliases = readonly string[];
+
+export interface TextEdit {
+  readonly range: Range;
+  readonly text: string;
+}
+
+export type FixKind = 'safe' | 'unsafe';
+
+export interface RuleDocs {
+  /** Why this matters (markdown paragraphs). */
+  readonly why: string;
+  /** A Dockerfile that triggers the rule (executed by the docs test). */
+  readonly bad: string;
+  /** A Dockerfile that does not trigger it (executed by the docs test). */
+  readonly good: string;
+  /** How to fix (markdown). */
+  readonly fix: string;
+  /** Links (vendor docs, CWE pages, articles). */
+  readonly references?: readonly string[];
+}
+
+export interface RuleTestError {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+  readonly messageId?: string;
+}
+
+export interface RuleTestCase<O = unknown> {
+  readonly name?: string;
+  /** Dockerfile text. */
+  readonly code: string;
+  /** Options merged over the rule's defaults. */
+  readonly options?: Partial<O>;
+  /** Extra files of the build context (path → content), for context-aware rules. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+export interface RuleInvalidCase<O = unknown> extends RuleTestCase<O> {
+  readonly errors: readonly RuleTestError[];
+  /** Expected text after applying this rule's fixes (required when the rule fixes). */
+  readonly output?: string;
+}
+
+export interface RuleTests<O = unknown> {
+  readonly valid: readonly (string | RuleTestCase<O>)[];
+  readonly invalid: readonly RuleInvalidCase<O>[];
+}
+
+export type Messages = Readonly<Record<string, (data: any) => string>>;
+
+export interface RuleMeta<M extends Messages, O> {
+  /** `DA` + three digits; never reused. 1xx syntax, 2xx base image/stages, 3xx user/permissions, 4xx secrets,
+   * 5xx downloads/integrity/TLS/signatures, 6xx package managers, 7xx RUN/shell, 8xx CMD/ENTRYPOINT/EXPOSE/VOLUME/
+   * HEALTHCHECK/WORKDIR, 9xx metadata and documentation. */
+  readonly id: string;
+  /** kebab-case; equals the file name and the docs slug. */
+  readonly name: string;
+  readonly category: Category;
+  readonly severity: Severity;
+  readonly cwe?: readonly number[];
+  /** One sentence. */
+  readonly description: string;
+  readonly messages: M;
+  readonly aliases?: Aliases;
+  readonly fix?: FixKind;
+  /** Default options (config may override any key). */
+  readonly defaultOptions?: O;
+  /** Off unless enabled in config. */
+  readonly disabledByDefault?: boolean;
+  readonly tags?: readonly string[];
+}
+
+export interface Report<M extends Messages, K extends keyof M = keyof M> {
+  readonly messageId: K;
+  readonly data?: Parameters<M[K]>[0];
+  readonly range: Range;
+  /** Severity for this finding when it differs from the rule's default (e.g. `curl | sh` critical). */
+  readonly severity?: Severity;
+  readonly fix?: readonly TextEdit[];
+}
+
+/** Facts about the environment a rule may need (all optional; rules must work without them). */
+export interface RuleEnvironment {
+  /** Read a file of the build context (relative to the Dockerfile's directory), or undefined. */
+  readonly readContextFile?: (relPath: string) => string | undefined;
+  /** Whether the Dockerfile is tracked by git: true/false, or undefined when unknown (no git, not a work tree). */
+  readonly gitTracked?: boolean;
+}
+
+export interface RuleContext<M extends Messages, O> {
+  readonly options: O;
+  readonly env: RuleEnvironment;
+  report<K extends keyof M>(r: Report<M, K>): void;
+}
+
+export interface RuleDefinition<M extends Messages, O> {
+  readonly meta: RuleMeta<M, O>;
+  readonly docs: RuleDocs;
+  readonly tests: RuleTests<O>;
+  check(model: DockerfileModel, ctx: RuleContext<M, O>): void;
+}
+
+export interface Rule<M extends Messages = Messages, O = any> extends RuleDefinition<M, O> {
+  /** Relative docs path, derived from the name. */
+  readonly docsPath: string;
+}
+
+export function defineRule<M extends Messages, O = Record<string, never>>(def: RuleDefinition<M, O>): Rule<M, O> {
+  return { ...def, docsPath: `docs/rules/${def.meta.name}.md` };
+}
+
+/** A finding: plain, serialisable data. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly ruleName: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly message: string;
+  readonly messageId: string;
+  readonly range: Range;
+  readonly fix?: { readonly kind: FixKind; readonly edits: readonly TextEdit[] };
+  /** Set when an inline comment or config suppressed it. */
+  readonly suppressed?: { readonly kind: 'inSource' | 'external'; readonly justification?: string };
+}
