@@ -1,0 +1,156 @@
+/**
+ * Command-line parsing: argv → a command, or a usage error (a value, never an exception).
+ */
+import { parseArgs } from 'node:util';
+import type { Severity } from '../rules/types.js';
+import { SEVERITIES } from '../rules/types.js';
+
+export type Format = 'text' | 'json' | 'sarif';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
+/** `none`: findings never fail the run. */
+export type FailLevel = Severity | 'none';
+
+export interface AuditCommand {
+  readonly kind: 'audit';
+  readonly paths: readonly string[];
+  readonly format: Format;
+  readonly output?: string;
+  readonly failLevel: FailLevel;
+  /** undefined: decide from the environment. */
+  readonly color?: boolean;
+  readonly quiet: boolean;
+  readonly stdinFilename: string;
+}
+
+export type Command =
+  | AuditCommand
+  | { readonly kind: 'rules'; readonly format: 'text' | 'json'; readonly aliases: boolean }
+  | { readonly kind: 'explain'; readonly rule: string; readonly color?: boolean }
+  | { readonly kind: 'parse'; readonly mode: 'dump' | 'json'; readonly file: string; readonly stdinFilename: string }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' };
+
+export type ParsedArgs = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly message: string };
+
+export const HELP = `Usage: dockaudit [options] [paths…]
+       dockaudit rules [--format text|json] [--aliases]
+       dockaudit explain <rule ID, name or alias>
+       dockaudit parse --dump|--json <file>
+
+Audits Dockerfiles for security problems. A path may be a file, a directory (searched recursively for
+Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, *.containerfile and Dockerfile.*, honouring .gitignore)
+or - for standard input. Without paths, the current directory is audited.
+
+Options:
+  -f, --format <text|json|sarif>  report format (default: text)
+  -o, --output <file>             write the report to a file instead of standard output
+      --fail-level <severity>     exit 1 when a finding is at or above it: critical, high, medium, low, info
+                                  or none (default: low)
+      --stdin-filename <name>     the name to report for - (default: Dockerfile)
+      --no-color, --color         disable or force colours (default: on a terminal, unless NO_COLOR is set)
+  -q, --quiet                     print only the summary and errors
+  -h, --help                      show this help
+  -v, --version                   show the version
+
+Exit codes: 0 no finding at or above the fail level, 1 such findings, 2 usage error, unreadable or unparsable
+input, or internal error.
+
+Examples:
+  dockaudit                                   audit every Dockerfile under the current directory
+  dockaudit Dockerfile services/              audit a file and a directory
+  dockaudit -f sarif -o dockaudit.sarif .     SARIF for GitHub code scanning
+  dockaudit --fail-level high -f json .       fail only on high and critical findings
+  cat Dockerfile | dockaudit - --stdin-filename app/Dockerfile
+  dockaudit rules --aliases                   list the rules with their hadolint/Trivy/Checkov IDs
+  dockaudit explain DL3020                    show the doc of the rule that covers hadolint's DL3020
+`;
+
+const SUBCOMMANDS = new Set(['rules', 'explain', 'parse']);
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T | string {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : `invalid ${what} "${value}" (expected ${allowed.join(', ')})`;
+}
+
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  const sub = argv[0] !== undefined && SUBCOMMANDS.has(argv[0]) ? argv[0] : undefined;
+  const rest = sub ? argv.slice(1) : argv;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        'fail-level': { type: 'string' },
+        'no-color': { type: 'boolean' },
+        color: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        'stdin-filename': { type: 'string' },
+        aliases: { type: 'boolean' },
+        dump: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    // node's messages name the option, e.g. "Unknown option '--frmat'"
+    return { ok: false, message: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+  }
+  const v = parsed.values;
+  const pos = parsed.positionals;
+  if (v.help) return { ok: true, command: { kind: 'help' } };
+  if (v.version) return { ok: true, command: { kind: 'version' } };
+  const color = v['no-color'] ? false : v.color ? true : undefined;
+  const notFor = (names: string[]): string | undefined => {
+    const used = names.filter((n) => (v as Record<string, unknown>)[n] !== undefined);
+    return used.length > 0 ? `option --${used[0]} is not valid ${sub ? `for "${sub}"` : 'here'}` : undefined;
+  };
+  if (sub === 'rules') {
+    const bad = notFor(['output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json']);
+    if (bad) return { ok: false, message: bad };
+    if (pos.length > 0) return { ok: false, message: `unexpected argument "${pos[0]}" for "rules"` };
+    const format = oneOf(v.format ?? 'text', ['text', 'json'] as const, 'format');
+    if (format !== 'text' && format !== 'json') return { ok: false, message: format };
+    return { ok: true, command: { kind: 'rules', format, aliases: v.aliases === true } };
+  }
+  if (sub === 'explain') {
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases']);
+    if (bad) return { ok: false, message: bad };
+    if (pos.length !== 1) return { ok: false, message: '"explain" takes exactly one rule ID, name or alias' };
+    return { ok: true, command: { kind: 'explain', rule: pos[0]!, ...(color !== undefined ? { color } : {}) } };
+  }
+  if (sub === 'parse') {
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'aliases']);
+    if (bad) return { ok: false, message: bad };
+    if (v.dump === v.json) return { ok: false, message: '"parse" needs exactly one of --dump or --json' };
+    if (pos.length !== 1) return { ok: false, message: '"parse" takes exactly one file (or -)' };
+    return {
+      ok: true,
+      command: { kind: 'parse', mode: v.dump ? 'dump' : 'json', file: pos[0]!, stdinFilename: v['stdin-filename'] ?? 'Dockerfile' },
+    };
+  }
+  const bad = notFor(['aliases', 'dump', 'json']);
+  if (bad) return { ok: false, message: bad };
+  const format = oneOf(v.format ?? 'text', FORMATS, 'format');
+  if (!FORMATS.includes(format as Format)) return { ok: false, message: format };
+  const failLevel = oneOf(v['fail-level'] ?? 'low', [...SEVERITIES, 'none'] as const, 'fail level');
+  if (!([...SEVERITIES, 'none'] as string[]).includes(failLevel)) return { ok: false, message: failLevel };
+  if (v.output === '') return { ok: false, message: 'option --output needs a file name' };
+  if (pos.filter((p) => p === '-').length > 1) return { ok: false, message: 'standard input (-) can be given only once' };
+  return {
+    ok: true,
+    command: {
+      kind: 'audit',
+      paths: pos.length > 0 ? pos : ['.'],
+      format: format as Format,
+      ...(v.output !== undefined ? { output: v.output } : {}),
+      failLevel: failLevel as FailLevel,
+      ...(color !== undefined ? { color } : {}),
+      quiet: v.quiet === true,
+      stdinFilename: v['stdin-filename'] ?? 'Dockerfile',
+    },
+  };
+}
