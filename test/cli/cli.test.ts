@@ -78,7 +78,7 @@ test('stdin with --stdin-filename', () => {
 test('bad input: file:line:column: message on stderr, exit 2, no stack trace', () => {
   const r = cli(['-f', 'json', 'broken/Dockerfile']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^broken\/Dockerfile:3:1: .+\n$/);
+  assert.equal(r.stderr, 'broken/Dockerfile:3:5: ENV must have two arguments\n');
   assert.doesNotMatch(r.stderr, /\n\s+at /);
   assert.equal(JSON.parse(r.stdout).files[0].score, 0);
   const missing = cli(['nope/Dockerfile']);
@@ -124,5 +124,5 @@ test('--help, --version, rules, explain, parse', () => {
 test('colour on request, and NO_COLOR', () => {
   assert.match(cli(['findings/Dockerfile', '--color']).stdout, /\u001b\[/);
   assert.match(cli(['findings/Dockerfile'], { env: { FORCE_COLOR: '1' } }).stdout, /\u001b\[/);
-  assert.doesNotMatch(cli(['findings/Dockerfile', '--color'], { env: { NO_COLOR: '1' } }).stdout.slice(0, 0) + cli(['findings/Dockerfile'], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } }).stdout, /\u001b\[/);
+  assert.doesNotMatch(cli(['findings/Dockerfile'], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } }).stdout, /\u001b\[/);
 });

@@ -10,10 +10,14 @@ test('audit: text through parse, model and every rule; findings sorted; score fr
   assert.equal(r.path, 'Dockerfile');
   assert.deepEqual(r.findings.map((f) => [f.ruleId, r.source.positionAt(f.range.start).line]), [['DA901', 2], ['DA503', 3]]);
   assert.deepEqual(r.errors, []);
-  assert.ok(r.score > 0 && r.score < 100, String(r.score));
   const clean = await audit('FROM alpine:3.20\nCOPY a /a\n', 'Dockerfile');
   assert.equal(clean.score, 100);
-  assert.ok(ruleList.length >= 2);
+  // score over a fixed rule set: DA503 (low, 1 point) fails, find-curl (high, 6 points) passes, DA901 (info) weighs 0
+  const rules = [...ruleList.filter((x) => x.meta.id === 'DA503' || x.meta.id === 'DA901'), needleRule('DA701', 'find-curl', 'curl', 'high')];
+  assert.equal(rules.length, 3);
+  assert.equal((await audit('FROM alpine:3.20\nMAINTAINER me\nADD a /a\n', 'D', { rules })).score, 86);
+  assert.equal((await audit('FROM alpine:3.20\nMAINTAINER me\n', 'D', { rules })).score, 100);
+  assert.equal((await audit('FROM alpine:3.20\nRUN curl x\n', 'D', { rules })).score, 14);
 });
 
 test('audit: bytes are decoded (BOM kept aside); options restrict rules and override severities', async () => {
