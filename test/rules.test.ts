@@ -4,6 +4,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { applyFixes } from '../src/engine/fix.js';
+import { parse } from '../src/parser/parse.js';
+import { SourceFile } from '../src/source.js';
 import { INTERNAL_ERROR } from '../src/engine/run.js';
 import { ruleList } from '../src/rules/registry.generated.js';
 import type { Category, Finding } from '../src/rules/types.js';
@@ -101,7 +103,11 @@ for (const rule of ruleList) {
           assert.ok(f.message.trim().length > 0, 'empty message');
         });
         if (m.fix && r.findings.some((f) => f.fix)) assert.ok(c.output !== undefined, 'the rule fixed the code: add `output`');
-        if (c.output !== undefined) assert.equal(applyFixes(c.code, r.findings, ['safe', 'unsafe']).output, c.output);
+        if (c.output !== undefined) {
+          assert.equal(applyFixes(c.code, r.findings, ['safe', 'unsafe']).output, c.output);
+          const errorsOf = (t: string) => parse(new SourceFile('Dockerfile', t)).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+          assert.deepEqual(errorsOf(c.output), errorsOf(c.code), 'the fix must not introduce a parse error');
+        }
       });
     });
 
