@@ -5,12 +5,13 @@
  * - A directory is walked recursively; a file is a Dockerfile when its name is `Dockerfile`, `Containerfile`,
  *   `*.Dockerfile`, `*.dockerfile`, `*.containerfile` or `Dockerfile.*` (but not BuildKit's `Dockerfile.dockerignore`).
  * - `.git` and `node_modules` are skipped; every `.gitignore` inside the walked tree applies to its folder and below
- *   (gitignore semantics from the `ignore` package).
+ *   (gitignore semantics from the `ignore` package), and so do those of the folders above it up to the root of its git
+ *   work tree (the nearest folder holding `.git`), as git itself would apply them.
  * - Symbolic links: a linked file is audited only when its target lies inside the walked tree; linked folders are
  *   never entered (no cycles, no escaping the tree, no duplicates).
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 
@@ -87,11 +88,42 @@ export function discover(paths: readonly string[], cwd: string): Discovery {
       continue;
     }
     const found: string[] = [];
-    walk(abs, arg, rootReal, [], found, errors);
+    walk(abs, arg, rootReal, ancestorScopes(abs), found, errors);
     found.sort();
     for (const f of found) add(f, resolve(cwd, f));
   }
   return { files, errors };
+}
+
+function loadScope(dir: string): IgnoreScope | undefined {
+  try {
+    return { base: dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) };
+  } catch {
+    return undefined; // none, or unreadable: ignores nothing
+  }
+}
+
+/** `.gitignore` scopes of the folders above `dir` up to its git work-tree root (none when not in a work tree). */
+function ancestorScopes(dir: string): IgnoreScope[] {
+  const chain: string[] = [];
+  let cur = dirname(dir);
+  let isRepo = existsSync(join(dir, '.git'));
+  while (!isRepo) {
+    chain.push(cur);
+    if (existsSync(join(cur, '.git'))) {
+      isRepo = true;
+      break;
+    }
+    const up = dirname(cur);
+    if (up === cur) return [];
+    cur = up;
+  }
+  const scopes: IgnoreScope[] = [];
+  for (const d of chain.reverse()) {
+    const s = loadScope(d);
+    if (s) scopes.push(s);
+  }
+  return scopes;
 }
 
 function walk(
@@ -111,11 +143,8 @@ function walk(
   }
   let here = scopes;
   if (entries.includes('.gitignore')) {
-    try {
-      here = [...scopes, { base: dirAbs, ig: ignore().add(readFileSync(join(dirAbs, '.gitignore'), 'utf8')) }];
-    } catch {
-      // an unreadable .gitignore ignores nothing
-    }
+    const scope = loadScope(dirAbs);
+    if (scope) here = [...scopes, scope];
   }
   for (const name of entries) {
     const abs = join(dirAbs, name);

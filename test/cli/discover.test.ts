@@ -51,3 +51,15 @@ test('explicit files are audited whatever their name; missing paths are errors; 
   assert.deepEqual(d.files, ['named/custom.txt']);
   assert.deepEqual(d.errors, [{ path: 'nope', message: 'no such file or directory' }]);
 });
+
+test('.gitignore files above the walked folder apply up to the git work-tree root, not beyond', () => {
+  file('repo/.git/HEAD', 'ref');
+  writeFileSync(join(root, 'repo', '.gitignore'), 'generated/\n');
+  file('repo/app/Dockerfile');
+  file('repo/app/generated/Dockerfile');
+  writeFileSync(join(root, '.gitignore'), 'app/\n'); // outside the work tree: must not apply
+  assert.deepEqual(discover(['repo/app'], root).files, [join('repo', 'app', 'Dockerfile')]);
+  // not in a work tree: only .gitignore files inside the walked folder count
+  file('loose/sub/generated/Dockerfile');
+  assert.deepEqual(discover(['loose/sub'], root).files, [join('loose', 'sub', 'generated', 'Dockerfile')]);
+});
