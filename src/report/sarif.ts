@@ -155,6 +155,28 @@ export function formatSarif(results: readonly FileResult[], tool: ToolInfo, opti
           },
         ],
         partialFingerprints: { [FINGERPRINT_KEY]: prints[i]! },
+        ...(f.fix && f.fix.edits.length > 0
+          ? {
+              fixes: [
+                {
+                  description: { text: f.fix.kind === 'safe' ? 'Safe automatic fix' : 'Suggested fix (review before applying)' },
+                  artifactChanges: [
+                    {
+                      artifactLocation: loc,
+                      replacements: f.fix.edits.map((e) => {
+                        const s = r.source.positionAt(e.range.start);
+                        const en = r.source.positionAt(e.range.end);
+                        return {
+                          deletedRegion: { startLine: s.line, startColumn: s.column, endLine: en.line, endColumn: en.column },
+                          insertedContent: { text: e.text },
+                        };
+                      }),
+                    },
+                  ],
+                },
+              ],
+            }
+          : {}),
         properties: { severity: f.severity, ruleName: f.ruleName, category: f.category },
         ...(f.suppressed
           ? {

@@ -11,7 +11,7 @@ const tool = { name: 'dockaudit', version: '1.2.3', informationUri: 'https://exa
 const text = 'FROM alpine\nRUN curl -fsSL https://x | sh\n\tRUN  curl  y\n';
 const withFindings = (): FileResult =>
   fileResult('app/Dockerfile', text, (s) => [
-    finding(s, 'curl', 0, { severity: 'critical' }),
+    finding(s, 'curl', 0, { severity: 'critical', fix: { kind: 'safe', edits: [{ range: { start: s.text.indexOf('| sh'), end: s.text.indexOf('| sh') + 4 }, text: '' }] } }),
     finding(s, 'curl', 1, { severity: 'low', ruleId: 'DA702', ruleName: 'other' }),
     finding(s, 'FROM', 0, { severity: 'info', suppressed: { kind: 'inSource', justification: 'reviewed' } }),
   ]);
@@ -113,6 +113,10 @@ test('SARIF: valid against the 2.1.0 schema, rules with metadata, real columns, 
   assert.deepEqual(a.locations[0].physicalLocation.artifactLocation, { uri: 'app/Dockerfile', uriBaseId: '%SRCROOT%' });
   assert.deepEqual(a.locations[0].physicalLocation.region, { startLine: 2, startColumn: 5, endLine: 2, endColumn: 9, snippet: { text: 'curl' } });
   assert.equal(a.level, 'error');
+  assert.deepEqual(a.fixes[0].artifactChanges[0].replacements, [
+    { deletedRegion: { startLine: 2, startColumn: 26, endLine: 2, endColumn: 30 }, insertedContent: { text: '' } },
+  ]);
+  assert.equal(b.fixes, undefined);
   assert.equal(b.level, 'note');
   assert.deepEqual(c.suppressions, [{ kind: 'inSource', justification: 'reviewed' }]);
   assert.equal(run.invocations[0].executionSuccessful, false);
