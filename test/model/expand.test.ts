@@ -215,3 +215,33 @@ describe('unknown-aware mode', () => {
     assert.equal(r.unknown, false);
   });
 });
+
+describe('robustness', () => {
+  it('never throws, on any input, in any mode', async () => {
+    const fc = (await import('fast-check')).default;
+    const alphabet = fc.constantFrom('$', '{', '}', ':', '-', '+', '?', '#', '%', '/', '\\', '`', "'", '"', '*', ' ', 'a', 'B', '_', '1', '@', '\n', 'é');
+    const env = new Map<string, EnvValue>([
+      ['a', 'x*y/z'],
+      ['B', UNKNOWN],
+      ['_', ''],
+    ]);
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }), fc.boolean(), fc.boolean(), (chars, backtick, raw) => {
+        const s = chars.join('');
+        const opts = { escape: backtick ? ('`' as const) : ('\\' as const), rawQuotes: raw, skipUnsetEnv: raw };
+        const r = processWord(s, env, opts);
+        if (!r.ok) assert.ok(r.offset >= 0 && r.offset <= s.length);
+        else assert.equal(r.value, r.parts.map((p) => p.text).join(''));
+        processWords(s, env, opts);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('long glob patterns stay fast', () => {
+    const t0 = Date.now();
+    const r = processWord('${V//*a*a*a*a*a*a*b/x}', { V: 'a'.repeat(300) });
+    assert.ok(r.ok);
+    assert.equal(r.value, 'a'.repeat(300));
+    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+  });
+});

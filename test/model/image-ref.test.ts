@@ -136,3 +136,17 @@ describe('unknown parts', () => {
     assert.equal(r.ok, false);
   });
 });
+
+describe('robustness', () => {
+  it('never throws', async () => {
+    const fc = (await import('fast-check')).default;
+    const alphabet = fc.constantFrom('a', 'Z', '0', '.', '-', '_', '/', ':', '@', '[', ']', '\uE000', ' ', 's', 'h');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 60 }), (chars) => {
+        const r = parseImageRef(chars.join(''));
+        if (r.ok && !r.ref.scratch) assert.equal(r.ref.name, `${r.ref.registry}/${r.ref.path}`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
