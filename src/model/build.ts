@@ -214,7 +214,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
         diag('invalid-stage-name', `invalid stage name "${ins.stageName.value}"`, ins.stageName.range);
       }
       if (states.some((s) => s.name === name)) {
-        diag('duplicate-stage-name', `duplicate stage name "${name}"`, ins.stageName.range);
+        diag('duplicate-stage-name', `duplicate stage name "${name}"`, ins.stageName.range, 'warning');
       }
     }
 
@@ -225,7 +225,8 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     let kind: BaseImage['kind'] = 'invalid';
     if (expanded.ok) {
       const lower = expanded.value.toLowerCase();
-      parent = expanded.unknown ? null : (states.find((s) => s.name !== null && s.name === lower) ?? null);
+      // with duplicate names, the latest earlier stage of that name
+      parent = expanded.unknown ? null : (lastWhere(states, (s) => s.name !== null && s.name === lower) ?? null);
       if (parent) kind = 'stage';
       else {
         const r = parseImageRef(expanded);
@@ -347,7 +348,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     if (/^[0-9]+$/.test(v)) {
       const i = Number(v);
       if (i < st.index) target = states[i];
-    } else target = states.find((s) => s.index < st.index && s.name === v);
+    } else target = lastWhere(states, (s) => s.index < st.index && s.name === v);
     if (target) st.deps.add(target.index);
     else st.externalFrom.push(e.value);
   }
@@ -419,6 +420,11 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     facts: factsMap,
     diagnostics,
   };
+}
+
+function lastWhere<T>(xs: readonly T[], pred: (x: T) => boolean): T | undefined {
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i]!)) return xs[i];
+  return undefined;
 }
 
 const UNSET_USER: UserSetting = { value: null, user: null, group: null, unknown: false, isRoot: null, setBy: null };

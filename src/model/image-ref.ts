@@ -18,7 +18,8 @@ export interface ImageRef {
   readonly raw: string;
   /** `FROM scratch`: the empty image (every other field empty). */
   readonly scratch: boolean;
-  /** Normalised registry host (and port): `docker.io`, `ghcr.io`, `localhost:5000`. */
+  /** Normalised registry host (and port): `docker.io`, `ghcr.io`, `localhost:5000`. When `unknown.registry` and
+   * no registry was written (`${IMAGE}`), this is Docker's default `docker.io`, a guess. */
   readonly registry: string;
   /** Whether the registry was written (false for `alpine`, `user/app`). */
   readonly registryExplicit: boolean;
@@ -148,8 +149,10 @@ export function parseImageRef(input: string | ExpandedWord): ImageRefResult {
   }
   if (registry === DEFAULT_REGISTRY && !path.includes('/') && !path.includes(HOLE)) path = 'library/' + path;
 
+  // `${IMAGE}` or `${IMAGE}:tag`: the registry is part of what is unknown
+  const firstSegment = path.split('/')[0] ?? '';
   const unknown = {
-    registry: registry.includes(HOLE),
+    registry: registry.includes(HOLE) || (!registryExplicit && firstSegment.includes(HOLE)),
     path: path.includes(HOLE),
     tag: tag !== null && tag.includes(HOLE),
     digest: digest !== null && digest.includes(HOLE),
@@ -163,7 +166,7 @@ export function parseImageRef(input: string | ExpandedWord): ImageRefResult {
     return err('uppercase-repository', `repository name (${fill(pathForCase)}) must be lowercase`);
   }
   if (at >= 0 && digest !== null && digest.includes('@')) return err('invalid-format', `invalid reference format: ${raw}`);
-  if (!unknown.registry && !validDomain(registry)) return err('invalid-format', `invalid registry (${registry}) in ${raw}`);
+  if (!unknown.registry && registryExplicit && !validDomain(registry)) return err('invalid-format', `invalid registry (${registry}) in ${raw}`);
   if (!unknown.path && !path.split('/').every(validPathComponent)) {
     return err('invalid-format', `invalid reference format: ${raw}`);
   }
@@ -202,7 +205,7 @@ export function parseImageRef(input: string | ExpandedWord): ImageRefResult {
       familiarName,
       tag: t,
       digest: dg,
-      official: reg === DEFAULT_REGISTRY && p.startsWith('library/') && !unknown.path,
+      official: reg === DEFAULT_REGISTRY && p.startsWith('library/') && !unknown.path && !unknown.registry,
       hasUnknown,
       unknown,
     },

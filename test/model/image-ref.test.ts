@@ -122,7 +122,11 @@ describe('unknown parts', () => {
     const r = ok(word('${IMAGE}'));
     assert.equal(r.unknown.path, true);
     assert.equal(r.path, '${IMAGE}');
+    assert.equal(r.unknown.registry, true);
     assert.equal(r.official, false);
+    const r2 = ok(word('${IMAGE}:1'));
+    assert.equal(r2.unknown.registry, true);
+    assert.equal(r2.unknown.tag, false);
   });
   it('unknown parts in several components come back in order', () => {
     const r = ok(word('${REGISTRY}/team/${IMAGE}:${TAG}'));
