@@ -23,7 +23,8 @@ import type {
 } from '../parser/ast.js';
 import type { Range } from '../source.js';
 import { UNKNOWN, processWord } from './expand.js';
-import type { EnvValue, ExpandResult } from './expand.js';
+import { processWords } from './expand.js';
+import type { EnvValue, ExpandResult, ExpandedWord, WordsResult } from './expand.js';
 import { parseImageRef } from './image-ref.js';
 import type { ImageRef } from './image-ref.js';
 import type {
@@ -32,6 +33,7 @@ import type {
   DockerfileModel,
   Expansion,
   InstructionFacts,
+  LabelBinding,
   ModelDiagnostic,
   OsGuess,
   Scope,
@@ -71,6 +73,7 @@ interface StageState {
   args: Map<string, VarBinding>;
   env: Map<string, VarBinding>;
   baseEnvUnknown: boolean;
+  labels: Map<string, LabelBinding>;
   user: UserSetting;
   workdir: WorkdirSetting;
   shell: ShellSetting;
@@ -111,11 +114,12 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   const states: StageState[] = [];
   let cur: StageState | null = null;
 
-  const globalScope = (): Scope => ({ args: new Map(meta), env: new Map(), baseEnvUnknown: false });
+  const globalScope = (): Scope => ({ args: new Map(meta), env: new Map(), baseEnvUnknown: false, caseInsensitive: false });
   const stageScope = (s: StageState): Scope => ({
     args: new Map(s.args),
     env: new Map(s.env),
     baseEnvUnknown: s.baseEnvUnknown,
+    caseInsensitive: s.os === 'windows',
   });
 
   const diag = (code: string, message: string, range: Range, severity: 'error' | 'warning' = 'error') =>
@@ -188,7 +192,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     if (rawDefault !== null) {
       const e = expandIn(rawDefault, scope, valueRange, `ARG ${name}`);
       const value: EnvValue = e.ok && !e.unknown ? e.value : UNKNOWN;
-      return { name, value, kind: 'arg', definedAt: ins, overridable: true };
+      return { name, value, kind: 'arg', definedAt: ins, overridable: true, ...(e.ok ? { expanded: wordOf(e) } : {}) };
     }
     // no default: a stage takes the global value (global ARGs, built-ins); a global re-declaration keeps it
     const g = meta.get(name);
@@ -259,6 +263,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       args: new Map(),
       env: parent ? new Map(parent.env) : new Map(),
       baseEnvUnknown: parent ? parent.baseEnvUnknown : kind !== 'scratch',
+      labels: parent ? new Map(parent.labels) : new Map(),
       user: parent ? parent.user : kind === 'scratch' ? ROOT_USER : UNKNOWN_USER,
       workdir: parent ? parent.workdir : kind === 'scratch' ? ROOT_WORKDIR : UNKNOWN_WORKDIR,
       shell: parent ? parent.shell : defaultShell(os),
@@ -294,11 +299,26 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
           const v = expandIn(p.value.value, scope, p.value.range, `ENV ${p.key.value}`);
           if (!k.ok || k.unknown) continue;
           const value: EnvValue = v.ok && !v.unknown ? v.value : UNKNOWN;
-          updates.push({ name: k.value, value, kind: 'env', definedAt: ins, overridable: false });
+          updates.push({
+            name: k.value,
+            value,
+            kind: 'env',
+            definedAt: ins,
+            overridable: false,
+            ...(v.ok ? { expanded: wordOf(v) } : {}),
+          });
         }
         for (const u of updates) st.env.set(u.name, u);
         break;
       }
+      case 'LABEL':
+        for (const p of ins.pairs) {
+          const k = expandIn(p.key.value, scope, p.key.range, 'LABEL key');
+          const v = expandIn(p.value.value, scope, p.value.range, 'LABEL value');
+          if (!k.ok || k.unknown) continue;
+          st.labels.set(k.value, { key: k.value, value: v.ok && !v.unknown ? v.value : UNKNOWN, definedAt: ins });
+        }
+        break;
       case 'USER':
         st.user = userFrom(ins, scope, st.os);
         break;
@@ -402,6 +422,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     finalUser: s.user,
     finalWorkdir: s.workdir,
     finalShell: s.shell,
+    labels: s.labels,
     dependsOn: [...s.deps].sort((a, b) => a - b),
     externalFrom: s.externalFrom,
     isFinal: s.index === finalIndex,
@@ -440,10 +461,20 @@ function defaultShell(os: OsGuess): ShellSetting {
 /** A variable lookup for `processWord` over a scope: ENV wins over ARG; unknown image env answers UNKNOWN. */
 export function lookupFor(scope: Scope): (name: string) => EnvValue | undefined {
   return (name) => {
-    const b = scope.env.get(name) ?? scope.args.get(name);
+    const b = scope.env.get(name) ?? scope.args.get(name) ?? (scope.caseInsensitive ? findFolded(scope, name) : undefined);
     if (b) return b.value;
     return scope.baseEnvUnknown ? UNKNOWN : undefined;
   };
+}
+
+function findFolded(scope: Scope, name: string): VarBinding | undefined {
+  const up = name.toUpperCase();
+  for (const m of [scope.env, scope.args]) for (const [k, v] of m) if (k.toUpperCase() === up) return v;
+  return undefined;
+}
+
+function wordOf(e: Expansion & { ok: true }): ExpandedWord {
+  return { value: e.value, unknown: e.unknown, parts: e.parts };
 }
 
 const WINDOWS_PATH = /(^|\/)(windows|nanoserver|servercore|windowsservercore|dotnet\/framework)(\/|$)/;
@@ -542,4 +573,31 @@ export function expand(model: DockerfileModel, text: string, at: Instruction): E
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
   return processWord(text, lookupFor(scope), { escape: model.escape });
+}
+
+/** Expands and splits `text` into words as BuildKit would at `at` (EXPOSE, VOLUME, ...). */
+export function expandWords(model: DockerfileModel, text: string, at: Instruction): WordsResult {
+  const f = model.facts.get(at);
+  const scope = f ? f.scope : model.globalScope;
+  return processWords(text, lookupFor(scope), { escape: model.escape });
+}
+
+/**
+ * The last instruction of `kind` in effect for a stage: in the stage, else in its parent stages (CMD, ENTRYPOINT,
+ * HEALTHCHECK, STOPSIGNAL, EXPOSE...). Null when the Dockerfile has none: the external base image may still set
+ * one. ONBUILD triggers are not counted. (Docker's rule that a new ENTRYPOINT clears an inherited CMD is not
+ * applied here.)
+ */
+export function effectiveInstruction<K extends InstructionKind>(
+  model: DockerfileModel,
+  stage: Stage,
+  kind: K,
+): (InstructionFacts & { readonly instruction: OfKind<K> }) | null {
+  for (const s of stageChain(model, stage)) {
+    for (let i = s.instructions.length - 1; i >= 0; i--) {
+      const f = s.instructions[i]!;
+      if (f.onbuild === null && f.instruction.kind === kind) return f as InstructionFacts & { readonly instruction: OfKind<K> };
+    }
+  }
+  return null;
 }

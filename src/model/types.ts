@@ -22,6 +22,7 @@ import type {
   SimpleInstruction,
   ArgInstruction,
   EnvInstruction,
+  LabelInstruction,
 } from '../parser/ast.js';
 import type { Range, SourceFile } from '../source.js';
 import type { EnvValue, ExpandedWord } from './expand.js';
@@ -42,6 +43,15 @@ export interface VarBinding {
   readonly definedAt: ArgInstruction | EnvInstruction | null;
   /** True for an ARG whose value is its default from the Dockerfile (a `--build-arg` could change it). */
   readonly overridable: boolean;
+  /** The expanded value with its unknown parts (`/opt/bin:${PATH}`), when it came from an expansion. */
+  readonly expanded?: ExpandedWord;
+}
+
+export interface LabelBinding {
+  readonly key: string;
+  /** Expanded value, or UNKNOWN. */
+  readonly value: EnvValue;
+  readonly definedAt: LabelInstruction;
 }
 
 /** Variables in effect at a point of the file. */
@@ -52,6 +62,8 @@ export interface Scope {
   readonly env: ReadonlyMap<string, VarBinding>;
   /** True when the stage's base image may define more variables (external image): unknown names expand as UNKNOWN. */
   readonly baseEnvUnknown: boolean;
+  /** Names compare case-insensitively (a Windows stage: BuildKit on a Windows host). */
+  readonly caseInsensitive: boolean;
 }
 
 export interface UserSetting {
@@ -146,6 +158,8 @@ export interface Stage {
   readonly finalUser: UserSetting;
   readonly finalWorkdir: WorkdirSetting;
   readonly finalShell: ShellSetting;
+  /** LABELs at the end of the stage (inherited from a parent stage; an external image's labels are not known). */
+  readonly labels: ReadonlyMap<string, LabelBinding>;
   /** Stages this one uses: parent, `COPY --from`, `RUN --mount=from=` (indices, sorted). */
   readonly dependsOn: readonly number[];
   /** External images used through `COPY --from` / `--mount from=` (raw names). */

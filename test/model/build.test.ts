@@ -9,6 +9,8 @@ import { SourceFile } from '../../src/source.js';
 import {
   buildModel,
   expand,
+  expandWords,
+  effectiveInstruction,
   instructionsOf,
   rootImageOf,
   stageOf,
@@ -258,6 +260,42 @@ describe('ONBUILD', () => {
     assert.equal(m.stages[1]!.inheritedTriggers.length, 1);
     assert.equal(m.stages[1]!.inheritedTriggers[0]!.kind, 'RUN');
     assert.equal(m.stages[0]!.inheritedTriggers.length, 0);
+  });
+});
+
+describe('labels, runtime settings, words', () => {
+  const m = model(
+    ['FROM scratch AS a', 'ARG V=1.0', 'LABEL version=$V org.opencontainers.image.title="My app"', 'CMD ["a"]', 'EXPOSE 80', 'FROM a', 'ENV P=8080', 'EXPOSE $P/tcp 9090', ''].join('\n'),
+  );
+  it('labels are expanded and inherited', () => {
+    const l = m.stages[1]!.labels;
+    assert.equal(l.get('version')?.value, '1.0');
+    assert.equal(l.get('org.opencontainers.image.title')?.value, 'My app');
+  });
+  it('CMD / EXPOSE in effect through the parent chain', () => {
+    const cmd = effectiveInstruction(m, m.stages[1]!, 'CMD');
+    assert.equal(cmd?.stage, 0);
+    assert.equal(effectiveInstruction(m, m.stages[1]!, 'EXPOSE')?.stage, 1);
+    assert.equal(effectiveInstruction(m, m.stages[1]!, 'HEALTHCHECK'), null);
+  });
+  it('expandWords splits after expansion', () => {
+    const last = m.instructions[m.instructions.length - 1]!.instruction;
+    const r = expandWords(m, '$P/tcp 9090', last);
+    assert.ok(r.ok);
+    assert.deepEqual(r.words.map((w) => w.value), ['8080/tcp', '9090']);
+  });
+  it('keeps the expanded value of a partly unknown ENV', () => {
+    const m2 = model('FROM alpine\nENV PATH=/opt/bin:$PATH\n');
+    const b = m2.stages[0]!.finalScope.env.get('PATH');
+    assert.deepEqual(b?.value, { unknown: true });
+    assert.equal(b?.expanded?.value, '/opt/bin:$PATH');
+    assert.equal(b?.expanded?.parts[0]?.text, '/opt/bin:');
+  });
+  it('Windows stages compare names case-insensitively', () => {
+    const m2 = model('# escape=`\nFROM scratch\nENV Foo=bar\nRUN x\n');
+    assert.equal(val(m2, '$FOO', m2.instructions[2]!.instruction), 'bar');
+    const m3 = model('FROM scratch\nENV Foo=bar\nRUN x\n');
+    assert.equal(val(m3, '[$FOO]', m3.instructions[2]!.instruction), '[]');
   });
 });
 
