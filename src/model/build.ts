@@ -498,7 +498,9 @@ export function resolveWorkdir(prev: string | null, p: string, os: OsGuess): str
   if (os === 'windows') {
     if (/^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\') || p.startsWith('/')) return p;
     if (prev === null) return null;
-    return prev.replace(/[\\/]+$/, '') + '\\' + p;
+    let end = prev.length;
+    while (end > 0 && (prev[end - 1] === '\\' || prev[end - 1] === '/')) end--;
+    return prev.slice(0, end) + '\\' + p;
   }
   if (p.startsWith('/')) return cleanPath(p);
   if (prev === null) return null;

@@ -344,3 +344,13 @@ describe('corpus', () => {
     assert.ok(stages >= files.length);
   });
 });
+
+describe('Windows WORKDIR', () => {
+  it('joins relative paths with a backslash and keeps absolute ones', () => {
+    const m = model('# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nWORKDIR C:\\app\\\nWORKDIR src\nWORKDIR D:/x\n');
+    assert.equal(m.stages[0]!.os, 'windows');
+    assert.equal(m.instructions[2]!.workdir.path, 'C:\\app\\');
+    assert.equal(m.instructions[3]!.workdir.path, 'C:\\app\\src');
+    assert.equal(m.stages[0]!.finalWorkdir.path, 'D:/x');
+  });
+});
