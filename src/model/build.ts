@@ -81,6 +81,8 @@ interface StageState {
   ownTriggers: Instruction[];
   inheritedTriggers: readonly Instruction[];
   deps: Set<number>;
+  /** Expanded `--from` values, resolved once every stage is known. */
+  fromRefs: string[];
   externalFrom: string[];
 }
 
@@ -228,9 +230,10 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     let refError: BaseImage['refError'] = null;
     let kind: BaseImage['kind'] = 'invalid';
     if (expanded.ok) {
-      const lower = expanded.value.toLowerCase();
-      // with duplicate names, the latest earlier stage of that name
-      parent = expanded.unknown ? null : (lastWhere(states, (s) => s.name !== null && s.name === lower) ?? null);
+      // BuildKit looks the expanded name up as is among the (lower-cased) names of earlier stages; with duplicate
+      // names the latest one wins
+      const v = expanded.value;
+      parent = expanded.unknown ? null : (lastWhere(states, (s) => s.name !== null && s.name === v) ?? null);
       if (parent) kind = 'stage';
       else {
         const r = parseImageRef(expanded);
@@ -271,6 +274,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       ownTriggers: [],
       inheritedTriggers: parent ? parent.ownTriggers : [],
       deps: new Set(parent ? [parent.index] : []),
+      fromRefs: [],
       externalFrom: [],
     };
     states.push(st);
@@ -359,18 +363,8 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
 
   function useFrom(st: StageState, raw: string, scope: Scope, range: Range): void {
     const e = expandIn(raw, scope, range, '--from');
-    if (!e.ok || e.unknown) {
-      st.externalFrom.push(raw);
-      return;
-    }
-    const v = e.value.toLowerCase();
-    let target: StageState | undefined;
-    if (/^[0-9]+$/.test(v)) {
-      const i = Number(v);
-      if (i < st.index) target = states[i];
-    } else target = lastWhere(states, (s) => s.index < st.index && s.name === v);
-    if (target) st.deps.add(target.index);
-    else st.externalFrom.push(e.value);
+    if (!e.ok || e.unknown) st.externalFrom.push(raw);
+    else st.fromRefs.push(e.value);
   }
 
   function userFrom(ins: SimpleInstruction, scope: Scope, os: OsGuess): UserSetting {
@@ -395,7 +389,19 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     return { path, unknown: path === null, setBy: ins };
   }
 
-  // finish: dependencies, reachability
+  // finish: `--from` references resolve against every stage (BuildKit resolves them after registering all stages:
+  // a name means the last stage of that name, a number a stage index; anything else is an image)
+  for (const st of states) {
+    for (const v of st.fromRefs) {
+      let target: StageState | undefined;
+      if (/^[0-9]+$/.test(v)) target = states[Number(v)];
+      else target = lastWhere(states, (s) => s.name !== null && s.name === v.toLowerCase());
+      if (target && target !== st) st.deps.add(target.index);
+      else if (!target) st.externalFrom.push(v);
+    }
+  }
+
+  // reachability from the final stage
   const finalIndex = states.length - 1;
   const reachable = new Set<number>();
   const visit = (i: number) => {

@@ -116,6 +116,18 @@ describe('stages', () => {
     assert.deepEqual(m2.stages[1]!.externalFrom, ['nginx:1']);
     assert.equal(m2.stages[0]!.reachable, true);
   });
+  it('COPY --from may name a later stage; FROM only an earlier one', () => {
+    const m2 = model('FROM alpine AS a\nCOPY --from=b /x /x\nFROM b\nFROM alpine AS b\n');
+    assert.deepEqual(m2.stages[0]!.dependsOn, [2]);
+    assert.equal(m2.stages[1]!.base.kind, 'image');
+    assert.equal(m2.stages[1]!.parentStage, null);
+  });
+  it('duplicate names: the latest earlier stage is the parent', () => {
+    const m2 = model('FROM alpine AS a\nFROM debian AS a\nFROM a\n');
+    assert.equal(m2.stages[2]!.parentStage, 1);
+    assert.equal(m2.diagnostics[0]?.code, 'duplicate-stage-name');
+    assert.equal(m2.diagnostics[0]?.severity, 'warning');
+  });
   it('RUN --mount from= counts as a dependency', () => {
     const m2 = model('FROM alpine AS deps\nFROM alpine\nRUN --mount=type=bind,from=deps,target=/d ls /d\n');
     assert.deepEqual(m2.stages[1]!.dependsOn, [0]);
