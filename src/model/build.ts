@@ -59,6 +59,10 @@ export const BUILTIN_ARGS = [
 export const DEFAULT_LINUX_SHELL: readonly string[] = ['/bin/sh', '-c'];
 export const DEFAULT_WINDOWS_SHELL: readonly string[] = ['cmd', '/S', '/C'];
 
+/** ARGs BuildKit keeps out of the build environment (frontend controls). */
+const NON_ENV_ARGS = new Set(['BUILDKIT_SYNTAX', 'BUILDKIT_CACHE_MOUNT_NS', 'BUILDKIT_MULTI_PLATFORM', 'BUILDKIT_SANDBOX_HOSTNAME', 'BUILDKIT_CONTEXT_KEEP_GIT_DIR', 'BUILDKIT_INLINE_CACHE', 'BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE', 'BUILDKIT_DOCKERFILE_CHECK']);
+const RESERVED_STAGE_NAMES = new Set(['context', 'scratch']);
+
 const STAGE_NAME = /^[a-z][a-z0-9\-_.]*$/;
 
 interface StageState {
@@ -72,6 +76,7 @@ interface StageState {
   os: OsGuess;
   args: Map<string, VarBinding>;
   env: Map<string, VarBinding>;
+  vars: Map<string, VarBinding>;
   baseEnvUnknown: boolean;
   labels: Map<string, LabelBinding>;
   user: UserSetting;
@@ -116,10 +121,17 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   const states: StageState[] = [];
   let cur: StageState | null = null;
 
-  const globalScope = (): Scope => ({ args: new Map(meta), env: new Map(), baseEnvUnknown: false, caseInsensitive: false });
+  const globalScope = (): Scope => ({
+    args: new Map(meta),
+    env: new Map(),
+    vars: new Map(meta),
+    baseEnvUnknown: false,
+    caseInsensitive: false,
+  });
   const stageScope = (s: StageState): Scope => ({
     args: new Map(s.args),
     env: new Map(s.env),
+    vars: new Map(s.vars),
     baseEnvUnknown: s.baseEnvUnknown,
     caseInsensitive: s.os === 'windows',
   });
@@ -219,6 +231,9 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       if (!STAGE_NAME.test(name)) {
         diag('invalid-stage-name', `invalid stage name "${ins.stageName.value}"`, ins.stageName.range);
       }
+      if (RESERVED_STAGE_NAMES.has(name)) {
+        diag('reserved-stage-name', `"${name}" is a reserved stage name`, ins.stageName.range, 'warning');
+      }
       if (states.some((s) => s.name === name)) {
         diag('duplicate-stage-name', `duplicate stage name "${name}"`, ins.stageName.range, 'warning');
       }
@@ -263,8 +278,9 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       platform,
       platformRaw,
       os,
-      args: new Map(),
+      args: parent ? new Map(parent.args) : new Map(),
       env: parent ? new Map(parent.env) : new Map(),
+      vars: parent ? new Map(parent.vars) : new Map(),
       baseEnvUnknown: parent ? parent.baseEnvUnknown : kind !== 'scratch',
       labels: parent ? new Map(parent.labels) : new Map(),
       user: parent ? parent.user : kind === 'scratch' ? ROOT_USER : UNKNOWN_USER,
@@ -293,7 +309,10 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     switch (ins.kind) {
       case 'ARG':
         for (const d of ins.definitions) {
-          st.args.set(d.name, argBinding(ins, d.name, d.value, d.valueRange, stageScope(st), st));
+          const b = argBinding(ins, d.name, d.value, d.valueRange, stageScope(st), st);
+          st.args.set(d.name, b);
+          // BuildKit adds an ARG with a value to the build state's environment (later writes win)
+          if (!NON_ENV_ARGS.has(d.name)) st.vars.set(d.name, b);
         }
         break;
       case 'ENV': {
@@ -312,7 +331,10 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
             ...(v.ok ? { expanded: wordOf(v) } : {}),
           });
         }
-        for (const u of updates) st.env.set(u.name, u);
+        for (const u of updates) {
+          st.env.set(u.name, u);
+          st.vars.set(u.name, u);
+        }
         break;
       }
       case 'LABEL':
@@ -464,10 +486,10 @@ function defaultShell(os: OsGuess): ShellSetting {
   return { argv: os === 'windows' ? DEFAULT_WINDOWS_SHELL : DEFAULT_LINUX_SHELL, isDefault: true, setBy: null };
 }
 
-/** A variable lookup for `processWord` over a scope: ENV wins over ARG; unknown image env answers UNKNOWN. */
+/** A variable lookup for `processWord` over a scope (`scope.vars`); unknown image env answers UNKNOWN. */
 export function lookupFor(scope: Scope): (name: string) => EnvValue | undefined {
   return (name) => {
-    const b = scope.env.get(name) ?? scope.args.get(name) ?? (scope.caseInsensitive ? findFolded(scope, name) : undefined);
+    const b = scope.vars.get(name) ?? (scope.caseInsensitive ? findFolded(scope, name) : undefined);
     if (b) return b.value;
     return scope.baseEnvUnknown ? UNKNOWN : undefined;
   };
@@ -475,7 +497,7 @@ export function lookupFor(scope: Scope): (name: string) => EnvValue | undefined 
 
 function findFolded(scope: Scope, name: string): VarBinding | undefined {
   const up = name.toUpperCase();
-  for (const m of [scope.env, scope.args]) for (const [k, v] of m) if (k.toUpperCase() === up) return v;
+  for (const [k, v] of scope.vars) if (k.toUpperCase() === up) return v;
   return undefined;
 }
 

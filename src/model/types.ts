@@ -7,8 +7,11 @@
  * - global ARGs (before the first FROM) and the built-in platform ARGs are visible to FROM (image and --platform);
  *   inside a stage a global ARG is visible only after `ARG NAME` re-declares it;
  * - `ARG NAME` without a default and without a global value is UNKNOWN (unset unless `--build-arg` passes it);
- * - ENV overrides an ARG of the same name; all pairs of one ENV instruction see the values from before it;
- * - a stage FROM an earlier stage inherits its ENV, USER, WORKDIR, SHELL and ONBUILD triggers;
+ * - ARG (with a value) and ENV both write the build environment used for expansion, the later write wins
+ *   (`Scope.vars`); ENV alone goes into the image (`Scope.env`); all pairs of one ENV instruction see the values from
+ *   before it;
+ * - a stage FROM an earlier stage inherits its build environment (ARGs included, as current BuildKit does), ENV,
+ *   USER, WORKDIR, SHELL, LABELs and runs its ONBUILD triggers;
  * - a stage FROM an external image starts with an unknown USER/WORKDIR and an unknown image environment: names not
  *   defined in the Dockerfile then expand as UNKNOWN (they may come from the image) instead of empty.
  */
@@ -58,8 +61,10 @@ export interface LabelBinding {
 export interface Scope {
   /** ARG values visible here (global scope: meta args; stage: ARGs declared in the stage). */
   readonly args: ReadonlyMap<string, VarBinding>;
-  /** ENV in effect (including inherited from a parent stage). */
+  /** ENV in effect (including inherited from a parent stage): what the image carries. */
   readonly env: ReadonlyMap<string, VarBinding>;
+  /** What `$NAME` expands to here: ARG and ENV values, the later write winning (global scope: meta args). */
+  readonly vars: ReadonlyMap<string, VarBinding>;
   /** True when the stage's base image may define more variables (external image): unknown names expand as UNKNOWN. */
   readonly baseEnvUnknown: boolean;
   /** Names compare case-insensitively (a Windows stage: BuildKit on a Windows host). */
@@ -171,7 +176,8 @@ export interface Stage {
 }
 
 export interface ModelDiagnostic {
-  /** `expansion-error`, `invalid-image-ref`, `duplicate-stage-name`, `instruction-before-from`, `no-from`. */
+  /** `expansion-error`, `invalid-image-ref`, `invalid-stage-name`, `duplicate-stage-name` (warning),
+   * `reserved-stage-name` (warning), `instruction-before-from`, `no-from`, `shell-not-json`. */
   readonly code: string;
   readonly severity: 'error' | 'warning';
   readonly message: string;

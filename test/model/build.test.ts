@@ -183,11 +183,19 @@ describe('ENV', () => {
     assert.equal(env.get('B')?.value, 'two words');
     assert.equal(env.get('legacy')?.value, 'form value');
   });
-  it('is inherited from a parent stage and wins over ARG', () => {
+  it('is inherited from a parent stage; for expansion the later ARG/ENV write wins', () => {
     const run = at(m, 6);
     assert.equal(run.stage, 1);
     assert.equal(run.scope.env.get('C')?.value, '1');
-    assert.equal(val(m, '$A', run.instruction), '3');
+    // BuildKit adds ARG values to the build state's environment: this ARG comes after the inherited ENV
+    assert.equal(val(m, '$A', run.instruction), 'argval');
+    assert.equal(run.scope.env.get('A')?.value, '3');
+    const m2 = model('FROM scratch\nARG A=argval\nENV A=envval\nRUN x\n');
+    assert.equal(val(m2, '$A', at(m2, 3).instruction), 'envval');
+  });
+  it('a child stage sees the ARGs of its parent stage', () => {
+    const m2 = model('FROM scratch AS a\nARG V=1\nFROM a\nRUN x\n');
+    assert.equal(val(m2, '$V', at(m2, 3).instruction), '1');
   });
 });
 
@@ -316,6 +324,7 @@ describe('diagnostics, never throwing', () => {
     const codes = (t: string) => model(t).diagnostics.map((d) => d.code);
     assert.ok(codes('RUN x\nFROM alpine\n').includes('instruction-before-from'));
     assert.ok(codes('FROM alpine AS a\nFROM alpine AS A\n').includes('duplicate-stage-name'));
+    assert.ok(codes('FROM alpine AS context\n').includes('reserved-stage-name'));
     assert.ok(codes('FROM Alpine\n').includes('invalid-image-ref'));
     assert.ok(codes('FROM alpine:${\n').includes('expansion-error'));
     assert.ok(codes('ARG A=1\n').includes('no-from'));
