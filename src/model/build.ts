@@ -26,6 +26,7 @@ import { UNKNOWN, processWord } from './expand.js';
 import { processWords } from './expand.js';
 import type { EnvValue, ExpandResult, ExpandedWord, WordsResult } from './expand.js';
 import { parseImageRef } from './image-ref.js';
+import { PersistentMap } from './pmap.js';
 import type { ImageRef } from './image-ref.js';
 import type {
   BaseImage,
@@ -74,11 +75,13 @@ interface StageState {
   platform: Expansion | null;
   platformRaw: string | null;
   os: OsGuess;
-  args: Map<string, VarBinding>;
-  env: Map<string, VarBinding>;
-  vars: Map<string, VarBinding>;
+  args: PersistentMap<VarBinding>;
+  env: PersistentMap<VarBinding>;
+  vars: PersistentMap<VarBinding>;
+  /** Scope snapshot for the current variables (rebuilt after a change). */
+  scope: Scope | null;
   baseEnvUnknown: boolean;
-  labels: Map<string, LabelBinding>;
+  labels: PersistentMap<LabelBinding>;
   user: UserSetting;
   workdir: WorkdirSetting;
   shell: ShellSetting;
@@ -99,7 +102,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   const hasBuildArg = (n: string) => Object.prototype.hasOwnProperty.call(buildArgs, n);
 
   // built-in platform args, then global ARGs
-  const meta = new Map<string, VarBinding>();
+  let meta = PersistentMap.empty<VarBinding>();
   const plat = (p: string | undefined, prefix: 'TARGET' | 'BUILD') => {
     const [os, arch, variant] = p ? p.split('/') : [];
     const vals: Record<string, string | undefined> = {
@@ -109,7 +112,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       [`${prefix}VARIANT`]: p ? (variant ?? '') : undefined,
     };
     for (const [k, v] of Object.entries(vals)) {
-      meta.set(k, { name: k, value: v ?? UNKNOWN, kind: 'builtin', definedAt: null, overridable: false });
+      meta = meta.with(k, { name: k, value: v ?? UNKNOWN, kind: 'builtin', definedAt: null, overridable: false });
     }
   };
   plat(opts.targetPlatform, 'TARGET');
@@ -121,20 +124,18 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   const states: StageState[] = [];
   let cur: StageState | null = null;
 
-  const globalScope = (): Scope => ({
-    args: new Map(meta),
-    env: new Map(),
-    vars: new Map(meta),
-    baseEnvUnknown: false,
-    caseInsensitive: false,
-  });
-  const stageScope = (s: StageState): Scope => ({
-    args: new Map(s.args),
-    env: new Map(s.env),
-    vars: new Map(s.vars),
-    baseEnvUnknown: s.baseEnvUnknown,
-    caseInsensitive: s.os === 'windows',
-  });
+  const noVars = PersistentMap.empty<VarBinding>();
+  let gscopeCache: Scope | null = null;
+  const globalScope = (): Scope =>
+    (gscopeCache ??= { args: meta, env: noVars, vars: meta, baseEnvUnknown: false, caseInsensitive: false });
+  const stageScope = (s: StageState): Scope =>
+    (s.scope ??= {
+      args: s.args,
+      env: s.env,
+      vars: s.vars,
+      baseEnvUnknown: s.baseEnvUnknown,
+      caseInsensitive: s.os === 'windows',
+    });
 
   const diag = (code: string, message: string, range: Range, severity: 'error' | 'warning' = 'error') =>
     diagnostics.push({ code, message, range, severity });
@@ -182,7 +183,8 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
         globalArgs.push(ins);
         for (const d of ins.definitions) {
           const b = argBinding(ins, d.name, d.value, d.valueRange, globalScope(), null);
-          meta.set(d.name, b);
+          meta = meta.with(d.name, b);
+          gscopeCache = null;
         }
       } else {
         diag('instruction-before-from', `${ins.keyword} before the first FROM (only ARG may come first)`, ins.keywordRange);
@@ -278,11 +280,12 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       platform,
       platformRaw,
       os,
-      args: parent ? new Map(parent.args) : new Map(),
-      env: parent ? new Map(parent.env) : new Map(),
-      vars: parent ? new Map(parent.vars) : new Map(),
+      args: parent ? parent.args : noVars,
+      env: parent ? parent.env : noVars,
+      vars: parent ? parent.vars : noVars,
+      scope: null,
       baseEnvUnknown: parent ? parent.baseEnvUnknown : kind !== 'scratch',
-      labels: parent ? new Map(parent.labels) : new Map(),
+      labels: parent ? parent.labels : PersistentMap.empty<LabelBinding>(),
       user: parent ? parent.user : kind === 'scratch' ? ROOT_USER : UNKNOWN_USER,
       workdir: parent ? parent.workdir : kind === 'scratch' ? ROOT_WORKDIR : UNKNOWN_WORKDIR,
       shell: parent ? parent.shell : defaultShell(os),
@@ -310,9 +313,10 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       case 'ARG':
         for (const d of ins.definitions) {
           const b = argBinding(ins, d.name, d.value, d.valueRange, stageScope(st), st);
-          st.args.set(d.name, b);
+          st.args = st.args.with(d.name, b);
           // BuildKit adds an ARG with a value to the build state's environment (later writes win)
-          if (!NON_ENV_ARGS.has(d.name)) st.vars.set(d.name, b);
+          if (!NON_ENV_ARGS.has(d.name)) st.vars = st.vars.with(d.name, b);
+          st.scope = null;
         }
         break;
       case 'ENV': {
@@ -332,9 +336,10 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
           });
         }
         for (const u of updates) {
-          st.env.set(u.name, u);
-          st.vars.set(u.name, u);
+          st.env = st.env.with(u.name, u);
+          st.vars = st.vars.with(u.name, u);
         }
+        st.scope = null;
         break;
       }
       case 'LABEL':
@@ -342,7 +347,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
           const k = expandIn(p.key.value, scope, p.key.range, 'LABEL key');
           const v = expandIn(p.value.value, scope, p.value.range, 'LABEL value');
           if (!k.ok || k.unknown) continue;
-          st.labels.set(k.value, { key: k.value, value: v.ok && !v.unknown ? v.value : UNKNOWN, definedAt: ins });
+          st.labels = st.labels.with(k.value, { key: k.value, value: v.ok && !v.unknown ? v.value : UNKNOWN, definedAt: ins });
         }
         break;
       case 'USER':

@@ -375,3 +375,19 @@ describe('Windows WORKDIR', () => {
     assert.equal(m.stages[0]!.finalWorkdir.path, 'D:/x');
   });
 });
+
+describe('scale', () => {
+  it('a stage with 20,000 ENV instructions builds in near-linear time', () => {
+    const lines = ['FROM alpine'];
+    for (let i = 0; i < 20000; i++) lines.push(`ENV V${i}=x$HOME`, `RUN echo ${i}`);
+    const df = parse(new SourceFile('big', lines.join('\n')));
+    const t0 = performance.now();
+    const m = buildModel(df);
+    const ms = performance.now() - t0;
+    assert.equal(m.instructions.length, 40001);
+    assert.equal(m.stages[0]!.finalScope.env.size, 20000);
+    assert.equal(m.instructions[40000]!.scope.vars.get('V19999')?.expanded?.value, 'x$HOME');
+    assert.equal(m.instructions[2]!.scope.vars.has('V1'), false);
+    assert.ok(ms < 10000, `took ${ms.toFixed(0)} ms`);
+  });
+});
