@@ -122,6 +122,8 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   const facts: InstructionFacts[] = [];
   const factsMap = new Map<Instruction, InstructionFacts>();
   const states: StageState[] = [];
+  /** Stage by (lower-cased) name; a later stage of the same name replaces an earlier one, as in BuildKit. */
+  const byName = new Map<string, StageState>();
   let cur: StageState | null = null;
 
   const noVars = PersistentMap.empty<VarBinding>();
@@ -236,7 +238,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       if (RESERVED_STAGE_NAMES.has(name)) {
         diag('reserved-stage-name', `"${name}" is a reserved stage name`, ins.stageName.range, 'warning');
       }
-      if (states.some((s) => s.name === name)) {
+      if (byName.has(name)) {
         diag('duplicate-stage-name', `duplicate stage name "${name}"`, ins.stageName.range, 'warning');
       }
     }
@@ -250,7 +252,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       // BuildKit looks the expanded name up as is among the (lower-cased) names of earlier stages; with duplicate
       // names the latest one wins
       const v = expanded.value;
-      parent = expanded.unknown ? null : (lastWhere(states, (s) => s.name !== null && s.name === v) ?? null);
+      parent = expanded.unknown ? null : (byName.get(v) ?? null);
       if (parent) kind = 'stage';
       else {
         const r = parseImageRef(expanded);
@@ -297,6 +299,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
       externalFrom: [],
     };
     states.push(st);
+    if (name !== null) byName.set(name, st);
     record(ins, st, gscope, null);
     return st;
   }
@@ -422,7 +425,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     for (const v of st.fromRefs) {
       let target: StageState | undefined;
       if (/^[0-9]+$/.test(v)) target = states[Number(v)];
-      else target = lastWhere(states, (s) => s.name !== null && s.name === v.toLowerCase());
+      else target = byName.get(v.toLowerCase());
       if (target && target !== st) st.deps.add(target.index);
       else if (!target) st.externalFrom.push(v);
     }
@@ -431,13 +434,14 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   // reachability from the final stage
   const finalIndex = states.length - 1;
   const reachable = new Set<number>();
-  const visit = (i: number) => {
-    if (reachable.has(i)) return;
+  const todo = finalIndex >= 0 ? [finalIndex] : [];
+  while (todo.length > 0) {
+    const i = todo.pop()!;
+    if (reachable.has(i)) continue;
     reachable.add(i);
-    for (const d of states[i]!.deps) visit(d);
-  };
-  if (finalIndex >= 0) visit(finalIndex);
-  else if (df.instructions.length > 0) diag('no-from', 'no FROM instruction: nothing to build', df.instructions[0]!.keywordRange);
+    for (const d of states[i]!.deps) todo.push(d);
+  }
+  if (finalIndex < 0 && df.instructions.length > 0) diag('no-from', 'no FROM instruction: nothing to build', df.instructions[0]!.keywordRange);
 
   const stages: Stage[] = states.map((s) => ({
     index: s.index,
@@ -474,11 +478,6 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     facts: factsMap,
     diagnostics,
   };
-}
-
-function lastWhere<T>(xs: readonly T[], pred: (x: T) => boolean): T | undefined {
-  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i]!)) return xs[i];
-  return undefined;
 }
 
 const UNSET_USER: UserSetting = { value: null, user: null, group: null, unknown: false, isRoot: null, setBy: null };
@@ -588,9 +587,11 @@ export function parentOf(model: DockerfileModel, stage: Stage): Stage | null {
 /** The chain of stages from `stage` up to the one FROM an external image (or scratch), `stage` first. */
 export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
   const out: Stage[] = [stage];
+  const seen = new Set<number>([stage.index]);
   let p = parentOf(model, stage);
-  while (p && !out.includes(p)) {
+  while (p && !seen.has(p.index)) {
     out.push(p);
+    seen.add(p.index);
     p = parentOf(model, p);
   }
   return out;
