@@ -209,7 +209,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     }
     if (rawDefault !== null) {
       const e = expandIn(rawDefault, scope, valueRange, `ARG ${name}`);
-      const value: EnvValue = e.ok && !e.unknown ? e.value : UNKNOWN;
+      const value = valueOf(e);
       return { name, value, kind: 'arg', definedAt: ins, overridable: true, ...(e.ok ? { expanded: wordOf(e) } : {}) };
     }
     // no default: a stage takes the global value (global ARGs, built-ins); a global re-declaration keeps it
@@ -328,7 +328,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
           const k = expandIn(p.key.value, scope, p.key.range, 'ENV name');
           const v = expandIn(p.value.value, scope, p.value.range, `ENV ${p.key.value}`);
           if (!k.ok || k.unknown) continue;
-          const value: EnvValue = v.ok && !v.unknown ? v.value : UNKNOWN;
+          const value = valueOf(v);
           updates.push({
             name: k.value,
             value,
@@ -350,7 +350,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
           const k = expandIn(p.key.value, scope, p.key.range, 'LABEL key');
           const v = expandIn(p.value.value, scope, p.value.range, 'LABEL value');
           if (!k.ok || k.unknown) continue;
-          st.labels = st.labels.with(k.value, { key: k.value, value: v.ok && !v.unknown ? v.value : UNKNOWN, definedAt: ins });
+          st.labels = st.labels.with(k.value, { key: k.value, value: valueOf(v), definedAt: ins });
         }
         break;
       case 'USER':
@@ -503,6 +503,12 @@ function findFolded(scope: Scope, name: string): VarBinding | undefined {
   const up = name.toUpperCase();
   for (const [k, v] of scope.vars) if (k.toUpperCase() === up) return v;
   return undefined;
+}
+
+/** The variable value an expansion gives: the string, a partly known value, or UNKNOWN after an error. */
+function valueOf(e: Expansion): EnvValue {
+  if (!e.ok) return UNKNOWN;
+  return e.unknown ? { unknown: true, parts: e.parts } : e.value;
 }
 
 function wordOf(e: Expansion & { ok: true }): ExpandedWord {

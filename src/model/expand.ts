@@ -18,8 +18,13 @@
 
 /** The answer for a variable whose value cannot be known statically (e.g. `ARG TAG` without a default). */
 export const UNKNOWN: UnknownValue = Object.freeze({ unknown: true as const });
+/**
+ * A value that is not fully known. With `parts`, the variable is set and partly known (`ARG IMG=${REGISTRY}/app`):
+ * `$IMG` then expands to those parts. Without, nothing is known (it may even be unset).
+ */
 export interface UnknownValue {
   readonly unknown: true;
+  readonly parts?: readonly ExpandedPart[];
 }
 export type EnvValue = string | UnknownValue;
 
@@ -451,6 +456,13 @@ class Lexer {
     const text = this.cps.slice(this.offsToIndex(start), this.pos).join('');
     return { text, vars: typeof name === 'string' ? [name] : name, start, end };
   }
+  /** Pieces for `$name` whose value is UNKNOWN: one unknown piece, or the known/unknown parts of a partial value. */
+  private unknownValuePieces(v: UnknownValue, name: string, start: number): Pieces {
+    if (!v.parts) return [this.unknownPiece(name, start)];
+    const end = this.offset();
+    return v.parts.map((p) => (p.unknown ? { text: p.text, vars: p.vars ?? [name], start, end } : p.text));
+  }
+
   private offsToIndex(off: number): number {
     // offsets come from this.offs, so an exact index exists
     let lo = 0;
@@ -471,7 +483,7 @@ class Lexer {
       if (name === '') return ['$'];
       const v = this.getEnv(name);
       if (v === undefined) return this.opts.skipUnsetEnv ? ['$' + name] : [''];
-      if (typeof v !== 'string') return [this.unknownPiece(name, start)];
+      if (typeof v !== 'string') return this.unknownValuePieces(v, name, start);
       return [v];
     }
     this.next();
@@ -485,7 +497,7 @@ class Lexer {
       case '}': {
         const v = this.getEnv(name);
         if (v === undefined) return this.opts.skipUnsetEnv ? ['${' + name + '}'] : [''];
-        if (typeof v !== 'string') return [this.unknownPiece(name, start)];
+        if (typeof v !== 'string') return this.unknownValuePieces(v, name, start);
         return [v];
       }
       case ':':
@@ -503,6 +515,21 @@ class Lexer {
         const word = this.stopOnOrMissing('}', ch === '#' || ch === '%', "syntax error: missing '}'");
         const v = this.getEnv(name);
         if (this.opts.skipUnsetEnv && v === undefined) return ['${' + name + chs, ...word, '}'];
+        if (v !== undefined && typeof v !== 'string' && v.parts) {
+          // set and partly known: `-` and `?` give the value, `+` the word
+          switch (ch) {
+            case '-':
+            case '?':
+              return this.unknownValuePieces(v, name, start);
+            case '+':
+              return word;
+            case '#':
+            case '%':
+              return [this.unknownPiece([name, ...piecesVars(word)], start)];
+            default:
+              this.fail(`unsupported modifier (${chs}) in substitution`);
+          }
+        }
         if (v !== undefined && typeof v !== 'string') {
           // unknown value (see the module comment)
           switch (ch) {

@@ -154,9 +154,21 @@ describe('ARG scoping', () => {
     assert.equal(c.scope.args.get('W')?.overridable, true);
     assert.deepEqual(c.scope.args.get('NODEF')?.value, { unknown: true });
     assert.equal(c.scope.env.get('E')?.value, 'd');
-    assert.deepEqual(c.scope.env.get('F')?.value, { unknown: true });
+    const f = c.scope.env.get('F')?.value;
+    assert.ok(f && typeof f !== 'string' && f.parts, 'F is set, its value unknown');
+    assert.deepEqual(f.parts, [{ text: '$NODEF', unknown: true, vars: ['NODEF'], start: 0, end: 6 }]);
     const r = expand(m, '$NODEF', c.instruction);
     assert.ok(r.ok && r.unknown);
+  });
+  it('a partly known ARG keeps its known parts through expansion', () => {
+    const m2 = model('ARG REGISTRY\nARG IMG=${REGISTRY}/app\nFROM ${IMG}:1.0\nFROM ${IMG:-x}\nFROM a${IMG:+-b}\n');
+    const ref = m2.stages[0]!.base.ref;
+    assert.equal(ref?.unknown.registry, true);
+    assert.equal(ref?.registry, '${REGISTRY}');
+    assert.equal(ref?.path, 'app');
+    assert.equal(ref?.tag, '1.0');
+    assert.equal(m2.stages[1]!.base.ref?.path, 'app');
+    assert.equal(m2.stages[2]!.base.ref?.familiarName, 'a-b');
   });
   it('built-in platform args are global, and need ARG inside a stage', () => {
     const m2 = model('FROM scratch\nRUN a\nARG TARGETARCH\nRUN b\n', { targetPlatform: 'linux/arm64/v8' });
@@ -168,7 +180,12 @@ describe('ARG scoping', () => {
     const m2 = model('FROM alpine\nENV P=/opt/bin:$PATH\nRUN x\n');
     const r = expand(m2, '$PATH', at(m2, 2).instruction);
     assert.ok(r.ok && r.unknown);
-    assert.deepEqual(at(m2, 2).scope.env.get('P')?.value, { unknown: true });
+    const p = at(m2, 2).scope.env.get('P')?.value;
+    assert.ok(p && typeof p !== 'string');
+    const r2 = expand(m2, '$P', at(m2, 2).instruction);
+    assert.ok(r2.ok);
+    assert.equal(r2.value, '/opt/bin:$PATH');
+    assert.deepEqual(r2.parts.map((x) => x.unknown), [false, true]);
   });
 });
 
@@ -307,7 +324,7 @@ describe('labels, runtime settings, words', () => {
   it('keeps the expanded value of a partly unknown ENV', () => {
     const m2 = model('FROM alpine\nENV PATH=/opt/bin:$PATH\n');
     const b = m2.stages[0]!.finalScope.env.get('PATH');
-    assert.deepEqual(b?.value, { unknown: true });
+    assert.equal(typeof b?.value, 'object');
     assert.equal(b?.expanded?.value, '/opt/bin:$PATH');
     assert.equal(b?.expanded?.parts[0]?.text, '/opt/bin:');
   });

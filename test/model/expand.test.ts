@@ -208,6 +208,24 @@ describe('unknown-aware mode', () => {
       ],
     );
   });
+  it('a partly known value substitutes its parts', () => {
+    const partial: EnvValue = {
+      unknown: true,
+      parts: [
+        { text: '${REGISTRY}', unknown: true, vars: ['REGISTRY'] },
+        { text: '/app', unknown: false },
+      ],
+    };
+    const e = new Map<string, EnvValue>([['IMG', partial]]);
+    const r = processWord('x/${IMG}:1', e);
+    assert.ok(r.ok);
+    assert.equal(r.value, 'x/${REGISTRY}/app:1');
+    assert.deepEqual(r.parts[1], { text: '${REGISTRY}', unknown: true, vars: ['REGISTRY'], start: 2, end: 8 });
+    const d = processWord('${IMG:-d}|${IMG:+p}|${IMG%/*}', e);
+    assert.ok(d.ok);
+    assert.equal(d.parts.map((p) => p.text).join(''), '${REGISTRY}/app|p|${IMG%/*}');
+    assert.deepEqual(d.assumedUnset, []);
+  });
   it('known values still behave exactly', () => {
     const r = processWord('v${VERSION%.*}', env);
     assert.ok(r.ok);
