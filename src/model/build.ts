@@ -214,7 +214,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     }
     // no default: a stage takes the global value (global ARGs, built-ins); a global re-declaration keeps it
     const g = meta.get(name);
-    if (g) return stage ? { ...g, definedAt: g.definedAt ?? ins } : g;
+    if (g) return stage ? { ...g, definedAt: ins } : g;
     return { name, value: UNKNOWN, kind: 'arg', definedAt: ins, overridable: true };
   }
 
@@ -558,7 +558,8 @@ export function cleanPath(p: string): string {
 
 // --- helpers for rules -------------------------------------------------------------------------------------------
 
-type OfKind<K extends InstructionKind> = Extract<Instruction, { kind: K }>;
+/** The instruction node type of a kind. */
+export type OfKind<K extends InstructionKind> = Extract<Instruction, { kind: K }>;
 
 /** Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). */
 export function instructionsOf<K extends InstructionKind>(
