@@ -408,3 +408,22 @@ describe('scale', () => {
     assert.ok(ms < 10000, `took ${ms.toFixed(0)} ms`);
   });
 });
+
+describe('robustness', () => {
+  it('never throws on random Dockerfile-like text', async () => {
+    const fc = (await import('fast-check')).default;
+    const token = fc.constantFrom(
+      'FROM ', 'FROM alpine', ' AS ', 'a', 'b', 'ARG ', 'ENV ', 'LABEL ', 'USER ', 'WORKDIR ', 'SHELL ', 'ONBUILD ',
+      'COPY --from=', 'RUN --mount=from=', 'RUN ', '$A', '${A', '${A:-x}', '}', '=', '"', "'", '\\', '`', '/', ':',
+      '@sha256:', '[', ']', '["sh","-c"]', '\n', '\n', ' ', '# escape=`\n', '<<EOF\nx\nEOF\n', '0', '..', 'scratch',
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 60 }), (toks) => {
+        const m = model(toks.join(''));
+        assert.equal(m.finalStage === null, m.stages.length === 0);
+        for (const f of m.instructions) assert.ok(f.scope.vars instanceof Object);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
