@@ -69,7 +69,7 @@ export interface ExpandedWord {
   readonly parts: readonly ExpandedPart[];
 }
 
-interface ExpandFacts {
+export interface ExpandFacts {
   /** Variables that were looked up and found (set, or unknown). */
   readonly used: readonly string[];
   /** Variables that were looked up and are unset. */
