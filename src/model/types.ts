@@ -38,11 +38,11 @@ export type Expansion =
 
 export interface VarBinding {
   readonly name: string;
-  /** The value (a string) or UNKNOWN. */
+  /** The value: a string, or UNKNOWN (with `parts` when set but only partly known). */
   readonly value: EnvValue;
   /** `builtin`: TARGETPLATFORM & co; `arg`: ARG (global or stage); `env`: ENV (maybe inherited from a parent stage). */
   readonly kind: 'builtin' | 'arg' | 'env';
-  /** The ARG/ENV instruction that set it (null for built-ins and `buildArgs` overrides). */
+  /** The ARG/ENV instruction that brought it into scope (null for built-ins in the global scope). */
   readonly definedAt: ArgInstruction | EnvInstruction | null;
   /** True for an ARG whose value is its default from the Dockerfile (a `--build-arg` could change it). */
   readonly overridable: boolean;
