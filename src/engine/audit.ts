@@ -5,6 +5,8 @@
 import type { Dockerfile } from '../parser/ast.js';
 import { decodeBytes } from '../parser/decode.js';
 import { parse } from '../parser/parse.js';
+import { buildModel } from '../model/build.js';
+import type { BuildModelOptions } from '../model/types.js';
 import type { DockerfileModel } from '../model/types.js';
 import { ruleList } from '../rules/registry.generated.js';
 import type { Rule } from '../rules/types.js';
@@ -17,6 +19,8 @@ import { effectiveRules, runRules } from './run.js';
 export interface AuditOptions extends Partial<RunOptions> {
   /** Default: every rule of the registry. */
   readonly rules?: readonly Rule[];
+  /** Passed to `buildModel` (e.g. `buildArgs` as given with `docker build --build-arg`). */
+  readonly model?: BuildModelOptions;
 }
 
 export interface AuditDetails extends FileResult {
@@ -49,9 +53,7 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
     ...(options.ruleOptions ? { ruleOptions: options.ruleOptions } : {}),
     ...(options.env ? { env: options.env } : {}),
   };
-  // The model layer (src/model/build.ts, `buildModel`) has not landed yet; today's DockerfileModel is exactly
-  // { source, dockerfile }. Switch to `buildModel(dockerfile)` when it lands.
-  const model: DockerfileModel | null = dockerfile ? { source, dockerfile } : null;
+  const model = dockerfile ? contained('building the model', errors, () => buildModel(dockerfile, options.model ?? {})) : null;
   const findings = model ? runRules(model, runOptions) : [];
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
   const score = hardeningScore(effectiveRules(rules, options.severityOverrides), findings, errors.length > 0);

@@ -1,3 +1,5 @@
+import { expand } from '../../model/build.js';
+import type { DockerfileModel } from '../../model/types.js';
 import type { CopyInstruction } from '../../parser/ast.js';
 import { allInstructions } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
@@ -9,17 +11,23 @@ const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i;
 /** Flags that only ADD has: with them, COPY cannot replace it. */
 const ADD_ONLY_FLAGS = new Set(['checksum', 'keep-git-dir', 'unpack']);
 
-function isLocalPlainSource(value: string): boolean {
-  if (value.startsWith('<<')) return true; // heredoc content: COPY takes it too
+function isLocalPlainSource(model: DockerfileModel, i: CopyInstruction, raw: string): boolean {
+  if (raw.startsWith('<<')) return true; // heredoc content: COPY takes it too
+  let value = raw;
+  if (raw.includes('$')) {
+    // BuildKit expands ADD sources: decide on the value when the build variables make it known
+    const e = expand(model, raw, i);
+    if (!e.ok || e.unknown) return false;
+    value = e.value;
+  }
   if (REMOTE.test(value)) return false;
-  if (value.includes('$')) return false; // depends on a build variable: cannot tell
   return !ARCHIVE.test(value);
 }
 
-export function addCouldBeCopy(i: CopyInstruction): boolean {
+export function addCouldBeCopy(model: DockerfileModel, i: CopyInstruction): boolean {
   if (i.kind !== 'ADD' || i.sources.length === 0) return false;
   if (i.flags.some((f) => ADD_ONLY_FLAGS.has(f.name.toLowerCase()))) return false;
-  return i.sources.every((s) => isLocalPlainSource(s.value));
+  return i.sources.every((s) => isLocalPlainSource(model, i, s.value));
 }
 
 export default defineRule({
@@ -37,7 +45,7 @@ export default defineRule({
   },
   check(model, ctx) {
     for (const i of allInstructions(model.dockerfile)) {
-      if ((i.kind === 'ADD' || i.kind === 'COPY') && addCouldBeCopy(i)) {
+      if ((i.kind === 'ADD' || i.kind === 'COPY') && addCouldBeCopy(model, i)) {
         const written = model.source.slice(i.keywordRange);
         const text = written === written.toLowerCase() ? 'copy' : 'COPY';
         ctx.report({ messageId: 'useCopy', range: i.keywordRange, fix: [{ range: i.keywordRange, text }] });
@@ -66,13 +74,21 @@ export default defineRule({
       { name: 'git', code: 'FROM alpine:3.20\nADD git@github.com:moby/buildkit.git /src\n' },
       { name: 'checksum flag', code: 'FROM alpine:3.20\nADD --checksum=sha256:0123 https://example.com/a /a\n' },
       { name: 'one remote source among several', code: 'FROM alpine:3.20\nADD a.txt https://example.com/b /d/\n' },
-      { name: 'source from a build argument', code: 'FROM alpine:3.20\nARG SRC\nADD ${SRC} /d/\n' },
+      { name: 'source from a build argument without default', code: 'FROM alpine:3.20\nARG SRC\nADD ${SRC} /d/\n' },
+      { name: 'build argument holding a URL', code: 'ARG SRC=https://example.com/a.txt\nFROM alpine:3.20\nARG SRC\nADD $SRC /d/\n' },
+      { name: 'ENV holding an archive name', code: 'FROM alpine:3.20\nENV PKG=app-1.0.tar.gz\nADD ${PKG} /opt/\n' },
     ],
     invalid: [
       {
         code: 'FROM alpine:3.20\nADD app.py /srv/app.py\n',
         errors: [{ line: 2, column: 1, endLine: 2, endColumn: 4, messageId: 'useCopy' }],
         output: 'FROM alpine:3.20\nCOPY app.py /srv/app.py\n',
+      },
+      {
+        name: 'build argument with a local default',
+        code: 'FROM alpine:3.20\nARG SRC=app.py\nADD ${SRC} /srv/\n',
+        errors: [{ line: 3, column: 1, endColumn: 4 }],
+        output: 'FROM alpine:3.20\nARG SRC=app.py\nCOPY ${SRC} /srv/\n',
       },
       {
         name: 'zip files are not extracted by ADD',
