@@ -1,0 +1,9 @@
+/** Public surface of the shell layer. */
+export { initShell, shellReady } from './loader.js';
+export { parseScript, parseHeredocScript, shebangInterpreter, shellKindOf, sliceMapped } from './parse.js';
+export { ShellCommand, ShellScript, parseUrl, basename } from './commands.js';
+export type { Assignment } from './commands.js';
+export { OPTION_SPECS, parseArgs, toolKey, canonicalOption } from './options.js';
+export type { OptionSpec, ParsedArgs } from './options.js';
+export { UNKNOWN } from './types.js';
+export type * from './types.js';
