@@ -490,6 +490,7 @@ class Walker {
   private nestedFor(cmd: ShellCommand): void {
     if (this.nesting >= MAX_NESTING || cmd.tool === null) return;
     let text: MappedText | null = null;
+    let kind: ShellKind | null = null;
     if (SHELLS.has(cmd.tool)) {
       if (cmd.hasFlag('-c') || cmd.options.some((o) => o.name.startsWith('-') && o.name.length === 2 && o.name === '-c')) {
         const w = cmd.operands[0];
@@ -503,10 +504,22 @@ class Walker {
       if (w !== null) text = wordAsMappedText(w);
     } else if (cmd.tool === 'eval' && cmd.args.length === 1) {
       text = wordAsMappedText(cmd.args[0]!);
+    } else if (/^(powershell|pwsh)(\.exe)?$/i.test(cmd.tool)) {
+      const i = cmd.args.findIndex((w) => /^[-/](c|command)$/i.test(w.value ?? ''));
+      if (i >= 0) {
+        text = joinWords(cmd.args.slice(i + 1));
+        kind = 'powershell';
+      }
     }
     if (text === null) return;
-    const inner = new ShellScript(this.script.kind, true, text, scriptRange(text));
-    new Walker(inner, text, this.lookup, this.nesting + 1, cmd).run();
+    let inner: ShellScript;
+    if (kind === 'powershell') {
+      inner = parseScript(text, { shell: 'powershell' });
+      for (const c of inner.all) c.parent = cmd;
+    } else {
+      inner = new ShellScript(this.script.kind, true, text, scriptRange(text));
+      new Walker(inner, text, this.lookup, this.nesting + 1, cmd).run();
+    }
     cmd.nested = inner;
     for (const c of inner.all) {
       c.enclosing = [...cmd.enclosing, ...c.enclosing];
@@ -525,6 +538,24 @@ class Walker {
     if (at === undefined) return null;
     return sliceMapped(this.m, at[0], at[1]);
   }
+}
+
+/** Static words joined by single spaces (each space mapped to the gap before the next word). */
+function joinWords(words: readonly Word[]): MappedText | null {
+  if (words.length === 0) return null;
+  let text = '';
+  const segs: MappedSegment[] = [];
+  for (const w of words) {
+    const m = wordAsMappedText(w);
+    if (m === null) return null;
+    if (text !== '') {
+      segs.push({ at: text.length, src: Math.max(0, w.range.start - 1), length: 1 });
+      text += ' ';
+    }
+    for (const sg of m.segments) segs.push({ at: text.length + sg.at, src: sg.src, length: sg.length });
+    text += m.text;
+  }
+  return { text, segments: segs };
 }
 
 const depthOf = new WeakMap<ShellCommand, number>();

@@ -187,3 +187,16 @@ describe('heredoc scripts and other shells', () => {
     assert.deepEqual(names(s), ['curl', 'tar']);
   });
 });
+
+describe('PowerShell nested in a POSIX or cmd script', () => {
+  it('parses powershell -Command arguments as a PowerShell script', () => {
+    const text = `powershell -Command "iwr https://p.example/x.ps1 -UseBasicParsing | iex"`;
+    const s = parseScript(mt(text), { shell: 'sh' });
+    assert.deepEqual(names(s), ['powershell', 'invoke-webrequest', 'invoke-expression']);
+    const iwr = s.commands('invoke-webrequest')[0]!;
+    assert.equal(text.slice(iwr.nameWord!.range.start, iwr.nameWord!.range.end), 'iwr');
+    assert.equal(iwr.parent, s.all[0]);
+    const c = parseScript(mt(`powershell -Command $ErrorActionPreference = 'Stop'; Invoke-WebRequest -OutFile a.zip https://q.example/a.zip`), { shell: 'cmd' });
+    assert.equal(c.commands('invoke-webrequest')[0]!.args[1]!.value, 'a.zip');
+  });
+});
