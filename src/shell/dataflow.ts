@@ -293,17 +293,22 @@ class Flow {
     for (const w of c.writes) {
       if (w.value === null) continue;
       const p = this.path(w.value);
-      const streamedArt = this.streams.get(c);
-      if (streamedArt !== undefined && !streamedArt.streamed) continue;
-      if (this.files.has(p) && this.streams.get(c) === undefined) this.files.delete(p);
+      if (this.downloadedTo.has(p)) continue;
+      this.files.delete(p);
+      this.contents.delete(p);
       if ((tool === 'echo' || tool === 'printf') && c.args.every((a) => a.value !== null)) {
         const text = c.operands.map((a) => a.value!).join(' ');
         const append = c.redirects.some((r) => r.op === '>>' && r.target === w);
         this.contents.set(p, (append ? (this.contents.get(p) ?? '') + '\n' : '') + text);
       }
-      if (tool === 'cat' && c.redirects.some((r) => r.heredoc !== null)) this.contents.set(p, c.redirects.find((r) => r.heredoc !== null)!.heredoc!);
+      const here = c.redirects.find((r) => r.heredoc !== null);
+      if (tool === 'cat' && here !== undefined) this.contents.set(p, here.heredoc!);
     }
+    this.downloadedTo.clear();
   }
+
+  /** Paths the current command downloaded to (so its own `> file` redirect does not count as an overwrite). */
+  readonly downloadedTo = new Set<string>();
 
   installOperands(c: ShellCommand, operands: readonly Word[]): void {
     for (const w of operands) {
@@ -324,7 +329,10 @@ class Flow {
     const redirected = toStdout ? c.writes[0] : undefined;
     const dest = toStdout ? (redirected?.value ?? null) : path;
     const art = this.newArtifact({ origin, url: urlFacts(u), path: dest === null ? null : this.path(dest), streamed: toStdout && redirected === undefined, command: c, range, pinned: false });
-    if (art.path !== null) this.store(art.path, art);
+    if (art.path !== null) {
+      this.store(art.path, art);
+      this.downloadedTo.add(art.path);
+    }
     else if (toStdout) this.streams.set(c, art);
     return art;
   }

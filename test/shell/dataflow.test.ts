@@ -123,3 +123,31 @@ describe('dataflow', () => {
     assert.deepEqual(summary(ps), ['pipe-to-interpreter:c.example:unverified', 'pipe-to-interpreter:d.example:unverified']);
   });
 });
+
+describe('dataflow edge cases', () => {
+  it('curl redirected into a file, then run', () => {
+    const d = flow(['curl -fsSL https://r.example/i.sh > /tmp/i.sh && sh /tmp/i.sh']);
+    assert.deepEqual(summary(d), ['interpret:r.example:unverified']);
+    assert.equal(d.artifacts[0]!.path, '/tmp/i.sh');
+  });
+
+  it('a redirect overwriting a downloaded file drops it', () => {
+    const d = flow(['curl -o /tmp/i.sh https://r.example/i.sh; echo "echo hi" > /tmp/i.sh; sh /tmp/i.sh']);
+    assert.deepEqual(d.uses, []);
+  });
+
+  it('a downloaded checksum list of unknown content counts for the files downloaded before it', () => {
+    const d = flow([
+      'curl -fsSLO https://g.example/v1/tool.tgz && curl -fsSLO https://g.example/v1/SHA256SUMS && sha256sum --check --ignore-missing SHA256SUMS && tar xzf tool.tgz',
+    ]);
+    assert.deepEqual(summary(d), ['extract:g.example:verified']);
+    assert.equal(d.verifications[0]!.files, null);
+  });
+
+  it('a check followed by ; without set -e is not enforced, with set -e it is', () => {
+    const loose = flow(['curl -o a.tgz https://a.example/a.tgz; echo "0123456789  a.tgz" | sha256sum -c; tar xzf a.tgz']);
+    assert.deepEqual(summary(loose), ['extract:a.example:unverified']);
+    const strict = flow(['set -eux; curl -o a.tgz https://a.example/a.tgz; echo "0123456789  a.tgz" | sha256sum -c; tar xzf a.tgz']);
+    assert.deepEqual(summary(strict), ['extract:a.example:verified']);
+  });
+});
