@@ -76,7 +76,7 @@ function tokenize(text: string, shell: 'powershell' | 'cmd'): Tok[] {
           value += text[i];
           i++;
         }
-        i++;
+        if (i < text.length) i++;
         continue;
       }
       if (' \t\r\n;|(){},'.includes(d) || (shell === 'cmd' && d === '&') || (d === '&' && text[i + 1] === '&')) break;
