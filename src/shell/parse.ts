@@ -110,7 +110,8 @@ const CONSTRUCTS: Readonly<Record<string, ConstructKind>> = {
   negated_command: 'negation',
 };
 
-const GUARDS: ReadonlySet<string> = new Set(['true', ':']);
+/** Commands that, after `||`, make a failure harmless (`|| true`, `|| :`, `|| echo "warning"`, `|| exit 0`). */
+const GUARDS: ReadonlySet<string> = new Set(['true', ':', 'echo', 'printf']);
 
 class Walker {
   private readonly cmds: ShellCommand[];
@@ -143,7 +144,11 @@ class Walker {
     } finally {
       tree.delete();
     }
-    this.cmds.forEach((c, i) => (c.id = i));
+    this.cmds.forEach((c, i) => {
+      c.id = i;
+      // a guard on the runner (`sh -c '…' || true`) covers the nested script's commands
+      if (c.parent !== null && c.parent.guarded) c.guarded = true;
+    });
   }
 
   private r(n: Node) {
@@ -524,7 +529,6 @@ class Walker {
     for (const c of inner.all) {
       c.enclosing = [...cmd.enclosing, ...c.enclosing];
       if (cmd.inSubstitution) c.inSubstitution = true;
-      if (cmd.guarded) c.guarded = true;
       this.cmds.push(c);
     }
     this.script.errors.push(...inner.errors);
@@ -567,6 +571,6 @@ function named(n: Node): Node[] {
 function isGuard(c: ShellCommand): boolean {
   if (c.name === null) return false;
   if (GUARDS.has(c.name)) return true;
-  return c.name === 'exit' && (c.args.length === 0 || c.args[0]!.value === '0');
+  return (c.name === 'exit' || c.name === 'return') && c.args[0]?.value === '0';
 }
 

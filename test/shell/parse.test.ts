@@ -200,3 +200,11 @@ describe('PowerShell nested in a POSIX or cmd script', () => {
     assert.equal(c.commands('invoke-webrequest')[0]!.args[1]!.value, 'a.zip');
   });
 });
+
+describe('guards', () => {
+  it('|| true, || echo, || exit 0 guard; || exit 1 does not; a guard covers a nested script', () => {
+    const s = parse('a || echo "failed"; b || exit 1; c || exit 0; sh -c "d && e" || true');
+    const g = Object.fromEntries(s.all.filter((c) => /^[a-e]$/.test(c.name ?? '')).map((c) => [c.name, c.guarded]));
+    assert.deepEqual(g, { a: true, b: false, c: true, d: true, e: true });
+  });
+});
