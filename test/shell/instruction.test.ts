@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { parse } from '../../src/parser/index.js';
-import { initShell, instructionScripts } from '../../src/shell/index.js';
+import { analyzeStage, initShell, instructionScripts, UNKNOWN } from '../../src/shell/index.js';
 import type { ShellScript } from '../../src/shell/index.js';
 import { SourceFile } from '../../src/source.js';
 
@@ -51,5 +51,33 @@ describe('instructionScripts', () => {
     assert.equal(src.slice(cmd.all[0]!.nameWord!.range), 'nginx');
     assert.deepEqual(s[2]![0]!.all.map((c) => c.name), ['curl', 'exit']);
     assert.deepEqual(s[3], []);
+  });
+});
+
+describe('analyzeStage', () => {
+  it('combines ADD, COPY and RUN steps of a stage with WORKDIR and env', () => {
+    const text = [
+      'FROM x',
+      'ADD --checksum=sha256:abc https://a.example/a.tgz /tmp/',
+      'ADD https://b.example/b.sh /usr/local/bin/b.sh',
+      'RUN tar xzf /tmp/a.tgz && sh /usr/local/bin/b.sh',
+      'RUN curl -fsSLo tool https://c.example/v$VER/tool && ./tool',
+      'COPY tool /w/tool',
+      'RUN ./tool',
+      '',
+    ].join('\n');
+    const src = new SourceFile('Dockerfile', text);
+    const df = parse(src);
+    const facts = analyzeStage(
+      src,
+      df.instructions.slice(1).map((instruction) => ({ instruction, shell: 'sh' as const, workdir: '/w', env: (n: string) => (n === 'VER' ? '2' : UNKNOWN) })),
+    );
+    const uses = facts.dataflow.uses.map((u) => `${u.kind}:${u.artifact.url?.url}:${u.verified}`);
+    assert.deepEqual(uses, [
+      'extract:https://a.example/a.tgz:true',
+      'interpret:https://b.example/b.sh:false',
+      'execute:https://c.example/v2/tool:false',
+    ]);
+    assert.equal(facts.scripts.size, 3);
   });
 });
