@@ -115,7 +115,8 @@ const GUARDS: ReadonlySet<string> = new Set(['true', ':', 'echo', 'printf']);
 
 class Walker {
   private readonly cmds: ShellCommand[];
-  private readonly mine = new Set<ShellCommand>();
+  /** Commands this walker created → their substitution depth. */
+  private readonly mine = new Map<ShellCommand, number>();
   private readonly vars = new Map<string, string | typeof UNKNOWN>();
   private readonly lookup: Lookup;
   private enclosing: Construct[] = [];
@@ -164,7 +165,7 @@ class Walker {
     const out: ShellCommand[] = [];
     for (let i = from; i < this.cmds.length; i++) {
       const c = this.cmds[i]!;
-      if (this.mine.has(c) && depthOf.get(c) === this.depth) out.push(c);
+      if (this.mine.get(c) === this.depth) out.push(c);
     }
     return out;
   }
@@ -383,8 +384,7 @@ class Walker {
     c.enclosing = this.enclosing;
     c.inSubstitution = this.depth > 0;
     c.parent = this.parent;
-    depthOf.set(c, this.depth);
-    this.mine.add(c);
+    this.mine.set(c, this.depth);
     return c;
   }
 
@@ -562,7 +562,6 @@ function joinWords(words: readonly Word[]): MappedText | null {
   return { text, segments: segs };
 }
 
-const depthOf = new WeakMap<ShellCommand, number>();
 
 function named(n: Node): Node[] {
   return n.namedChildren.filter((c): c is Node => c !== null);

@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { toSourceOffset, toSourceRange } from '../source.js';
-import type { MappedSegment, MappedText } from '../source.js';
+import type { MappedSegment, MappedText, Range } from '../source.js';
 import { UNKNOWN } from './types.js';
 import type { EnvLookup, Word } from './types.js';
 
@@ -19,7 +19,25 @@ interface WordOrigin {
   /** Script-text end offset of the word. */
   readonly end: number;
 }
-const origins = new WeakMap<Word, WordOrigin>();
+/** A Word that remembers where each character came from (private: rules see the plain `Word` fields). */
+class MappedWord implements Word {
+  readonly #origin: WordOrigin;
+  constructor(
+    readonly value: string | null,
+    readonly dynamic: boolean,
+    readonly prefix: string,
+    readonly raw: string,
+    readonly range: Range,
+    readonly quoted: boolean,
+    origin: WordOrigin,
+  ) {
+    this.#origin = origin;
+  }
+  static origin(w: Word): WordOrigin | undefined {
+    return w instanceof MappedWord ? w.#origin : undefined;
+  }
+}
+const origins = { get: (w: Word): WordOrigin | undefined => MappedWord.origin(w) };
 
 class Builder {
   chars: string[] = [];
@@ -56,16 +74,7 @@ export function literalWord(text: string, m: MappedText, start: number, end: num
 
 function finish(b: Builder, m: MappedText, start: number, end: number): Word {
   const prefix = b.chars.join('');
-  const w: Word = {
-    value: b.dynamic ? null : prefix,
-    dynamic: b.dynamic,
-    prefix,
-    raw: m.text.slice(start, end),
-    range: toSourceRange(m, start, end),
-    quoted: b.quoted,
-  };
-  origins.set(w, { m, offs: b.offs, end });
-  return w;
+  return new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, { m, offs: b.offs, end });
 }
 
 /** The part of a word's value from character `k` on (for `-ofile`, `--out=file`), with its own range. */
@@ -75,16 +84,11 @@ export function subWord(w: Word, k: number): Word {
   if (o === undefined) return { ...w, value: w.value === null ? null : w.value.slice(k), prefix };
   const startOff = o.offs[k] ?? o.end;
   const range = toSourceRange(o.m, Math.min(startOff, o.end), o.end);
-  const sub: Word = {
-    value: w.value === null ? null : w.value.slice(k),
-    dynamic: w.dynamic,
-    prefix,
-    raw: o.m.text.slice(Math.min(startOff, o.end), o.end),
-    range,
-    quoted: w.quoted,
-  };
-  origins.set(sub, { m: o.m, offs: o.offs.slice(k), end: o.end });
-  return sub;
+  return new MappedWord(w.value === null ? null : w.value.slice(k), w.dynamic, prefix, o.m.text.slice(Math.min(startOff, o.end), o.end), range, w.quoted, {
+    m: o.m,
+    offs: o.offs.slice(k),
+    end: o.end,
+  });
 }
 
 /**
