@@ -112,6 +112,8 @@ class Flow {
   readonly streams = new Map<ShellCommand, Artifact>();
   cwd: string | null = null;
   setE = false;
+  /** Downloads printed inside `$( )`/`<( )`, waiting for the command that consumes the substitution. */
+  substStreams: { art: Artifact; cmd: ShellCommand }[] = [];
 
   run(steps: readonly StageStep[]): Dataflow {
     for (const s of steps) {
@@ -161,6 +163,7 @@ class Flow {
     this.setE = false;
     this.current = script;
     this.recentChecksums = [];
+    this.substStreams = [];
     for (const c of script.all) {
       try {
         this.command(c);
@@ -209,6 +212,16 @@ class Flow {
       const d = c.operands[0];
       this.cwd = d === undefined ? null : d.value === null ? null : this.path(d.value);
       return;
+    }
+    // output of `$(curl …)` / `<(curl …)` used as code: `bash -c "$(curl …)"`, `eval "$(curl …)"`, `source <(curl …)`
+    if (this.substStreams.length > 0) {
+      const keep: { art: Artifact; cmd: ShellCommand }[] = [];
+      for (const p of this.substStreams) {
+        const inside = p.cmd !== c && c.range.start <= p.cmd.range.start && p.cmd.range.end <= c.range.end;
+        if (!inside) keep.push(p);
+        else if (INTERPRETERS.has(tool) || tool === 'eval') this.use('pipe-to-interpreter', c, p.art, null);
+      }
+      this.substStreams = keep;
     }
     // streamed input uses
     const streamed = this.streamedInto(c);
@@ -333,7 +346,10 @@ class Flow {
       this.store(art.path, art);
       this.downloadedTo.add(art.path);
     }
-    else if (toStdout) this.streams.set(c, art);
+    else if (toStdout) {
+      this.streams.set(c, art);
+      if (c.inSubstitution && c.stdoutTo === null) this.substStreams.push({ art, cmd: c });
+    }
     return art;
   }
 

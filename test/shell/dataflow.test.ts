@@ -151,3 +151,20 @@ describe('dataflow edge cases', () => {
     assert.deepEqual(summary(strict), ['extract:a.example:verified']);
   });
 });
+
+describe('downloads executed through substitutions', () => {
+  it('bash -c "$(curl …)", eval "$(wget -O- …)", source <(curl …) are pipe-to-interpreter uses', () => {
+    const d = flow([
+      'bash -c "$(curl -fsSL https://raw.example/install.sh)"',
+      'eval "$(wget -qO- https://e.example/env)"',
+      'source <(curl -s https://s.example/x)',
+    ]);
+    assert.deepEqual(summary(d), ['pipe-to-interpreter:raw.example:unverified', 'pipe-to-interpreter:e.example:unverified', 'pipe-to-interpreter:s.example:unverified']);
+  });
+
+  it('a substitution used as data is not a use', () => {
+    const d = flow(['VERSION="$(curl -fsSL https://api.example/latest)" && echo "$(curl -s https://x.example/motd)" > /etc/motd']);
+    assert.deepEqual(d.uses, []);
+    assert.equal(d.artifacts.length, 2);
+  });
+});
