@@ -143,6 +143,35 @@ export class ShellCommand {
     return out.sort((a, b) => a.word.range.start - b.word.range.start);
   }
 
+  /** Plain JSON (references to other commands as ids; the nested script as its command ids). */
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      name: this.name,
+      tool: this.tool,
+      argv: this.argv,
+      wrappers: this.wrappers.map((w) => w.name),
+      assignments: this.assignments,
+      raw: this.raw,
+      range: this.range,
+      redirects: this.redirects,
+      subcommand: this.subcommand,
+      options: this.options.map((o) => ({ name: o.name, canonical: o.canonical, value: o.value })),
+      operands: this.operands,
+      pipelineIndex: this.pipelineIndex,
+      pipelineLength: this.pipelineLength,
+      stdinFrom: this.stdinFrom?.id ?? null,
+      stdoutTo: this.stdoutTo?.id ?? null,
+      connectorBefore: this.connectorBefore,
+      connectorAfter: this.connectorAfter,
+      enclosing: this.enclosing,
+      guarded: this.guarded,
+      inSubstitution: this.inSubstitution,
+      parent: this.parent?.id ?? null,
+      nested: this.nested?.all.map((c) => c.id) ?? null,
+    };
+  }
+
   /** Words that are the target of `>`/`>>` (files written by redirection). */
   get writes(): Word[] {
     return this.redirects

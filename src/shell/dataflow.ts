@@ -286,7 +286,7 @@ class Flow {
         this.installOperands(c, c.operands);
         break;
       default:
-        if (INTERPRETERS.has(tool) && !c.isTest) {
+        if (INTERPRETERS.has(tool) && !c.isTest && !(c.hasFlag('-n') && tool !== 'perl' && tool !== 'node')) {
           if (tool === 'source' || tool === '.') this.fileUse('interpret', c, c.operands[0]);
           else if (!c.hasFlag('-c', '-e', '-m', '-r', '--eval', '-p')) this.fileUse('interpret', c, c.operands[0]);
         }

@@ -208,3 +208,14 @@ describe('guards', () => {
     assert.deepEqual(g, { a: true, b: false, c: true, d: true, e: true });
   });
 });
+
+describe('serialisation', () => {
+  it('commands serialise to JSON with references as ids', () => {
+    const s = parse('curl -fsSL https://j.example | sh -c "cat"');
+    const json = JSON.parse(JSON.stringify(s.all)) as { name: string; stdoutTo: number | null; parent: number | null; argv: { value: string }[] }[];
+    assert.equal(json[0]!.stdoutTo, 1);
+    assert.equal(json[2]!.name, 'cat');
+    assert.equal(json[2]!.parent, 1);
+    assert.equal(json[0]!.argv[2]!.value, 'https://j.example');
+  });
+});
