@@ -246,6 +246,9 @@ class Flow {
       case 'git':
         this.git(c);
         break;
+      case 'start-process':
+        this.fileUse('execute', c, c.flagValue('-filepath') ?? c.operands[0]);
+        break;
       case 'mv':
       case 'cp':
       case 'install':
@@ -382,19 +385,23 @@ class Flow {
   }
 
   powershell(c: ShellCommand): void {
-    const words = c.args;
-    const urlWord = words.find((w) => parseUrl(w) !== null);
-    if (urlWord === undefined) return;
-    const u = parseUrl(urlWord)!;
+    let urlWord: Word | null;
     let out: string | null = null;
-    const i = words.findIndex((w) => w.value === '-outfile' || w.value === '-destination');
-    if (i >= 0) out = words[i + 1]?.value ?? '';
-    if (c.tool === 'downloadfile') out = words.find((w) => w !== urlWord && w.value !== ',')?.value ?? '';
-    if (out === '') return;
+    if (c.tool === 'downloadfile' || c.tool === 'downloadstring' || c.tool === 'downloaddata') {
+      urlWord = c.args.find((w) => parseUrl(w) !== null) ?? null;
+      if (c.tool === 'downloadfile') out = c.args.find((w) => w !== urlWord && w.value !== ',')?.value ?? '';
+    } else {
+      urlWord = c.flagValue('-uri') ?? c.flagValue('-source') ?? c.operands.find((w) => parseUrl(w) !== null) ?? null;
+      const o = c.flagValue('-outfile') ?? c.flagValue('-destination');
+      if (o !== null) out = o.value ?? '';
+    }
+    if (urlWord === null || out === '') return;
+    const u = parseUrl(urlWord);
+    if (u === null) return;
     const art = this.download(c, 'powershell', u, out, urlWord.range);
-    if (out === null) {
-      // DownloadString inside `iex (…)`: the enclosing command consumes it
-      const iex = c.inSubstitution ? this.nextIex(c) : null;
+    if (out === null && c.inSubstitution) {
+      // DownloadString inside `iex (…)`: the enclosing iex consumes it
+      const iex = this.nextIex(c);
       if (iex !== null) this.use('pipe-to-interpreter', iex, art, null);
     }
   }

@@ -596,6 +596,18 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   stdbuf: { shortValued: 'ioe', longValued: ['--input', '--output', '--error'], stopAtOperand: true },
   chroot: { longValued: ['--userspec', '--groups'], stopAtOperand: true },
   doas: { shortValued: 'uC', stopAtOperand: true },
+  // PowerShell cmdlets (names and parameters lower-cased by the tokenizer; `-Name value`)
+  'invoke-webrequest': {
+    goStyle: true,
+    longValued: sp('-uri -outfile -method -headers -body -proxy -proxycredential -credential -contenttype -infile -useragent -websession -sessionvariable -timeoutsec -maximumredirection -certificate -certificatethumbprint -transferencoding'),
+  },
+  'invoke-restmethod': {
+    goStyle: true,
+    longValued: sp('-uri -outfile -method -headers -body -proxy -credential -contenttype -infile -useragent -timeoutsec -maximumredirection'),
+  },
+  'start-bitstransfer': { goStyle: true, longValued: sp('-source -destination -displayname -description -priority -transfertype -credential -proxyusage -proxylist') },
+  'invoke-expression': { goStyle: true, longValued: ['-command'] },
+  'start-process': { goStyle: true, longValued: sp('-filepath -argumentlist -workingdirectory -verb -redirectstandardoutput -redirectstandarderror -redirectstandardinput -windowstyle') },
   uv: { subcommand: true, longValued: sp('--python --directory --project --cache-dir --config-file --color'), stopAtOperand: true },
 };
 

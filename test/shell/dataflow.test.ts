@@ -168,3 +168,16 @@ describe('downloads executed through substitutions', () => {
     assert.equal(d.artifacts.length, 2);
   });
 });
+
+describe('PowerShell downloads', () => {
+  it('Invoke-WebRequest -OutFile then run; parameters are case-insensitive', () => {
+    const s = parseScript(mt("Invoke-WebRequest -Uri 'https://ps.example/setup.exe' -OutFile C:/setup.exe -UseBasicParsing; Start-Process C:/setup.exe -Wait"), { shell: 'powershell' });
+    const iwr = s.commands('invoke-webrequest')[0]!;
+    assert.equal(iwr.flagValue('-outfile')!.value, 'C:/setup.exe');
+    assert.equal(iwr.urls[0]!.host, 'ps.example');
+    const d = analyzeDataflow([{ kind: 'run', script: s }]);
+    assert.equal(d.artifacts[0]!.path, 'C:/setup.exe');
+    assert.equal(d.artifacts[0]!.url!.host, 'ps.example');
+    assert.deepEqual(summary(d), ['execute:ps.example:unverified']);
+  });
+});
