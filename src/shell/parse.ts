@@ -142,6 +142,10 @@ class Walker {
     }
     try {
       this.visit(tree.rootNode);
+    } catch (e) {
+      // pathological nesting (tens of thousands of levels) exhausts the stack: keep what was collected
+      if (!(e instanceof RangeError)) throw e;
+      this.script.errors.push({ message: 'script too deeply nested to analyse completely', range: this.script.range });
     } finally {
       tree.delete();
     }
@@ -263,22 +267,23 @@ class Walker {
   private chain(n: Node): void {
     const units: Node[] = [];
     const ops: string[] = [];
-    const flatten = (x: Node): void => {
-      for (const c of x.children) {
-        if (c === null) continue;
-        if (!c.isNamed) {
-          if (CONNECTORS.has(c.type)) ops.push(c.type);
-          continue;
-        }
-        if (c.type === 'comment') continue;
-        if (c.type === 'list' || c.type === 'pipeline') flatten(c);
-        else {
-          if (units.length > ops.length) ops.push(';');
-          units.push(c);
-        }
+    // iterative: long `a && b && …` chains nest deeply
+    const stack: Node[] = [n];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (x.type === 'list' || x.type === 'pipeline') {
+        const kids = x.children.filter((c): c is Node => c !== null);
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+        continue;
       }
-    };
-    flatten(n);
+      if (!x.isNamed) {
+        if (CONNECTORS.has(x.type)) ops.push(x.type);
+        continue;
+      }
+      if (x.type === 'comment') continue;
+      if (units.length > ops.length) ops.push(';');
+      units.push(x);
+    }
     // pipelines: runs of units joined by | or |&
     const pipelines: ShellCommand[][][] = [];
     const between: string[] = [];

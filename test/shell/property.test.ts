@@ -39,3 +39,17 @@ describe('shell properties (bounded)', () => {
     );
   });
 });
+
+describe('pathological scripts', () => {
+  it('a 15,000-command && chain is analysed without exhausting the stack', () => {
+    const n = 15000;
+    const s = parseScript(mt(Array.from({ length: n }, (_, i) => `echo ${i}`).join(' && ')), { shell: 'sh' });
+    assert.equal(s.all.length, n);
+    assert.equal(s.all[n - 1]!.connectorBefore, '&&');
+  });
+
+  it('2,000 nested $( ) give an error value, not an exception', () => {
+    const s = parseScript(mt('echo ' + '$('.repeat(2000) + 'x' + ')'.repeat(2000)), { shell: 'sh' });
+    assert.ok(s.errors.length > 0);
+  });
+});
