@@ -78,6 +78,8 @@ export function globMatch(pattern: string, path: string): boolean {
   else if (!pat.includes('/')) pat = '**/' + pat;
   const ps = pat.split('/');
   const ss = p.split('/').filter((x) => x !== '');
+  // a pattern naming a directory also matches everything below it
+  const dirMatch = ps[ps.length - 1] !== '**';
   const memo = new Map<number, boolean>();
   const w = ss.length + 1;
   const go = (i: number, j: number): boolean => {
@@ -85,19 +87,11 @@ export function globMatch(pattern: string, path: string): boolean {
     const m = memo.get(key);
     if (m !== undefined) return m;
     let r: boolean;
-    if (i === ps.length) r = j === ss.length;
+    if (i === ps.length) r = j === ss.length || (dirMatch && j > 0);
     else if (ps[i] === '**') r = go(i + 1, j) || (j < ss.length && go(i, j + 1));
     else r = j < ss.length && matchSegment(ps[i]!, ss[j]!) && go(i + 1, j + 1);
     memo.set(key, r);
     return r;
   };
-  // a pattern naming a directory also matches everything below it
-  return go(0, 0) || (ps[ps.length - 1] !== '**' && globMatchPrefix(ps, ss));
-}
-
-function globMatchPrefix(ps: readonly string[], ss: readonly string[]): boolean {
-  for (let k = ss.length - 1; k >= 1; k--) {
-    if (globMatch(ps.join('/') === '' ? '' : '/' + ps.join('/'), ss.slice(0, k).join('/'))) return true;
-  }
-  return false;
+  return go(0, 0);
 }

@@ -32,7 +32,7 @@ export function parseTree(text: string): { tree: PNode | null; problems: TreePro
   const doc = parseDocument(text, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false, strict: true });
   for (const e of doc.errors) {
     const msg = e.message.split('\n')[0] ?? e.message;
-    problems.push({ message: msg.replace(/ at line \d+, column \d+:?$/, ''), range: { start: e.pos[0], end: e.pos[1] } });
+    problems.push({ message: `invalid YAML: ${msg.replace(/ at line \d+, column \d+:?$/, '')}`, range: { start: e.pos[0], end: e.pos[1] } });
   }
   if (doc.errors.length > 0) return { tree: null, problems };
   const whole: Range = { start: 0, end: text.length };
