@@ -45,7 +45,7 @@ export function parseTree(text: string): { tree: PNode | null; problems: TreePro
       return { kind: 'scalar', value: null, range: r };
     }
     const tag = (node as { tag?: string }).tag;
-    if (tag !== undefined) problems.push({ message: `YAML tags (${tag}) are not allowed in config files`, range: r });
+    if (tag !== undefined) problems.push({ message: `YAML tags (${tag.replace(/^tag:yaml\.org,2002:/, '!!')}) are not allowed in config files`, range: r });
     if (isMap(n)) {
       const entries: PEntry[] = [];
       for (const pair of n.items) {

@@ -125,7 +125,7 @@ test('malformed configs: every problem, with file:line:column, key path and did-
     ['- a\n- b\n', ['.dockaudit.yaml:1:1: expected a mapping, got a list']],
     ['a: [\n', ['.dockaudit.yaml:2:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']],
     ['failLevel: high\nfailLevel: low\n', ['.dockaudit.yaml:2:1: invalid YAML: Map keys must be unique']],
-    ['failLevel: !!str high\n', ['.dockaudit.yaml:1:12: YAML tags (tag:yaml.org,2002:str) are not allowed in config files']],
+    ['failLevel: !!str high\n', ['.dockaudit.yaml:1:18: YAML tags (!!str) are not allowed in config files']],
     ['x: &a high\nfailLevel: *a\n', ['.dockaudit.yaml:2:12: YAML aliases (*name) are not supported in config files']],
   ];
   for (const [text, want] of cases) assert.deepEqual(errs(text), want, text);
