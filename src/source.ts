@@ -24,7 +24,7 @@ export class SourceFile {
   readonly text: string;
   /** True when the bytes started with a UTF-8 BOM (kept so `--fix` can write it back). */
   readonly bom: boolean;
-  /** Offsets at which each line starts (line i+1 starts at lineStarts[i]). */
+  /** Offsets at which each line starts (line i+1 starts at lineStarts[i]); only `\n` ends a line. */
   readonly lineStarts: readonly number[];
 
   constructor(
@@ -38,12 +38,10 @@ export class SourceFile {
     }
     this.text = text;
     this.bom = bom;
+    // Lines end at `\n` only (a lone `\r` is not a line break), as BuildKit counts them: line numbers in reports
+    // then agree with `docker build` and with the parser's startLine/endLine.
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-    }
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.lineStarts = starts;
   }
 

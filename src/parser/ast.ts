@@ -44,7 +44,10 @@ export interface Arg {
 export interface Heredoc {
   /** Delimiter word without quotes and without `<<`/`<<-` (`EOF`). */
   readonly name: string;
-  /** Exact body text BuildKit passes on (after `<<-` tab stripping), ending with a newline unless empty. */
+  /**
+   * BuildKit's `Heredoc.Content`: the body lines exactly as written (line terminators included, `<<-` tabs NOT
+   * stripped: BuildKit strips them later, when building). The text the build uses is `body.text`.
+   */
   readonly content: string;
   /** False when the delimiter was quoted (`<<"EOF"`, `<<'EOF'`): no expansion. */
   readonly expand: boolean;
@@ -56,7 +59,7 @@ export interface Heredoc {
   readonly markerRange: Range;
   /** The body lines in the source (without the terminator line). */
   readonly bodyRange: Range;
-  /** Body text mapped back to the source (tab-stripped pieces map to their source characters). */
+  /** The text the build uses (`content`, with leading tabs stripped for `<<-`), mapped back to the source. */
   readonly body: MappedText;
   /** The terminator line. */
   readonly terminatorRange: Range;
@@ -70,6 +73,8 @@ export type CommandLine =
 interface InstructionBase {
   /** Upper-cased keyword (`RUN`, or the unknown word upper-cased). */
   readonly keyword: string;
+  /** The keyword as written (BuildKit's `Node.Value`, e.g. `Run`); `Node.Dump()` prints it lower-cased. */
+  readonly rawKeyword: string;
   readonly keywordRange: Range;
   /** From the first keyword character to the end of the last line of the instruction (heredoc terminators included), without the final newline. */
   readonly range: Range;

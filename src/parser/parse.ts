@@ -1,0 +1,503 @@
+/**
+ * Dockerfile text → syntax tree, deciding everything exactly as BuildKit's parser (moby/buildkit
+ * frontend/dockerfile/parser `Parse`) does: directives, escape character, line continuations, comment and empty
+ * lines inside continuations, heredocs, flags, JSON vs shell form, per-keyword argument strings. Where BuildKit stops
+ * with an error, this records an `error` diagnostic and goes on, so a tree is always returned. Never throws.
+ */
+import type { MappedSegment, MappedText, Range, SourceFile } from '../source.js';
+import { toSourceRange } from '../source.js';
+import type {
+  Arg,
+  ArgDefinition,
+  Comment,
+  CommandLine,
+  Directive,
+  Dockerfile,
+  EscapeChar,
+  Flag,
+  Heredoc,
+  Instruction,
+  KeyValue,
+  ParseDiagnostic,
+} from './ast.js';
+import { DirectiveParser } from './directives.js';
+import { heredocsFromLine } from './heredoc.js';
+import type { ParsedArgs, Piece } from './lines.js';
+import { DISPATCH, parseIgnore, splitCommand } from './lines.js';
+import { isSpace, trimSpaceBounds } from './text.js';
+
+/** BuildKit's scanner refuses longer lines (bufio.MaxScanTokenSize - 1 bytes). */
+const MAX_LINE_BYTES = 64 * 1024 - 1;
+
+/** One physical line: [start, end) without its line terminator (trailing `\r`/`\n` run), next = start of the next. */
+interface PhysLine {
+  readonly start: number;
+  readonly end: number;
+  readonly next: number;
+}
+
+function readLine(text: string, at: number): PhysLine {
+  let nl = text.indexOf('\n', at);
+  const next = nl < 0 ? text.length : nl + 1;
+  if (nl < 0) nl = text.length;
+  let end = nl;
+  while (end > at && text.charCodeAt(end - 1) === 13) end--;
+  return { start: at, end, next };
+}
+
+/** Builds a MappedText from source slices without quadratic string building. */
+class MappedBuilder {
+  private readonly parts: string[] = [];
+  readonly segments: MappedSegment[] = [];
+  length = 0;
+  constructor(private readonly src: string) {}
+  add(start: number, end: number): void {
+    if (end <= start) return;
+    const last = this.segments[this.segments.length - 1];
+    if (last && last.src + last.length === start) {
+      this.segments[this.segments.length - 1] = { at: last.at, src: last.src, length: last.length + end - start };
+    } else this.segments.push({ at: this.length, src: start, length: end - start });
+    this.parts.push(this.src.slice(start, end));
+    this.length += end - start;
+  }
+  /** `fallback`: source offset an empty text maps to. */
+  build(fallback: number): MappedText {
+    if (this.segments.length === 0) return { text: '', segments: [{ at: 0, src: fallback, length: 0 }] };
+    return { text: this.parts.join(''), segments: this.segments };
+  }
+}
+
+/** The part [from, to) of a mapped text, still mapped. */
+function sliceMapped(m: MappedText, from: number, to: number): MappedText {
+  if (to <= from) {
+    const r = toSourceRange(m, from, from);
+    return { text: '', segments: m.segments.length ? [{ at: 0, src: r.start, length: 0 }] : [] };
+  }
+  const segments: MappedSegment[] = [];
+  for (const s of m.segments) {
+    const a = Math.max(from, s.at);
+    const b = Math.min(to, s.at + s.length);
+    if (b <= a) continue;
+    segments.push({ at: a - from, src: s.src + (a - s.at), length: b - a });
+  }
+  return { text: m.text.slice(from, to), segments };
+}
+
+/**
+ * Where the continuation escape is, if [from, to) ends with one: BuildKit's
+ * `([^E])E[ \t]*$|^E[ \t]*$` (the escape is the last non-blank character and is not itself escaped).
+ */
+function continuationAt(text: string, from: number, to: number, esc: number): number {
+  let k = to;
+  while (k > from) {
+    const c = text.charCodeAt(k - 1);
+    if (c === 0x20 || c === 0x09) k--;
+    else break;
+  }
+  if (k > from && text.charCodeAt(k - 1) === esc) {
+    const e = k - 1;
+    if (e === from || text.charCodeAt(e - 1) !== esc) return e;
+  }
+  return -1;
+}
+
+function skipSpace(text: string, from: number, to: number): number {
+  let p = from;
+  while (p < to && isSpace(text.charCodeAt(p))) p++;
+  return p;
+}
+
+function utf8Length(text: string, from: number, to: number): number {
+  let n = to - from;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) n += c < 0x800 ? 1 : c >= 0xd800 && c <= 0xdfff ? 1 : 2;
+  }
+  return n;
+}
+
+const KINDS: Readonly<Record<string, Instruction['kind']>> = {
+  FROM: 'FROM',
+  RUN: 'RUN',
+  CMD: 'CMD',
+  ENTRYPOINT: 'ENTRYPOINT',
+  SHELL: 'SHELL',
+  ENV: 'ENV',
+  LABEL: 'LABEL',
+  ARG: 'ARG',
+  COPY: 'COPY',
+  ADD: 'ADD',
+  HEALTHCHECK: 'HEALTHCHECK',
+  ONBUILD: 'ONBUILD',
+  EXPOSE: 'EXPOSE',
+  VOLUME: 'VOLUME',
+  USER: 'USER',
+  WORKDIR: 'WORKDIR',
+  STOPSIGNAL: 'STOPSIGNAL',
+  MAINTAINER: 'MAINTAINER',
+};
+
+const HEREDOC_KINDS: ReadonlySet<string> = new Set(['RUN', 'COPY', 'ADD']);
+
+interface LineContext {
+  readonly source: SourceFile;
+  readonly escape: EscapeChar;
+  readonly diagnostics: ParseDiagnostic[];
+  readonly line: MappedText;
+  readonly startLine: number;
+  endLine: number;
+  /** Source range end of the whole instruction (updated after heredocs). */
+  rangeEnd: number;
+}
+
+/** BuildKit `newNodeFromLine` over [from, to) of the logical line. */
+function buildInstruction(ctx: LineContext, from: number, to: number, comments: readonly Comment[]): Instruction {
+  const { line } = ctx;
+  const text = line.text;
+  const map = (a: number, b: number): Range => toSourceRange(line, a, b);
+  const arg = (p: Piece): Arg => ({ value: p.value, range: map(p.start, p.end) });
+  const split = splitCommand(text, from, to);
+  const rawKeyword = split.keyword.value;
+  const keyword = rawKeyword.toUpperCase();
+  const lower = rawKeyword.toLowerCase();
+  const keywordRange = map(split.keyword.start, split.keyword.end);
+  const flags: Flag[] = split.flags.map((f) => ({
+    name: f.value.startsWith('--') ? f.value.slice(2).split('=', 1)[0]! : f.value.split('=', 1)[0]!,
+    value: f.valueStart === null ? null : f.value.slice(f.value.indexOf('=') + 1),
+    raw: f.value,
+    range: map(f.start, f.end),
+    nameRange: map(f.nameStart, f.nameEnd),
+    valueRange: f.valueStart === null || f.valueEnd === null ? null : map(f.valueStart, f.valueEnd),
+  }));
+  const { argsStart: a, argsEnd: b } = split;
+  const kind = Object.prototype.hasOwnProperty.call(KINDS, keyword) ? KINDS[keyword]! : 'UNKNOWN';
+  let trigger: Instruction | null = null;
+  let parsed: ParsedArgs;
+  if (lower === 'onbuild') {
+    if (a >= b) parsed = { args: [], json: false };
+    else {
+      trigger = buildInstruction(ctx, a, b, []);
+      parsed = { args: [{ value: '', start: a, end: a }], json: false };
+    }
+  } else {
+    const fn = Object.prototype.hasOwnProperty.call(DISPATCH, lower) ? DISPATCH[lower]! : parseIgnore;
+    parsed = fn(text, a, b, ctx.escape);
+  }
+  if (parsed.error) {
+    ctx.diagnostics.push({
+      code: parsed.error.code,
+      severity: 'error',
+      message: parsed.error.message,
+      range: map(parsed.error.start, parsed.error.end),
+    });
+  }
+  if (kind === 'UNKNOWN') {
+    ctx.diagnostics.push({
+      code: 'unknown-instruction',
+      severity: 'warning',
+      message: rawKeyword === '' ? 'empty instruction' : `unknown instruction: ${rawKeyword}`,
+      range: keywordRange,
+    });
+  }
+  const args = parsed.args.map(arg);
+  const firstSrc = keywordRange.start;
+  const base = {
+    keyword,
+    rawKeyword,
+    keywordRange,
+    range: { start: firstSrc, end: Math.max(firstSrc, ctx.rangeEnd) },
+    startLine: ctx.startLine,
+    endLine: ctx.endLine,
+    flags,
+    args,
+    json: parsed.json,
+    heredocs: [] as Heredoc[],
+    original: text.slice(from, to),
+    rest: sliceMapped(line, split.restStart, split.end),
+    comments,
+  };
+  const command = (start: number): CommandLine | null => {
+    if (start >= parsed.args.length) return null;
+    const ps = parsed.args.slice(start);
+    const range = map(ps[0]!.start, ps[ps.length - 1]!.end);
+    if (parsed.json) return { form: 'exec', args: ps.map(arg), range };
+    const p = ps[0]!;
+    return { form: 'shell', script: sliceMapped(line, p.start, p.end), range };
+  };
+  const emptyCommand = (): CommandLine =>
+    parsed.json
+      ? { form: 'exec', args: [], range: map(a, b) }
+      : { form: 'shell', script: sliceMapped(line, a, a), range: map(a, a) };
+  switch (kind) {
+    case 'FROM': {
+      const image = args[0] ?? null;
+      const as = args[1] && args[1].value.toLowerCase() === 'as' ? args[1] : null;
+      return { ...base, kind, image, asKeyword: as, stageName: as ? (args[2] ?? null) : null };
+    }
+    case 'RUN':
+    case 'CMD':
+    case 'ENTRYPOINT':
+      return { ...base, kind, command: command(0) ?? emptyCommand() };
+    case 'SHELL':
+      return { ...base, kind };
+    case 'ENV':
+    case 'LABEL': {
+      const pairs: KeyValue[] = (parsed.pairs ?? []).map((p) => ({
+        key: arg(p.key),
+        value: arg(p.value),
+        separator: p.separator,
+        range: map(p.key.start, Math.max(p.key.end, p.value.end)),
+      }));
+      return { ...base, kind, pairs };
+    }
+    case 'ARG': {
+      const definitions: ArgDefinition[] = parsed.args.map((p) => {
+        const eq = p.value.indexOf('=');
+        const nameEnd = eq < 0 ? p.end : Math.min(p.start + eq, p.end);
+        return {
+          name: eq < 0 ? p.value : p.value.slice(0, eq),
+          value: eq < 0 ? null : p.value.slice(eq + 1),
+          nameRange: map(p.start, nameEnd),
+          valueRange: eq < 0 ? null : map(Math.min(nameEnd + 1, p.end), p.end),
+          range: map(p.start, p.end),
+        };
+      });
+      return { ...base, kind, definitions };
+    }
+    case 'COPY':
+    case 'ADD':
+      return {
+        ...base,
+        kind,
+        sources: args.slice(0, Math.max(0, args.length - 1)),
+        destination: args.length > 0 ? args[args.length - 1]! : null,
+      };
+    case 'HEALTHCHECK': {
+      const t = args[0];
+      const upper = t ? t.value.toUpperCase() : '';
+      const type = upper === 'NONE' || upper === 'CMD' ? upper : null;
+      return {
+        ...base,
+        kind,
+        type,
+        typeRange: t ? t.range : null,
+        command: type === 'CMD' ? (command(1) ?? emptyCommand()) : null,
+      };
+    }
+    case 'ONBUILD':
+      return { ...base, kind, trigger };
+    case 'EXPOSE':
+    case 'VOLUME':
+    case 'USER':
+    case 'WORKDIR':
+    case 'STOPSIGNAL':
+    case 'MAINTAINER':
+      return { ...base, kind };
+    default:
+      return { ...base, kind: 'UNKNOWN' };
+  }
+}
+
+function canContainHeredoc(ins: Instruction): boolean {
+  const target = ins.kind === 'ONBUILD' && ins.trigger ? ins.trigger : ins;
+  return HEREDOC_KINDS.has(target.keyword) && !target.json;
+}
+
+export function parse(source: SourceFile): Dockerfile {
+  const text = source.text;
+  const len = text.length;
+  const diagnostics: ParseDiagnostic[] = [];
+  const directives: Directive[] = [];
+  const allComments: Comment[] = [];
+  const instructions: Instruction[] = [];
+  const dp = new DirectiveParser('#');
+  let escape: EscapeChar = '\\';
+  let pending: Comment[] = [];
+  let pos = 0;
+  let lineNo = 0;
+
+  const checkLength = (l: PhysLine) => {
+    if (l.end - l.start > MAX_LINE_BYTES / 3 && utf8Length(text, l.start, l.next) > MAX_LINE_BYTES + 1) {
+      diagnostics.push({
+        code: 'line-too-long',
+        severity: 'error',
+        message: `dockerfile line greater than max allowed size of ${MAX_LINE_BYTES}`,
+        range: { start: l.start, end: l.end },
+      });
+    }
+  };
+
+  const directiveLine = (from: number, to: number): boolean => {
+    if (dp.done) return false;
+    const r = dp.parseLine(text, from, to);
+    if (r === null) return false;
+    const m = 'error' in r ? r.match : r;
+    const d: Directive = {
+      name: m.name,
+      value: m.value,
+      range: { start: from, end: to },
+      nameRange: { start: m.nameStart, end: m.nameEnd },
+      valueRange: { start: m.valueStart, end: m.valueEnd },
+    };
+    if ('error' in r) {
+      diagnostics.push({ code: 'duplicate-directive', severity: 'error', message: r.error, range: d.range });
+      return false;
+    }
+    if (m.name === 'escape') {
+      if (m.value !== '`' && m.value !== '\\') {
+        diagnostics.push({
+          code: 'invalid-escape',
+          severity: 'error',
+          message: `invalid escape token '${m.value}' does not match \` or \\`,
+          range: d.valueRange,
+        });
+        return false;
+      }
+      escape = m.value;
+    }
+    directives.push(d);
+    return true;
+  };
+
+  const commentAt = (hash: number, end: number): Comment => ({
+    text: text.slice(hash + 1, end),
+    range: { start: hash, end },
+  });
+
+  while (pos < len) {
+    const first = readLine(text, pos);
+    pos = first.next;
+    lineNo++;
+    checkLength(first);
+    const ts = skipSpace(text, first.start, first.end);
+    const isDirective = directiveLine(ts, first.end);
+    if (ts < first.end && text.charCodeAt(ts) === 0x23 /* # */) {
+      if (isDirective) continue;
+      const c = commentAt(ts, first.end);
+      allComments.push(c);
+      // BuildKit: an empty `#` line resets the comments collected for the next instruction
+      if (trimSpaceBounds(c.text)[0] === trimSpaceBounds(c.text)[1]) pending = [];
+      else pending.push(c);
+      continue;
+    }
+    if (ts >= first.end) {
+      // blank line: comments above it no longer belong to the next instruction
+      pending = [];
+      continue;
+    }
+    const esc = escape.charCodeAt(0);
+    const startLine = lineNo;
+    const builder = new MappedBuilder(text);
+    let cut = continuationAt(text, ts, first.end, esc);
+    builder.add(ts, cut >= 0 ? cut : first.end);
+    let lastEnd = first.end;
+    let emptyLine: PhysLine | null = null;
+    while (cut >= 0 && pos < len) {
+      const l = readLine(text, pos);
+      pos = l.next;
+      lineNo++;
+      checkLength(l);
+      const s = skipSpace(text, l.start, l.end);
+      if (s < l.end && text.charCodeAt(s) === 0x23) {
+        allComments.push(commentAt(s, l.end));
+        lastEnd = l.end;
+        continue;
+      }
+      if (s >= l.end) {
+        emptyLine ??= l;
+        lastEnd = l.end;
+        continue;
+      }
+      cut = continuationAt(text, l.start, l.end, esc);
+      builder.add(l.start, cut >= 0 ? cut : l.end);
+      lastEnd = l.end;
+    }
+    const line = builder.build(ts);
+    if (emptyLine) {
+      diagnostics.push({
+        code: 'empty-continuation',
+        severity: 'warning',
+        message: 'Empty continuation line found in: ' + line.text + ' (empty continuation lines will become errors in a future release)',
+        range: { start: emptyLine.start, end: emptyLine.end },
+      });
+    }
+    const ctx: LineContext = { source, escape, diagnostics, line, startLine, endLine: lineNo, rangeEnd: lastEnd };
+    let ins = buildInstruction(ctx, 0, line.text.length, pending);
+    pending = [];
+
+    if (canContainHeredoc(ins) && line.text.includes('<<')) {
+      const found = heredocsFromLine(line.text);
+      if (found.error) {
+        diagnostics.push({
+          code: 'invalid-heredoc',
+          severity: 'error',
+          message: found.error,
+          range: { start: ins.keywordRange.start, end: lastEnd },
+        });
+      }
+      const heredocs: Heredoc[] = [];
+      for (const h of found.heredocs) {
+        const markerRange = toSourceRange(line, h.start, h.end);
+        const bodyStart = pos;
+        const content: string[] = [];
+        const body = new MappedBuilder(text);
+        let terminatorRange: Range | null = null;
+        while (pos < len) {
+          const l = readLine(text, pos);
+          pos = l.next;
+          lineNo++;
+          let p = l.start;
+          if (h.chomp) while (p < l.end && text.charCodeAt(p) === 9) p++;
+          if (l.end - p === h.name.length && text.startsWith(h.name, p)) {
+            terminatorRange = { start: l.start, end: l.end };
+            lastEnd = l.end;
+            break;
+          }
+          content.push(text.slice(l.start, l.next));
+          // the build strips leading tabs of `<<-` bodies (BuildKit ChompHeredocContent)
+          body.add(h.chomp ? p : l.start, l.next);
+          lastEnd = l.end;
+        }
+        if (terminatorRange === null) {
+          diagnostics.push({
+            code: 'unterminated-heredoc',
+            severity: 'error',
+            message: `unterminated heredoc ${h.name}`,
+            range: markerRange,
+          });
+          terminatorRange = { start: len, end: len };
+        }
+        const bodyMapped = body.build(bodyStart);
+        heredocs.push({
+          name: h.name,
+          content: content.join(''),
+          expand: h.expand,
+          chomp: h.chomp,
+          fileDescriptor: h.fileDescriptor,
+          markerRange,
+          bodyRange: { start: bodyStart, end: Math.max(bodyStart, terminatorRange.start) },
+          body: bodyMapped,
+          terminatorRange,
+        });
+      }
+      if (heredocs.length > 0) {
+        const range = { start: ins.range.start, end: Math.max(ins.range.start, lastEnd) };
+        if (ins.kind === 'ONBUILD' && ins.trigger) {
+          const trigger = { ...ins.trigger, heredocs, endLine: lineNo, range };
+          ins = { ...ins, heredocs, endLine: lineNo, range, trigger };
+        } else ins = { ...ins, heredocs, endLine: lineNo, range };
+      }
+    }
+    instructions.push(ins);
+  }
+
+  if (instructions.length === 0) {
+    diagnostics.push({
+      code: 'no-instructions',
+      severity: 'error',
+      message: 'file with no instructions',
+      range: { start: len, end: len },
+    });
+  }
+  return { source, escape, directives, instructions, comments: allComments, diagnostics };
+}
