@@ -1,10 +1,16 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { applySuppressions, parseSuppressions } from '../../src/engine/suppressions.js';
 import type { Finding } from '../../src/rules/types.js';
 import type { Dockerfile } from '../../src/parser/ast.js';
-import { miniParse } from './mini-parse.js';
+import { parse } from '../../src/parser/index.js';
+import { SourceFile } from '../../src/source.js';
 import { testRules } from './helpers.js';
+
+const realParse = (text: string): Dockerfile => parse(new SourceFile('Dockerfile', text));
 
 /** A finding of `ruleId` on the line that contains `needle`. */
 function finding(df: Dockerfile, ruleId: string, needle: string): Finding {
@@ -23,7 +29,7 @@ function finding(df: Dockerfile, ruleId: string, needle: string): Finding {
 }
 
 function run(text: string, ids: [string, string][], opts = {}) {
-  const df = miniParse(text);
+  const df = realParse(text);
   const fs = ids.map(([id, n]) => finding(df, id, n));
   return { df, ...applySuppressions(fs, df, undefined, testRules, opts) };
 }
@@ -197,7 +203,7 @@ test('disableInlineIgnores: nothing suppressed, nothing unused; hadolint shell= 
 });
 
 test('parseSuppressions exposes scopes and resolved rule IDs', () => {
-  const df = miniParse('FROM a\n# dockaudit ignore=no-root-user,DL4006 -- r\nRUN x\n');
+  const df = realParse('FROM a\n# dockaudit ignore=no-root-user,DL4006 -- r\nRUN x\n');
   const p = parseSuppressions(df, testRules);
   assert.equal(p.suppressions.length, 1);
   const s = p.suppressions[0]!;
@@ -207,4 +213,23 @@ test('parseSuppressions exposes scopes and resolved rule IDs', () => {
     ['DL4006', ['DA501']],
   ]);
   assert.equal(df.source.slice(s.target), 'RUN x');
+});
+
+test('real Dockerfiles (../shared/corpus): pragmas parse without problems; prose comments are not pragmas', () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const dir = join(root, '..', 'shared', 'corpus', 'files');
+  const files = readdirSync(dir);
+  assert.ok(files.length > 100);
+  let pragmas = 0;
+  const problems: string[] = [];
+  for (const f of files) {
+    const df = parse(new SourceFile(f, readFileSync(join(dir, f), 'utf8')));
+    const r = applySuppressions([], df, undefined, testRules);
+    pragmas += r.suppressions.length;
+    for (const p of r.problems) problems.push(`${f}: ${p.message}`);
+    // every suppression targets a span inside the file
+    for (const s of r.suppressions) assert.ok(s.target.start >= 0 && s.target.end <= df.source.text.length && s.target.start <= s.target.end);
+  }
+  assert.ok(pragmas > 0, 'the corpus holds hadolint pragmas');
+  assert.deepEqual(problems, []);
 });
