@@ -199,7 +199,7 @@ export function effectiveConfig(file: string, opts: EffectiveConfigOptions = {})
         filePart = r.partial;
         errors.push(...r.errors);
         notices.push(
-          `dockaudit: using hadolint settings from ${used.path} (no .dockaudit.yaml found); run \`dockaudit init --from-hadolint\` to write an equivalent .dockaudit.yaml`,
+          `dockaudit: using hadolint settings from ${used.path} (no .dockaudit.yaml found); see docs/configuration.md, "Migrating from hadolint"`,
         );
       }
     }

@@ -233,3 +233,17 @@ test('real Dockerfiles (../shared/corpus): pragmas parse without problems; prose
   assert.ok(pragmas > 0, 'the corpus holds hadolint pragmas');
   assert.deepEqual(problems, []);
 });
+
+test('real parses: continuation lines, heredocs, CRLF and indented comments', () => {
+  const text =
+    'FROM alpine\r\n  # dockaudit ignore=DA501 -- reviewed\r\nRUN apk add curl && \\\r\n    curl https://x | sh\r\n# dockaudit ignore=DA601\r\nRUN <<EOF\r\napt-get install -y foo\r\nEOF\r\n    # dockaudit ignore=DA5O1\r\nCMD ["x"]\r\n';
+  const r = run(text, [
+    ['DA501', 'curl https://x | sh'],
+    ['DA601', 'apt-get install -y foo'],
+    ['DA501', 'CMD'],
+  ]);
+  assert.deepEqual(suppressedIds(r.findings), ['DA501', 'DA601']);
+  assert.equal(r.findings[0]!.suppressed?.justification, 'reviewed');
+  assert.equal(r.problems.length, 1);
+  assert.equal(r.df.source.slice(r.problems[0]!.range), 'DA5O1');
+});
