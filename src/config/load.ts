@@ -51,7 +51,7 @@ function checkRuleRef(
   if (index === undefined) return true;
   if (index.resolve(ref).length > 0) return true;
   const tool = peerToolOf(ref);
-  if (tool !== 'other' && tool !== 'buildkit') {
+  if (tool !== 'other') {
     out.push(err(path, `no dockaudit rule covers ${tool} rule "${ref}"; setting ignored`, at, 'warning'));
   } else {
     out.push(err(path, `unknown rule "${ref}"${suggestion(ref, index.names())}`, at));
