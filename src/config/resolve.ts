@@ -6,7 +6,11 @@
  */
 import { dirname, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import type { Rule, Severity } from '../rules/types.js';
+import { SEVERITY_RANK, type Finding, type Rule, type Severity } from '../rules/types.js';
+import type { SuppressionOptions } from '../engine/suppressions.js';
+
+/** DA102 unused-suppression (its findings come from the suppression pass). */
+const UNUSED_SUPPRESSION_ID = 'DA102';
 import { RuleIndex, suggestion } from '../rules/rule-ref.js';
 import { globMatch, normalizePath } from './glob.js';
 import { findConfig, loadConfigFile, type FindOptions } from './load.js';
@@ -336,4 +340,22 @@ overrides: []
 #   - files: ["**/*.dev.Dockerfile"]
 #     rules: { DA301: off }
 `;
+}
+
+/** True when an unsuppressed finding is at least as severe as `level` (the CLI's exit status 1). */
+export function exceedsFailLevel(findings: readonly Finding[], level: FailLevel): boolean {
+  if (level === 'none') return false;
+  const min = SEVERITY_RANK[level];
+  return findings.some((f) => f.suppressed === undefined && SEVERITY_RANK[f.severity] >= min);
+}
+
+/** The options `applySuppressions` needs, from the config and the rule settings of one file. */
+export function suppressionOptionsFor(config: Config, settings: RuleRunSettings): SuppressionOptions {
+  const unused = settings.severityOverrides.get(UNUSED_SUPPRESSION_ID);
+  return {
+    disableInlineIgnores: config.disableInlineIgnores,
+    requireIgnoreReason: config.requireIgnoreReason,
+    enabledRuleIds: new Set(settings.rules.map((r) => r.meta.id)),
+    ...(unused !== undefined ? { unusedSeverity: unused } : {}),
+  };
 }

@@ -13,6 +13,8 @@ import {
   isPathIgnored,
   mergeConfigs,
   ruleSettingsFor,
+  exceedsFailLevel,
+  suppressionOptionsFor,
 } from '../../src/config/resolve.js';
 import { globMatch } from '../../src/config/glob.js';
 import { testRules } from './helpers.js';
@@ -340,4 +342,29 @@ test('initConfigText is a valid config whose settings equal the defaults', () =>
   assert.deepEqual(c.formats, d.formats);
   assert.equal(c.strictLabels, d.strictLabels);
   assert.match(initConfigText(), /^# dockaudit configuration/);
+});
+
+test('exceedsFailLevel and suppressionOptionsFor', () => {
+  const f = (severity: 'high' | 'low', suppressed = false) => ({
+    ruleId: 'DA501',
+    ruleName: 'x',
+    severity,
+    category: 'shell' as const,
+    message: '',
+    messageId: 'm',
+    range: { start: 0, end: 0 },
+    ...(suppressed ? { suppressed: { kind: 'inSource' as const } } : {}),
+  });
+  assert.equal(exceedsFailLevel([f('low'), f('high', true)], 'medium'), false);
+  assert.equal(exceedsFailLevel([f('low'), f('high')], 'medium'), true);
+  assert.equal(exceedsFailLevel([f('low')], 'low'), true);
+  assert.equal(exceedsFailLevel([f('high')], 'none'), false);
+  const config = mergeConfigs({ requireIgnoreReason: true, rules: new Map([['DA501', 'off'], ['DA102', 'medium']]) });
+  const da102 = { ...testRules[0]!, meta: { ...testRules[0]!.meta, id: 'DA102', name: 'unused-suppression', aliases: [] } };
+  const o = suppressionOptionsFor(config, ruleSettingsFor(config, 'Dockerfile', [...testRules, da102]));
+  assert.equal(o.requireIgnoreReason, true);
+  assert.equal(o.disableInlineIgnores, false);
+  assert.equal(o.enabledRuleIds!.has('DA501'), false);
+  assert.equal(o.enabledRuleIds!.has('DA601'), true);
+  assert.equal(o.unusedSeverity, 'medium');
 });
