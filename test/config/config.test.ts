@@ -224,6 +224,7 @@ test('config search: nearest file upward, stops at the repository root, then the
     'other/.git/HEAD': 'ref\n',
     'other/Dockerfile': 'FROM a\n',
     'xdg/dockaudit/config.yaml': 'failLevel: medium\n',
+    'home/.config/dockaudit/config.json': '{"failLevel": "info"}',
     'hl/.git/HEAD': 'ref\n',
     'hl/.hadolint.yaml': 'failure-threshold: warning\nignored: [DL3008]\n',
     'hl/Dockerfile': 'FROM a\n',
@@ -235,6 +236,8 @@ test('config search: nearest file upward, stops at the repository root, then the
     assert.equal(findConfig(join(root, 'outside/repo/svc/deep'), none)?.path, join(root, 'outside/repo/svc/deep/.dockaudit.json'));
     assert.equal(findConfig(join(root, 'other'), none), null);
     assert.equal(findConfig(join(root, 'other'), { env })?.path, join(root, 'xdg/dockaudit/config.yaml'));
+    assert.equal(findConfig(join(root, 'other'), { env: {}, homeDir: join(root, 'home') })?.path, join(root, 'home/.config/dockaudit/config.json'));
+    assert.equal(findConfig(join(root, 'other'), { env: { HOME: join(root, 'home') } })?.path, join(root, 'home/.config/dockaudit/config.json'));
     assert.equal(effectiveConfig(join(root, 'other/Dockerfile'), { env }).config.failLevel, 'medium');
     assert.equal(effectiveConfig(join(root, 'other/Dockerfile'), { env: {}, homeDir: join(root, 'xdg', '..', 'nohome') }).config.failLevel, 'low');
     assert.equal(effectiveConfig(join(root, 'outside/repo/svc/Dockerfile'), none).config.failLevel, 'high');
