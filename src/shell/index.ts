@@ -5,7 +5,7 @@ export { ShellCommand, ShellScript, parseUrl, basename } from './commands.js';
 export type { Assignment } from './commands.js';
 export { analyzeDataflow, resolvePath } from './dataflow.js';
 export type { Artifact, ArtifactOrigin, ArtifactUrl, ArtifactUse, Dataflow, StageStep, UseKind, Verification, VerificationKind } from './dataflow.js';
-export { analyzeStage } from './stage.js';
+export { analyzeStage, envFrom } from './stage.js';
 export type { StageInstruction, StageShellFacts } from './stage.js';
 export { instructionScripts, withHeredocs } from './instruction.js';
 export { formatCommand, formatCommands } from './format.js';

@@ -10,7 +10,19 @@ import type { ShellScript } from './commands.js';
 import { analyzeDataflow } from './dataflow.js';
 import type { Dataflow, StageStep } from './dataflow.js';
 import { instructionScripts } from './instruction.js';
+import { UNKNOWN } from './types.js';
 import type { EnvLookup, ShellKind } from './types.js';
+
+/**
+ * Adapts a lookup whose "unknown" marker is an object (the model's `EnvValue`: `string | { unknown: true }`,
+ * undefined = unset) to the shell's `EnvLookup`. Structural, so the shell does not depend on the model.
+ */
+export function envFrom(lookup: (name: string) => string | { readonly unknown: true } | undefined): EnvLookup {
+  return (name) => {
+    const v = lookup(name);
+    return v === undefined || typeof v === 'string' ? v : UNKNOWN;
+  };
+}
 
 export interface StageInstruction {
   readonly instruction: Instruction;
