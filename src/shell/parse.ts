@@ -111,6 +111,8 @@ const CONSTRUCTS: Readonly<Record<string, ConstructKind>> = {
 };
 
 /** Commands that, after `||`, make a failure harmless (`|| true`, `|| :`, `|| echo "warning"`, `|| exit 0`). */
+const SUBST_HINT = /\$\(|`|[<>]\(/;
+
 const GUARDS: ReadonlySet<string> = new Set(['true', ':', 'echo', 'printf']);
 
 class Walker {
@@ -369,6 +371,8 @@ class Walker {
 
   /** Walks the `$( )` / `<( )` inside word nodes (their commands run before the command). */
   private substitutions(n: Node): void {
+    // most words hold no substitution: skip the (costly) walk over their nodes
+    if (!SUBST_HINT.test(this.m.text.slice(n.startIndex, n.endIndex))) return;
     const stack: Node[] = [n];
     while (stack.length > 0) {
       const x = stack.pop()!;
