@@ -574,13 +574,10 @@ class Flow {
   /** `[ "$(sha256sum f | cut …)" = "$HASH" ]`: a checksum compared in a test. */
   compare(c: ShellCommand): void {
     if (!c.args.some((w) => w.value === '=' || w.value === '==' || w.value === '!=' || w.value === '-eq')) return;
-    const inner = this.checksumInside.filter((s) => s.range.start >= c.range.start && s.range.end <= c.range.end);
+    const inner = this.recentChecksums.filter((s) => s.range.start >= c.range.start && s.range.end <= c.range.end);
     for (const s of inner) this.verifyFiles(s, 'compare', s.operands.map((w) => w.value).filter((v): v is string => v !== null), c);
   }
 
-  get checksumInside(): ShellCommand[] {
-    return this.recentChecksums;
-  }
   /** Checksum commands seen inside `$( )` in the current script. */
   recentChecksums: ShellCommand[] = [];
 }
