@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
+import { initShell } from '../src/shell/index.js';
 import { applyFixes } from '../src/engine/fix.js';
 import { parse } from '../src/parser/parse.js';
 import { SourceFile } from '../src/source.js';
@@ -31,6 +32,11 @@ function describeFinding(f: Finding, r: { source: { positionAt(o: number): { lin
   const e = r.source.positionAt(f.range.end);
   return `${f.ruleId}/${f.messageId} ${s.line}:${s.column}-${e.line}:${e.column} ${f.message}`;
 }
+
+// rules read shell facts, which the model attaches only once the bash parser is loaded (as `audit` does)
+before(async () => {
+  await initShell();
+});
 
 test('the registry holds every catalog file, and every rule is the default export of <name>.ts', async () => {
   const files = readdirSync(join(repoRoot, 'src/rules/catalog')).filter((f) => f.endsWith('.ts'));

@@ -11,16 +11,31 @@ import type { DockerfileModel } from '../model/types.js';
 import { ruleList } from '../rules/registry.generated.js';
 import type { Rule } from '../rules/types.js';
 import { SourceFile } from '../source.js';
+import { initShell } from '../shell/index.js';
 import type { FileError, FileResult } from './result.js';
+import { applySuppressions } from './suppressions.js';
+import type { SuppressionOptions } from './suppressions.js';
 import { hardeningScore } from './result.js';
 import type { RunOptions } from './run.js';
-import { effectiveRules, runRules } from './run.js';
+import { compareFindings, effectiveRules, runRules } from './run.js';
 
 export interface AuditOptions extends Partial<RunOptions> {
   /** Default: every rule of the registry. */
   readonly rules?: readonly Rule[];
   /** Passed to `buildModel` (e.g. `buildArgs` as given with `docker build --build-arg`). */
   readonly model?: BuildModelOptions;
+  /** Inline suppression settings; `false` leaves every finding unsuppressed (no pragma is read). */
+  readonly suppressions?: SuppressionOptions | false;
+}
+
+let shellInit: Promise<string | null> | undefined;
+/** Loads the bash parser once; resolves to an error message when it cannot be loaded. */
+function ensureShell(): Promise<string | null> {
+  shellInit ??= initShell().then(
+    () => null,
+    (e: unknown) => `cannot load the bash parser (tree-sitter-bash): ${e instanceof Error ? e.message : String(e)}`,
+  );
+  return shellInit;
 }
 
 export interface AuditDetails extends FileResult {
@@ -37,6 +52,9 @@ export async function audit(input: string | Uint8Array, path: string, options: A
 /** `audit`, also returning the syntax tree and model (for `--fix` and debugging views). */
 export async function auditDetailed(input: string | Uint8Array, path: string, options: AuditOptions = {}): Promise<AuditDetails> {
   const errors: FileError[] = [];
+  const warnings: FileError[] = [];
+  const shellError = await ensureShell();
+  if (shellError !== null) errors.push({ code: 'internal-error', message: shellError, line: 1, column: 1 });
   let source: SourceFile;
   if (typeof input === 'string') source = new SourceFile(path, input);
   else {
@@ -54,10 +72,20 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
     ...(options.env ? { env: options.env } : {}),
   };
   const model = dockerfile ? contained('building the model', errors, () => buildModel(dockerfile, options.model ?? {})) : null;
-  const findings = model ? runRules(model, runOptions) : [];
+  let findings = model ? runRules(model, runOptions) : [];
+  const supOptions = options.suppressions === false ? null : (options.suppressions ?? {});
+  if (dockerfile && model && supOptions) {
+    const current = findings;
+    const sup = contained('applying suppressions', errors, () => applySuppressions(current, dockerfile, model, rules, supOptions));
+    if (sup) {
+      findings = [...sup.findings, ...sup.unused].sort(compareFindings);
+      for (const p of sup.problems) warnings.push(toFileError(source, p));
+    }
+  }
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
   const score = hardeningScore(effectiveRules(rules, options.severityOverrides), findings, errors.length > 0);
-  return { path, source, findings, errors, score, dockerfile, model };
+  warnings.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { path, source, findings, errors, ...(warnings.length > 0 ? { warnings } : {}), score, dockerfile, model };
 }
 
 /** Runs a step that must not throw; if it does (a bug), records an `internal-error` instead of crashing the run. */

@@ -24,6 +24,8 @@ export interface FileResult {
   /** Sorted by position then rule ID; suppressed findings are kept with `suppressed` set. */
   readonly findings: readonly Finding[];
   readonly errors: readonly FileError[];
+  /** Problems that did not stop the audit (malformed or misplaced suppression comments); absent when none. */
+  readonly warnings?: readonly FileError[];
   /** Hardening score 0–100, see `hardeningScore`. */
   readonly score: number;
 }

@@ -56,3 +56,14 @@ test('audit never throws and every finding range lies in the text (random input)
     { numRuns: 200 },
   );
 });
+
+test('audit applies inline suppressions (with justification), reports unused ones and malformed pragmas', async () => {
+  const r = await audit('FROM alpine:3.20\n# dockaudit ignore=DL3020 -- legacy layout\nADD a /a\n# dockaudit ignore=DA901\nRUN true\n# dockaudit ignore=\nRUN true\n', 'Dockerfile');
+  const add = r.findings.find((f) => f.ruleId === 'DA503')!;
+  assert.deepEqual(add.suppressed, { kind: 'inSource', justification: 'legacy layout' });
+  assert.deepEqual(r.findings.filter((f) => !f.suppressed).map((f) => [f.ruleId, r.source.positionAt(f.range.start).line]), [['DA102', 4]]);
+  assert.ok((r.warnings ?? []).some((w) => w.line === 6), JSON.stringify(r.warnings));
+  assert.deepEqual(r.errors, []);
+  const off = await audit('FROM alpine:3.20\n# dockaudit ignore=DL3020\nADD a /a\n', 'Dockerfile', { suppressions: false });
+  assert.deepEqual(off.findings.map((f) => [f.ruleId, f.suppressed]), [['DA503', undefined]]);
+});
