@@ -5,8 +5,8 @@
  * unreadable or unparsable input, internal error. Sets `process.exitCode` (never `process.exit()`, which could cut
  * off output still flowing into a pipe).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { audit, auditDetailed, unreadableFile } from '../engine/audit.js';
 import type { FileResult } from '../engine/result.js';
 import { createRuleIndex } from '../engine/rule-index.js';
@@ -19,8 +19,12 @@ import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
 import type { ToolInfo } from '../report/types.js';
 import { ruleList } from '../rules/registry.generated.js';
-import { SEVERITY_RANK } from '../rules/types.js';
-import type { AuditCommand, Command } from './args.js';
+import { applyBaseline, writeBaseline } from '../engine/baseline.js';
+import type { RuleSetting } from '../engine/run.js';
+import { effectiveConfig, exceedsFailLevel, formatEffectiveConfig, initConfigText, isPathIgnored, ruleSettingsFor, suppressionOptionsFor } from '../config/resolve.js';
+import type { Config, FailLevel, PartialConfig } from '../config/types.js';
+import { formatConfigError } from '../config/types.js';
+import type { AuditCommand, Command, Format } from './args.js';
 import { HELP, parseCommandLine } from './args.js';
 import { useColor } from './color.js';
 import { discover } from './discover.js';
@@ -51,39 +55,105 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   const cwd = process.cwd();
   const results: FileResult[] = [];
   let exit = 0;
+  const cli: PartialConfig = {};
+  if (cmd.failLevel !== undefined) cli.failLevel = cmd.failLevel;
+  if (cmd.format !== undefined) cli.formats = [cmd.format];
+  const configOptions = {
+    env: process.env,
+    rules: ruleList,
+    cli,
+    noConfig: cmd.noConfig,
+    ...(cmd.configPath !== undefined ? { configPath: cmd.configPath } : {}),
+  };
+  // config problems and notices are printed once each, whichever file's config they come from
+  const printed = new Set<string>();
+  let configFailed = false;
+  const configFor = (file: string): Config => {
+    const ec = effectiveConfig(resolve(cwd, file), configOptions);
+    for (const n of ec.notices) if (!printed.has(n) && printed.add(n)) err(n + '\n');
+    for (const e of ec.errors) {
+      const line = (e.severity === 'warning' ? 'warning: ' : '') + formatConfigError(e);
+      if (!printed.has(line) && printed.add(line)) err(line + '\n');
+      if (e.severity === 'error') configFailed = true;
+    }
+    return ec.config;
+  };
+  const runConfig = configFor(join(cwd, 'Dockerfile'));
+  if (configFailed) return 2;
+  const format: Format = cmd.format ?? runConfig.formats[0] ?? 'text';
+
   const filePaths = cmd.paths.filter((p) => p !== '-');
   const found = discover(filePaths, cwd);
   for (const e of found.errors) {
     err(`${e.path}: ${e.message}\n`);
     exit = 2;
   }
-  if (cmd.paths.includes('-')) {
-    try {
-      results.push(await audit(await readStdin(), cmd.stdinFilename));
-    } catch (e) {
-      results.push(unreadableFile(cmd.stdinFilename, `cannot read standard input: ${describeError(e)}`));
-    }
-  }
-  for (const path of found.files) {
+  const failLevels = new Map<FileResult, FailLevel>();
+  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean): Promise<void> => {
+    const config = configFor(path);
+    if (!explicit && isPathIgnored(config, resolve(cwd, path))) return;
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(resolve(cwd, path));
+      bytes = await read();
     } catch (e) {
-      results.push(unreadableFile(path, `cannot read: ${describeError(e)}`));
-      continue;
+      const r = unreadableFile(path, `cannot read: ${describeError(e)}`);
+      results.push(r);
+      return;
     }
-    results.push(await audit(bytes, path));
+    const settings = ruleSettingsFor(config, resolve(cwd, path), ruleList);
+    const overrides: Record<string, RuleSetting> = {};
+    for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
+    const r = await audit(bytes, path, {
+      rules: settings.rules,
+      severityOverrides: overrides,
+      ruleOptions: Object.fromEntries(settings.ruleOptions),
+      suppressions: suppressionOptionsFor(config, settings),
+    });
+    failLevels.set(r, config.failLevel);
+    results.push(r);
+  };
+  if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true);
+  const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
+  for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)));
+  if (configFailed) return 2;
+  if (results.length === 0 && found.errors.length === 0 && !cmd.paths.includes('-')) err(`${TOOL_NAME}: no Dockerfiles found in ${filePaths.join(', ')}\n`);
+
+  let reported: FileResult[] = results;
+  if (cmd.baseline !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, cmd.baseline), 'utf8');
+    } catch (e) {
+      err(`${cmd.baseline}: cannot read the baseline: ${describeError(e)}\n`);
+      return 2;
+    }
+    const b = applyBaseline(results, text);
+    for (const e of b.errors) err(`${cmd.baseline}: ${e}\n`);
+    if (b.errors.length > 0) return 2;
+    reported = b.results;
+    failLevels.forEach((level, r) => {
+      const i = results.indexOf(r);
+      if (i >= 0 && reported[i]) failLevels.set(reported[i]!, level);
+    });
+    if (b.fixedCount > 0) err(`${TOOL_NAME}: ${b.fixedCount} baseline finding${b.fixedCount === 1 ? '' : 's'} no longer occur${b.fixedCount === 1 ? 's' : ''}\n`);
   }
-  if (results.length === 0 && found.errors.length === 0) err(`${TOOL_NAME}: no Dockerfiles found in ${filePaths.join(', ')}\n`);
+  if (cmd.writeBaseline !== undefined) {
+    try {
+      writeFileSync(resolve(cwd, cmd.writeBaseline), writeBaseline(results));
+    } catch (e) {
+      err(`${cmd.writeBaseline}: cannot write the baseline: ${describeError(e)}\n`);
+      return 2;
+    }
+  }
 
   const info = tool();
   const toFile = cmd.output !== undefined;
   let report: string;
-  if (cmd.format === 'json') report = formatJson(results, info);
-  else if (cmd.format === 'sarif') report = formatSarif(results, info, { rules: ruleList, srcRoot: cwd });
+  if (format === 'json') report = formatJson(reported, info);
+  else if (format === 'sarif') report = formatSarif(reported, info, { rules: ruleList, srcRoot: cwd });
   else {
     const color = useColor({ env: process.env, isTTY: !toFile && process.stdout.isTTY === true, ...(cmd.color !== undefined ? { flag: cmd.color } : {}) });
-    report = formatText(results, info, { color, quiet: cmd.quiet });
+    report = formatText(reported, info, { color, quiet: cmd.quiet });
   }
   if (toFile) {
     try {
@@ -95,10 +165,11 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   } else out(report);
 
   // errors go to stderr as file:line:column: message (the text report on stdout already shows them)
-  for (const r of results) {
+  for (const r of reported) {
+    for (const w of r.warnings ?? []) err(`${r.path}:${w.line}:${w.column}: warning: ${w.message}\n`);
     for (const e of r.errors) {
       if (exit < 2) exit = 2;
-      if (cmd.format !== 'text' || toFile) err(`${r.path}:${e.line}:${e.column}: ${e.message}\n`);
+      if (format !== 'text' || toFile) err(`${r.path}:${e.line}:${e.column}: ${e.message}\n`);
     }
     for (const f of r.findings) {
       if (f.messageId === INTERNAL_ERROR) {
@@ -107,11 +178,37 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       }
     }
   }
-  if (exit === 0 && cmd.failLevel !== 'none') {
-    const min = SEVERITY_RANK[cmd.failLevel];
-    if (results.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= min))) exit = 1;
-  }
+  if (exit === 0 && reported.some((r) => exceedsFailLevel(r.findings, failLevels.get(r) ?? runConfig.failLevel))) exit = 1;
   return exit;
+}
+
+function runInit(force: boolean): number {
+  const target = resolve(process.cwd(), '.dockaudit.yaml');
+  if (!force && existsSync(target)) {
+    err(`.dockaudit.yaml already exists (use --force to overwrite)\n`);
+    return 2;
+  }
+  try {
+    writeFileSync(target, initConfigText());
+  } catch (e) {
+    err(`.dockaudit.yaml: cannot write: ${describeError(e)}\n`);
+    return 2;
+  }
+  out('wrote .dockaudit.yaml\n');
+  return 0;
+}
+
+function runPrintConfig(file: string, configPath: string | undefined, noConfig: boolean): number {
+  const ec = effectiveConfig(resolve(process.cwd(), file), {
+    env: process.env,
+    rules: ruleList,
+    noConfig,
+    ...(configPath !== undefined ? { configPath } : {}),
+  });
+  for (const n of ec.notices) err(n + '\n');
+  for (const e of ec.errors) err((e.severity === 'warning' ? 'warning: ' : '') + formatConfigError(e) + '\n');
+  out(formatEffectiveConfig(ec));
+  return ec.errors.some((e) => e.severity === 'error') ? 2 : 0;
 }
 
 function pad(s: string, n: number): string {
@@ -191,6 +288,10 @@ async function run(command: Command): Promise<number> {
       return runParse(command.mode, command.file, command.stdinFilename);
     case 'audit':
       return runAudit(command);
+    case 'init':
+      return runInit(command.force);
+    case 'print-config':
+      return runPrintConfig(command.file, command.configPath, command.noConfig);
   }
 }
 

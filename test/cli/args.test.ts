@@ -7,13 +7,19 @@ import { closest } from '../../src/cli/suggest.js';
 test('audit command defaults and options', () => {
   assert.deepEqual(parseCommandLine([]), {
     ok: true,
-    command: { kind: 'audit', paths: ['.'], format: 'text', failLevel: 'low', quiet: false, stdinFilename: 'Dockerfile' },
+    command: { kind: 'audit', paths: ['.'], noConfig: false, quiet: false, stdinFilename: 'Dockerfile' },
   });
   const r = parseCommandLine(['-f', 'sarif', '-o', 'x.sarif', '--fail-level', 'high', '--no-color', '-q', '-', '--stdin-filename', 'a/Dockerfile', 'dir']);
   assert.deepEqual(r, {
     ok: true,
-    command: { kind: 'audit', paths: ['-', 'dir'], format: 'sarif', output: 'x.sarif', failLevel: 'high', color: false, quiet: true, stdinFilename: 'a/Dockerfile' },
+    command: { kind: 'audit', paths: ['-', 'dir'], format: 'sarif', output: 'x.sarif', failLevel: 'high', noConfig: false, color: false, quiet: true, stdinFilename: 'a/Dockerfile' },
   });
+  const c = parseCommandLine(['-c', 'cfg.yaml', '--baseline', 'b.json', '--write-baseline', 'n.json']);
+  assert.deepEqual(c.ok && c.command.kind === 'audit' && [c.command.configPath, c.command.baseline, c.command.writeBaseline], ['cfg.yaml', 'b.json', 'n.json']);
+  assert.deepEqual(parseCommandLine(['init', '--force']), { ok: true, command: { kind: 'init', force: true } });
+  assert.deepEqual(parseCommandLine(['print-config', 'a/Dockerfile', '--no-config']), { ok: true, command: { kind: 'print-config', file: 'a/Dockerfile', noConfig: true } });
+  const bad = parseCommandLine(['rules', '--baseline', 'x']);
+  assert.ok(!bad.ok && /--baseline is not valid for "rules"/.test(bad.message));
 });
 
 test('usage errors are values with a clear message', () => {

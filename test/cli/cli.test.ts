@@ -3,12 +3,16 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
 import { repoRoot } from '../helpers/paths.js';
 import { sarifValidator } from '../helpers/sarif-schema.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'cli');
+// tsx by absolute URL, so the CLI can run with any working directory
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const main = join(repoRoot, 'src', 'cli', 'main.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'dockaudit-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -16,7 +20,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 function cli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}) {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') env[k] = v;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
+  const r = spawnSync(process.execPath, ['--import', tsx, main, ...args], {
     cwd: opts.cwd ?? fixtures,
     input: opts.input ?? '',
     encoding: 'utf8',
@@ -125,4 +129,48 @@ test('colour on request, and NO_COLOR', () => {
   assert.match(cli(['findings/Dockerfile', '--color']).stdout, /\u001b\[/);
   assert.match(cli(['findings/Dockerfile'], { env: { FORCE_COLOR: '1' } }).stdout, /\u001b\[/);
   assert.doesNotMatch(cli(['findings/Dockerfile'], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } }).stdout, /\u001b\[/);
+});
+
+test('config file found upward: rules off/severity, failLevel; inline suppression; --no-config; bad config → exit 2', () => {
+  const r = cli(['-f', 'json', 'configured'], { cwd: fixtures });
+  const doc = JSON.parse(r.stdout);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(
+    doc.files.map((f: { path: string; findings: { ruleId: string; severity: string }[] }) => [f.path, f.findings.map((x) => `${x.ruleId}:${x.severity}`)]),
+    [['configured/Dockerfile', ['DA901:high']], ['configured/legacy/Dockerfile', []]],
+  );
+  assert.equal(doc.summary.suppressed, 1);
+  const none = JSON.parse(cli(['-f', 'json', '--no-config', 'configured/Dockerfile']).stdout);
+  assert.deepEqual(none.files[0].findings.map((x: { ruleId: string; severity: string }) => `${x.ruleId}:${x.severity}`), ['DA901:info', 'DA503:low']);
+  assert.equal(cli(['--no-config', 'configured/Dockerfile', '--fail-level', 'medium']).code, 0);
+  const bad = cli(['-c', 'bad-config.yaml', 'clean']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^bad-config\.yaml:2:3: rules\.DA503: unknown severity "hgh"/);
+});
+
+test('baseline: write, then only new findings are reported', () => {
+  const baseline = join(tmp, 'baseline.json');
+  const w = cli(['--no-config', '--write-baseline', baseline, 'findings/Dockerfile']);
+  assert.equal(w.code, 1);
+  const again = cli(['--no-config', '--baseline', baseline, '-f', 'json', 'findings/Dockerfile']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(JSON.parse(again.stdout).files[0].findings, []);
+  const more = cli(['--no-config', '--baseline', baseline, '-f', 'json', '-', '--stdin-filename', 'findings/Dockerfile'], {
+    input: 'FROM alpine:3.20\n# new line above\nMAINTAINER Jane <jane@example.com>\nADD app.py /srv/app.py\nADD new.txt /n\n',
+  });
+  assert.equal(more.code, 1);
+  assert.deepEqual(JSON.parse(more.stdout).files[0].findings.map((f: { line: number }) => f.line), [5]);
+});
+
+test('init writes a starter config once; print-config shows the effective config', () => {
+  const first = cli(['init'], { cwd: tmp });
+  assert.equal(first.code, 0);
+  assert.match(readFileSync(join(tmp, '.dockaudit.yaml'), 'utf8'), /^# dockaudit configuration/);
+  const second = cli(['init'], { cwd: tmp });
+  assert.equal(second.code, 2);
+  assert.match(second.stderr, /already exists/);
+  const p = cli(['print-config', 'configured/Dockerfile']);
+  assert.equal(p.code, 0);
+  assert.match(p.stdout, /configured\/\.dockaudit\.yaml/);
+  assert.match(p.stdout, /failLevel: high/);
 });
