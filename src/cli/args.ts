@@ -37,7 +37,7 @@ export type Command =
   | AuditCommand
   | { readonly kind: 'rules'; readonly format: 'text' | 'json'; readonly aliases: boolean }
   | { readonly kind: 'explain'; readonly rule: string; readonly color?: boolean }
-  | { readonly kind: 'parse'; readonly mode: 'dump' | 'json'; readonly file: string; readonly stdinFilename: string }
+  | { readonly kind: 'parse'; readonly mode: 'dump' | 'json' | 'commands'; readonly file: string; readonly stdinFilename: string }
   | { readonly kind: 'init'; readonly force: boolean }
   | ({ readonly kind: 'print-config'; readonly file: string } & ConfigFlags)
   | { readonly kind: 'help' }
@@ -48,7 +48,7 @@ export type ParsedArgs = { readonly ok: true; readonly command: Command } | { re
 export const HELP = `Usage: dockaudit [options] [paths…]
        dockaudit rules [--format text|json] [--aliases]
        dockaudit explain <rule ID, name or alias>
-       dockaudit parse --dump|--json <file>
+       dockaudit parse --dump|--json|--commands <file>
        dockaudit init [--force]                  write a starter .dockaudit.yaml
        dockaudit print-config [file]             show the configuration that applies to a Dockerfile
 
@@ -83,12 +83,13 @@ Examples:
   cat Dockerfile | dockaudit - --stdin-filename app/Dockerfile
   dockaudit rules --aliases                   list the rules with their hadolint/Trivy/Checkov IDs
   dockaudit explain DL3020                    show the doc of the rule that covers hadolint's DL3020
+  dockaudit parse --commands Dockerfile       the shell commands of every RUN, with positions and dataflow
 `;
 
 const SUBCOMMANDS = new Set(['rules', 'explain', 'parse', 'init', 'print-config']);
 
 /** Options that only make sense when auditing. */
-const AUDIT_ONLY = ['config', 'no-config', 'baseline', 'write-baseline', 'force'];
+const AUDIT_ONLY = ['config', 'no-config', 'baseline', 'write-baseline', 'force', 'commands'];
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T | string {
   return (allowed as readonly string[]).includes(value) ? (value as T) : `invalid ${what} "${value}" (expected ${allowed.join(', ')})`;
@@ -113,6 +114,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         'stdin-filename': { type: 'string' },
         aliases: { type: 'boolean' },
         dump: { type: 'boolean' },
+        commands: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -151,13 +153,14 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     return { ok: true, command: { kind: 'explain', rule: pos[0]!, ...(color !== undefined ? { color } : {}) } };
   }
   if (sub === 'parse') {
-    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'aliases', ...AUDIT_ONLY]);
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'force']);
     if (bad) return { ok: false, message: bad };
-    if (v.dump === v.json) return { ok: false, message: '"parse" needs exactly one of --dump or --json' };
+    const modes = (['dump', 'json', 'commands'] as const).filter((m) => v[m] === true);
+    if (modes.length !== 1) return { ok: false, message: '"parse" needs exactly one of --dump, --json or --commands' };
     if (pos.length !== 1) return { ok: false, message: '"parse" takes exactly one file (or -)' };
     return {
       ok: true,
-      command: { kind: 'parse', mode: v.dump ? 'dump' : 'json', file: pos[0]!, stdinFilename: v['stdin-filename'] ?? 'Dockerfile' },
+      command: { kind: 'parse', mode: modes[0]!, file: pos[0]!, stdinFilename: v['stdin-filename'] ?? 'Dockerfile' },
     };
   }
   if (sub === 'init') {
@@ -175,7 +178,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       command: { kind: 'print-config', file: pos[0] ?? 'Dockerfile', noConfig: v['no-config'] === true, ...(v.config !== undefined ? { configPath: v.config } : {}) },
     };
   }
-  const bad = notFor(['aliases', 'dump', 'json', 'force']);
+  const bad = notFor(['aliases', 'dump', 'json', 'force', 'commands']);
   if (bad) return { ok: false, message: bad };
   const format = v.format === undefined ? undefined : oneOf(v.format, FORMATS, 'format');
   if (format !== undefined && !FORMATS.includes(format as Format)) return { ok: false, message: format };

@@ -14,6 +14,7 @@ import { INTERNAL_ERROR } from '../engine/run.js';
 import { ruleHelpUri, ruleMarkdownBody } from '../docs/rule-docs.js';
 import { HOMEPAGE, TOOL_NAME, toolVersion } from '../meta.js';
 import { dump } from '../parser/dump.js';
+import { formatCommands } from '../shell/index.js';
 import { formatJson } from '../report/json.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
@@ -251,7 +252,7 @@ function runExplain(key: string): number {
   return 0;
 }
 
-async function runParse(mode: 'dump' | 'json', file: string, stdinFilename: string): Promise<number> {
+async function runParse(mode: 'dump' | 'json' | 'commands', file: string, stdinFilename: string): Promise<number> {
   let bytes: Uint8Array;
   const name = file === '-' ? stdinFilename : file;
   try {
@@ -266,7 +267,15 @@ async function runParse(mode: 'dump' | 'json', file: string, stdinFilename: stri
     for (const e of details.errors) err(`${name}:${e.line}:${e.column}: ${e.message}\n`);
     return 2;
   }
-  if (mode === 'dump') out(dump(df) + '\n');
+  if (mode === 'commands') {
+    const model = details.model;
+    for (const stage of model?.stages ?? []) {
+      const shell = stage.shell;
+      if (!shell) continue;
+      const scripts = [...shell.scripts.values()].flat();
+      out(`# stage ${stage.index}${stage.name ? ` (${stage.name})` : ''}\n` + formatCommands(df.source, scripts, shell.dataflow) + '\n');
+    }
+  } else if (mode === 'dump') out(dump(df) + '\n');
   else out(JSON.stringify(df, (k, v: unknown) => (k === 'source' ? undefined : v), 2) + '\n');
   for (const e of details.errors) err(`${name}:${e.line}:${e.column}: ${e.message}\n`);
   return details.errors.length > 0 ? 2 : 0;

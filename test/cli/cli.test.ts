@@ -121,6 +121,10 @@ test('--help, --version, rules, explain, parse', () => {
   const dump = cli(['parse', '--dump', 'clean/Dockerfile']);
   assert.equal(dump.code, 0);
   assert.match(dump.stdout, /\(from "alpine:3\.20"\)\n\(copy "app\.py" "\/srv\/app\.py"\)\n/);
+  const cmds = cli(['parse', '--commands', 'commands.Dockerfile']);
+  assert.equal(cmds.code, 0, cmds.stderr);
+  assert.match(cmds.stdout, /#0 2:5 curl {2}argv=\["curl", "-fsSL"/);
+  assert.match(cmds.stdout, /use 2:57 interpret A0 \(https:\/\/example\.com\) UNVERIFIED/);
   const tree = JSON.parse(cli(['parse', '--json', 'clean/Dockerfile']).stdout);
   assert.deepEqual(tree.instructions.map((i: { keyword: string }) => i.keyword), ['FROM', 'COPY']);
 });
