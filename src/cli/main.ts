@@ -167,7 +167,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
 
   // errors go to stderr as file:line:column: message (the text report on stdout already shows them)
   for (const r of reported) {
-    for (const w of r.warnings ?? []) err(`${r.path}:${w.line}:${w.column}: warning: ${w.message}\n`);
+    if (format !== 'text' || toFile) for (const w of r.warnings ?? []) err(`${r.path}:${w.line}:${w.column}: warning: ${w.message}\n`);
     for (const e of r.errors) {
       if (exit < 2) exit = 2;
       if (format !== 'text' || toFile) err(`${r.path}:${e.line}:${e.column}: ${e.message}\n`);

@@ -85,11 +85,15 @@ export function formatText(results: readonly FileResult[], tool: ToolInfo, optio
   const lines: string[] = [];
   for (const r of results) {
     const findings = activeFindings(r);
-    if (findings.length === 0 && r.errors.length === 0) continue;
+    const warnings = r.warnings ?? [];
+    if (findings.length === 0 && r.errors.length === 0 && warnings.length === 0) continue;
     if (options.quiet && r.errors.length === 0) continue;
     lines.push(paint('underline', sanitize(r.path)));
     for (const e of r.errors) {
       lines.push(`  ${e.line}:${e.column}  ${paint('red', 'error')}  ${sanitize(e.message)}  ${paint('gray', e.code)}`);
+    }
+    for (const w of warnings) {
+      lines.push(`  ${w.line}:${w.column}  ${paint('yellow', 'warning')}  ${sanitize(w.message)}  ${paint('gray', w.code)}`);
     }
     if (!options.quiet) {
       for (const f of findings) lines.push(...formatFinding(r, f, paint, options.maxFrameLines));

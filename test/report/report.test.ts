@@ -73,6 +73,12 @@ test('text: multi-line ranges underline each line; control characters are escape
   assert.ok(!formatText([r], tool).includes('\x1b'));
 });
 
+test('text: file errors and warnings are listed in their file group', () => {
+  const r = { ...clean(), errors: [{ code: 'read-error', message: 'cannot read', line: 1, column: 1 }], warnings: [{ code: 'malformed-pragma', message: 'bad pragma', line: 2, column: 3 }] };
+  const lines = formatText([r], tool).split('\n');
+  assert.deepEqual(lines.slice(0, 3), ['Dockerfile', '  1:1  error  cannot read  read-error', '  2:3  warning  bad pragma  malformed-pragma']);
+});
+
 test('text: quiet and clean summaries', () => {
   assert.equal(formatText([clean()], tool), 'dockaudit: no findings in 1 file; score 100/100\n');
   const q = formatText([withFindings()], tool, { quiet: true });
