@@ -1,0 +1,147 @@
+/**
+ * Pathological inputs: huge files, huge continuations, many stages, a 1 MB line, many heredocs, deep nesting. Each
+ * must be handled without throwing, in a time bound proportional to its size, and growth from n to 4n must stay
+ * linear-ish (ratio well under 16, the quadratic figure). Bounds are generous: the machine is shared.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { decodeBytes } from '../../src/parser/decode.js';
+import { parse } from '../../src/parser/parse.js';
+import type { Dockerfile } from '../../src/parser/ast.js';
+import {
+  bigFile,
+  compareSizes,
+  continuation,
+  heredocs,
+  heredocsOneLine,
+  longLine,
+  nestedParameterExpansions,
+  onbuildChain,
+  stages,
+  timeOnce,
+} from './inputs.js';
+
+const enc = new TextEncoder();
+
+/** Bytes → tree, exactly as the CLI starts. */
+function parseText(text: string): Dockerfile {
+  const { source } = decodeBytes(enc.encode(text), 'Dockerfile');
+  return parse(source);
+}
+
+/** Parses once under a time bound of `msPerMB` per megabyte (at least `floorMs`). */
+function parseWithin(text: string, floorMs = 1000, msPerMB = 1000): Dockerfile {
+  let df: Dockerfile | undefined;
+  const ms = timeOnce(() => (df = parseText(text)));
+  const bound = Math.max(floorMs, (text.length / 1e6) * msPerMB);
+  assert.ok(ms < bound, `parse of ${text.length} chars took ${ms.toFixed(0)} ms (bound ${bound.toFixed(0)} ms)`);
+  return df!;
+}
+
+function assertLinear(name: string, gen: (n: number) => string, n: number): string {
+  const small = gen(n);
+  const large = gen(4 * n);
+  const r = compareSizes(small, large, (t) => parseText(t));
+  const note = `${name}: n=${n} ${r.small.toFixed(1)} ms CPU, 4n ${r.large.toFixed(1)} ms CPU, ratio ${r.ratio.toFixed(2)}`;
+  assert.ok(
+    r.ratio < 6,
+    `${note} (want < 6)`,
+  );
+  return note;
+}
+
+describe('parser on pathological inputs', () => {
+  it('a 5 MB file of real Dockerfiles', () => {
+    const text = bigFile(5e6);
+    const df = parseWithin(text, 5000);
+    assert.ok(text.length >= 5e6);
+    // every corpus file contributes instructions: thousands of them
+    assert.ok(df.instructions.length > 20_000, `only ${df.instructions.length} instructions`);
+    assert.equal(df.instructions.at(-1)!.range.end <= text.length, true);
+  });
+
+  it('a RUN continued over 100,000 lines: one instruction, last line number right', () => {
+    const df = parseWithin(continuation(100_000), 3000);
+    assert.equal(df.instructions.length, 2);
+    const run = df.instructions[1]!;
+    assert.equal(run.kind, 'RUN');
+    assert.equal(run.startLine, 2);
+    assert.equal(run.endLine, 100_003);
+    assert.ok(run.original.endsWith('&& echo end'));
+  });
+
+  it('continuation lines scale linearly (25,000 vs 100,000)', (t) => {
+    t.diagnostic(assertLinear('continuation', continuation, 25_000));
+  });
+
+  it('10,000 stages', () => {
+    const df = parseWithin(stages(10_000), 3000);
+    const froms = df.instructions.filter((i) => i.kind === 'FROM');
+    assert.equal(froms.length, 10_000);
+    const last = froms.at(-1)!;
+    assert.equal(last.kind === 'FROM' ? last.stageName?.value : null, 's9999');
+  });
+
+  it('stages scale linearly (2,500 vs 10,000)', (t) => {
+    t.diagnostic(assertLinear('stages', stages, 2_500));
+  });
+
+  it('a 1 MB single line: parsed, and over BuildKit\'s line limit', () => {
+    const df = parseWithin(longLine(1e6), 2000);
+    assert.equal(df.instructions.length, 2);
+    assert.ok(df.diagnostics.some((d) => d.code === 'line-too-long'));
+    const run = df.instructions[1]!;
+    assert.ok(run.kind === 'RUN' && run.command.form === 'shell' && run.command.script.text.length > 1e6);
+  });
+
+  it('long lines scale linearly (250 KB vs 1 MB)', (t) => {
+    t.diagnostic(assertLinear('long line', longLine, 250_000));
+  });
+
+  it('10,000 heredocs (one per RUN)', () => {
+    const df = parseWithin(heredocs(10_000), 3000);
+    const runs = df.instructions.filter((i) => i.kind === 'RUN');
+    assert.equal(runs.length, 10_000);
+    assert.ok(runs.every((r) => r.heredocs.length === 1));
+    assert.equal(runs.at(-1)!.heredocs[0]!.content, 'echo 9999\nset -e; ls /tmp/9999\n');
+  });
+
+  it('heredocs scale linearly (2,500 vs 10,000)', (t) => {
+    t.diagnostic(assertLinear('heredocs', heredocs, 2_500));
+  });
+
+  it('10,000 heredocs opened on one COPY line', () => {
+    const df = parseWithin(heredocsOneLine(10_000), 3000);
+    const copy = df.instructions[1]!;
+    assert.equal(copy.heredocs.length, 10_000);
+    assert.equal(copy.heredocs[9_999]!.name, 'E9999');
+    // the marker line is over 64 KiB: BuildKit's only complaint
+    assert.deepEqual([...new Set(df.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))], ['line-too-long']);
+  });
+
+  it('heredocs on one line scale linearly (2,500 vs 10,000)', (t) => {
+    t.diagnostic(assertLinear('heredocs on one line', heredocsOneLine, 2_500));
+  });
+
+  it('ONBUILD chained 100,000 times: no stack overflow, an error diagnostic', () => {
+    const df = parseWithin(onbuildChain(100_000), 3000);
+    assert.equal(df.instructions.length, 2);
+    assert.ok(df.diagnostics.some((d) => d.code === 'onbuild-too-deep'));
+    let depth = 0;
+    for (let i = df.instructions[1] ?? null; i && i.kind === 'ONBUILD'; i = i.trigger) depth++;
+    assert.ok(depth >= 2 && depth < 100, `descended ${depth} levels`);
+  });
+
+  it('${a:-…} nested 100,000 deep in a heredoc line: no stack overflow', () => {
+    const df = parseWithin(nestedParameterExpansions(100_000), 3000);
+    assert.equal(df.instructions[1]!.kind, 'RUN');
+    // a shallow nesting still finds its heredoc
+    const shallow = parseText(nestedParameterExpansions(50));
+    assert.equal(shallow.instructions[1]!.heredocs.length, 1);
+  });
+
+  it('a 100,000-deep JSON array in exec form', () => {
+    const df = parseWithin('FROM a\nCMD ' + '['.repeat(100_000) + ']'.repeat(100_000) + '\n', 3000);
+    assert.equal(df.instructions.length, 2);
+  });
+});
