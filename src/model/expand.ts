@@ -1,0 +1,766 @@
+/**
+ * BuildKit's word processing for Dockerfile instructions (ENV, ARG, FROM, COPY, WORKDIR, LABEL, USER, EXPOSE, ...):
+ * quote removal, escapes, `$var` / `${var...}` expansion and (for `processWords`) splitting into words. It follows
+ * BuildKit's `frontend/dockerfile/shell` lexer rule for rule, including its quirks (unknown `${v:x}` modifiers are
+ * errors, `*`/`?` glob patterns without bracket expressions, `${v//p/r}` replacement templates).
+ *
+ * It is NOT the shell that runs RUN scripts: that is src/shell.
+ *
+ * Unknown-aware mode: an environment lookup may answer `UNKNOWN` (typically a build argument declared without a
+ * default). Such a variable is unset unless the user passes `--build-arg`, so:
+ * - where its value itself would be substituted (`$v`, `${v}`, `${v?msg}`, `${v#p}`, `${v/p/r}`) the output gets an
+ *   unknown part (rendered in `value` as the expression's source text, e.g. `${TAG}`);
+ * - where it only selects between alternatives (`${v:-x}`, `${v-x}`, `${v:+x}`, `${v+x}`) it is assumed unset, as
+ *   BuildKit does when no build argument is passed, and listed in `assumedUnset`.
+ *
+ * Errors are values (`{ ok: false, message, offset }`); nothing here throws on user input.
+ */
+
+/** The answer for a variable whose value cannot be known statically (e.g. `ARG TAG` without a default). */
+export const UNKNOWN: UnknownValue = Object.freeze({ unknown: true as const });
+/**
+ * A value that is not fully known. With `parts`, the variable is set and partly known (`ARG IMG=${REGISTRY}/app`):
+ * `$IMG` then expands to those parts. Without, nothing is known (it may even be unset).
+ */
+export interface UnknownValue {
+  readonly unknown: true;
+  readonly parts?: readonly ExpandedPart[];
+}
+export type EnvValue = string | UnknownValue;
+
+/** Where variables come from: a map (absent key = unset), or a lookup function (undefined = unset). */
+export type EnvSource =
+  | ReadonlyMap<string, EnvValue>
+  | Readonly<Record<string, EnvValue>>
+  | ((name: string) => EnvValue | undefined);
+
+export interface ExpandOptions {
+  /** Escape character (`\` by default, `` ` `` with `# escape=``). */
+  readonly escape?: '\\' | '`';
+  /** Keep quote characters in the output (BuildKit `RawQuotes`). */
+  readonly rawQuotes?: boolean;
+  /** Keep escape characters in the output (BuildKit `RawEscapes`). */
+  readonly rawEscapes?: boolean;
+  /** Treat quotes as ordinary characters (BuildKit `SkipProcessQuotes`). */
+  readonly skipProcessQuotes?: boolean;
+  /** Leave references to unset variables as written (BuildKit `SkipUnsetEnv`). */
+  readonly skipUnsetEnv?: boolean;
+  /** Compare variable names case-insensitively (BuildKit on a Windows builder host). Default false. */
+  readonly caseInsensitiveKeys?: boolean;
+}
+
+/** One piece of an expanded word. */
+export interface ExpandedPart {
+  /** Known text, or for an unknown part the expression's source text (e.g. `${TAG}`). */
+  readonly text: string;
+  readonly unknown: boolean;
+  /** For unknown parts: the unknown variables the part depends on. */
+  readonly vars?: readonly string[];
+  /** For unknown parts: offsets of the expression in the processed input, `[start, end)` (UTF-16). */
+  readonly start?: number;
+  readonly end?: number;
+}
+
+export interface ExpandedWord {
+  /** The processed text; unknown parts appear as their source expression. */
+  readonly value: string;
+  /** True when some part is unknown. */
+  readonly unknown: boolean;
+  readonly parts: readonly ExpandedPart[];
+}
+
+export interface ExpandFacts {
+  /** Variables that were looked up and found (set, or unknown). */
+  readonly used: readonly string[];
+  /** Variables that were looked up and are unset. */
+  readonly unset: readonly string[];
+  /** Variables that were looked up and answered UNKNOWN. */
+  readonly unknownVars: readonly string[];
+  /** Unknown variables that only chose between alternatives and were assumed unset (`${TAG:-latest}`). */
+  readonly assumedUnset: readonly string[];
+}
+
+export interface ExpandError {
+  readonly ok: false;
+  readonly message: string;
+  /** Offset in the input (UTF-16) where processing stopped. */
+  readonly offset: number;
+}
+
+export type ExpandResult = ({ readonly ok: true } & ExpandedWord & ExpandFacts) | ExpandError;
+export type WordsResult = ({ readonly ok: true; readonly words: readonly ExpandedWord[] } & ExpandFacts) | ExpandError;
+
+/** Processes one word (ENV/ARG/LABEL values, WORKDIR, USER, FROM, COPY paths ...). */
+export function processWord(word: string, env: EnvSource, opts: ExpandOptions = {}): ExpandResult {
+  const lx = new Lexer(word, env, opts);
+  const r = lx.run();
+  if (!r.ok) return r;
+  const w = toWord(r.result);
+  return { ok: true, ...w, ...lx.facts() };
+}
+
+/** Processes a text and splits it into words after expansion (EXPOSE, VOLUME, and flag values BuildKit splits). */
+export function processWords(text: string, env: EnvSource, opts: ExpandOptions = {}): WordsResult {
+  const lx = new Lexer(text, env, opts);
+  const r = lx.run();
+  if (!r.ok) return r;
+  return { ok: true, words: r.words.map(toWord), ...lx.facts() };
+}
+
+/** Builds an environment map from `NAME=value` strings (later entries win; `NAME` alone = empty), like BuildKit. */
+export function envFromList(list: readonly string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const e of list) {
+    const i = e.indexOf('=');
+    if (i < 0) m.set(e, '');
+    else m.set(e.slice(0, i), e.slice(i + 1));
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+type Piece = string | UnknownPiece;
+interface UnknownPiece {
+  readonly text: string;
+  readonly vars: readonly string[];
+  readonly start: number;
+  readonly end: number;
+}
+type Pieces = Piece[];
+
+function toWord(pieces: Pieces): ExpandedWord {
+  const parts: ExpandedPart[] = [];
+  let value = '';
+  let unknown = false;
+  for (const p of pieces) {
+    if (typeof p === 'string') {
+      if (p === '') continue;
+      value += p;
+      const last = parts[parts.length - 1];
+      if (last && !last.unknown) parts[parts.length - 1] = { text: last.text + p, unknown: false };
+      else parts.push({ text: p, unknown: false });
+    } else {
+      unknown = true;
+      value += p.text;
+      parts.push({ text: p.text, unknown: true, vars: p.vars, start: p.start, end: p.end });
+    }
+  }
+  return { value, unknown, parts };
+}
+
+function piecesText(p: Pieces): string {
+  let s = '';
+  for (const x of p) s += typeof x === 'string' ? x : x.text;
+  return s;
+}
+
+function piecesKnown(p: Pieces): boolean {
+  return p.every((x) => typeof x === 'string');
+}
+
+function piecesVars(p: Pieces): string[] {
+  const out: string[] = [];
+  for (const x of p) if (typeof x !== 'string') for (const v of x.vars) if (!out.includes(v)) out.push(v);
+  return out;
+}
+
+const EOF = '';
+
+class Failure {
+  constructor(
+    readonly message: string,
+    readonly offset: number,
+  ) {}
+}
+
+/** Words collector: BuildKit's `wordsStruct`. */
+class Words {
+  words: Pieces[] = [];
+  word: Pieces = [];
+  inWord = false;
+
+  addChar(ch: string): void {
+    if (isSpace(ch)) {
+      if (this.inWord && this.word.length !== 0) {
+        this.words.push(this.word);
+        this.word = [];
+        this.inWord = false;
+      }
+    } else this.addRaw(ch);
+  }
+  addRaw(p: Piece): void {
+    if (p === '') {
+      this.inWord = true;
+      return;
+    }
+    this.word.push(p);
+    this.inWord = true;
+  }
+  addPieces(ps: Pieces): void {
+    for (const p of ps) {
+      if (typeof p === 'string') for (const ch of p) this.addChar(ch);
+      else this.addRaw(p);
+    }
+  }
+  addRawPieces(ps: Pieces): void {
+    for (const p of ps) this.addRaw(p);
+    this.inWord = true;
+  }
+  get(): Pieces[] {
+    if (this.word.length > 0) {
+      this.words.push(this.word);
+      this.word = [];
+      this.inWord = false;
+    }
+    return this.words;
+  }
+}
+
+function isSpace(ch: string): boolean {
+  // Go's unicode.IsSpace
+  switch (ch) {
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case '\u0085':
+    case '\u00a0':
+      return true;
+  }
+  return ch.length > 0 && ch.charCodeAt(0) > 0xff && /^\p{Zs}$|^[\u2028\u2029]$/u.test(ch);
+}
+
+const LETTER = /^\p{L}$/u;
+const DIGIT = /^\p{Nd}$/u;
+function isLetter(ch: string): boolean {
+  if (ch.length === 1) {
+    const c = ch.charCodeAt(0);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return true;
+    if (c < 0x80) return false;
+  }
+  return ch !== EOF && LETTER.test(ch);
+}
+function isDigit(ch: string): boolean {
+  if (ch.length === 1) {
+    const c = ch.charCodeAt(0);
+    if (c >= 48 && c <= 57) return true;
+    if (c < 0x80) return false;
+  }
+  return ch !== EOF && DIGIT.test(ch);
+}
+function isSpecialParam(ch: string): boolean {
+  return ch.length === 1 && '@*#?-$!0'.includes(ch);
+}
+
+function lookupIn(env: EnvSource, name: string, ci: boolean): EnvValue | undefined {
+  if (typeof env === 'function') {
+    const direct = env(name);
+    return direct;
+  }
+  if (env instanceof Map) {
+    const m = env as ReadonlyMap<string, EnvValue>;
+    if (m.has(name)) return m.get(name);
+    if (ci) {
+      const up = name.toUpperCase();
+      for (const [k, v] of m) if (k.toUpperCase() === up) return v;
+    }
+    return undefined;
+  }
+  const rec = env as Readonly<Record<string, EnvValue>>;
+  if (Object.prototype.hasOwnProperty.call(rec, name)) return rec[name];
+  if (ci) {
+    const up = name.toUpperCase();
+    for (const k of Object.keys(rec)) if (k.toUpperCase() === up) return rec[k];
+  }
+  return undefined;
+}
+
+class Lexer {
+  private readonly cps: string[];
+  /** UTF-16 offset of each code point, plus the end. */
+  private readonly offs: number[];
+  private pos = 0;
+  private readonly escape: string;
+  private rawEscapes: boolean;
+  private readonly used = new Set<string>();
+  private readonly unset = new Set<string>();
+  private readonly unknownVars = new Set<string>();
+  private readonly assumed = new Set<string>();
+
+  constructor(
+    input: string,
+    private readonly env: EnvSource,
+    private readonly opts: ExpandOptions,
+  ) {
+    this.cps = Array.from(input);
+    this.offs = [];
+    let o = 0;
+    for (const c of this.cps) {
+      this.offs.push(o);
+      o += c.length;
+    }
+    this.offs.push(o);
+    this.escape = opts.escape ?? '\\';
+    this.rawEscapes = opts.rawEscapes ?? false;
+  }
+
+  facts(): ExpandFacts {
+    return {
+      used: [...this.used],
+      unset: [...this.unset],
+      unknownVars: [...this.unknownVars],
+      assumedUnset: [...this.assumed],
+    };
+  }
+
+  run(): { ok: true; result: Pieces; words: Pieces[] } | ExpandError {
+    try {
+      const r = this.processStopOn(EOF, this.rawEscapes);
+      return { ok: true, result: r.result, words: r.words };
+    } catch (e) {
+      if (e instanceof Failure) return { ok: false, message: e.message, offset: e.offset };
+      throw e;
+    }
+  }
+
+  private peek(): string {
+    return this.cps[this.pos] ?? EOF;
+  }
+  private next(): string {
+    const c = this.cps[this.pos];
+    if (c === undefined) return EOF;
+    this.pos++;
+    return c;
+  }
+  private offset(): number {
+    return this.offs[Math.min(this.pos, this.cps.length)]!;
+  }
+  private fail(message: string): never {
+    throw new Failure(message, this.offset());
+  }
+
+  private getEnv(name: string): EnvValue | undefined {
+    const v = lookupIn(this.env, name, this.opts.caseInsensitiveKeys ?? false);
+    if (v === undefined) this.unset.add(name);
+    else {
+      this.used.add(name);
+      if (typeof v !== 'string') this.unknownVars.add(name);
+    }
+    return v;
+  }
+
+  private processStopOn(stopChar: string, rawEscapes: boolean): { result: Pieces; words: Pieces[] } {
+    const result: Pieces = [];
+    const words = new Words();
+    const saved = this.rawEscapes;
+    this.rawEscapes = rawEscapes;
+    try {
+      const quotes = !this.opts.skipProcessQuotes;
+      while (this.peek() !== EOF) {
+        const ch = this.peek();
+        if (stopChar !== EOF && ch === stopChar) {
+          this.next();
+          return { result, words: words.get() };
+        }
+        if (ch === '$') {
+          const tmp = this.processDollar();
+          result.push(...tmp);
+          words.addPieces(tmp);
+        } else if (quotes && (ch === "'" || ch === '"')) {
+          const tmp = ch === "'" ? this.processSingleQuote() : this.processDoubleQuote();
+          result.push(...tmp);
+          words.addRawPieces(tmp);
+        } else {
+          let c = this.next();
+          if (c === this.escape) {
+            if (this.rawEscapes) {
+              words.addRaw(c);
+              result.push(c);
+            }
+            c = this.next();
+            if (c === EOF) break;
+            words.addRaw(c);
+          } else words.addChar(c);
+          result.push(c);
+        }
+      }
+      if (stopChar !== EOF) this.fail(`unexpected end of statement while looking for matching ${stopChar}`);
+      return { result, words: words.get() };
+    } finally {
+      this.rawEscapes = saved;
+    }
+  }
+
+  private processSingleQuote(): Pieces {
+    let out = '';
+    const open = this.next();
+    if (this.opts.rawQuotes) out += open;
+    for (;;) {
+      const ch = this.next();
+      if (ch === EOF) this.fail('unexpected end of statement while looking for matching single-quote');
+      if (ch === "'") {
+        if (this.opts.rawQuotes) out += ch;
+        return [out];
+      }
+      out += ch;
+    }
+  }
+
+  private processDoubleQuote(): Pieces {
+    const out: Pieces = [];
+    const open = this.next();
+    if (this.opts.rawQuotes) out.push(open);
+    for (;;) {
+      const p = this.peek();
+      if (p === EOF) this.fail('unexpected end of statement while looking for matching double-quote');
+      if (p === '"') {
+        const ch = this.next();
+        if (this.opts.rawQuotes) out.push(ch);
+        return out;
+      }
+      if (p === '$') {
+        out.push(...this.processDollar());
+        continue;
+      }
+      let ch = this.next();
+      if (ch === this.escape) {
+        if (this.rawEscapes) out.push(ch);
+        const n = this.peek();
+        if (n === EOF) continue;
+        if (n === '"' || n === '$' || n === this.escape) ch = this.next();
+      }
+      out.push(ch);
+    }
+  }
+
+  private processName(): string {
+    let name = '';
+    while (this.peek() !== EOF) {
+      const ch = this.peek();
+      if (name.length === 0 && isDigit(ch)) {
+        while (this.peek() !== EOF && isDigit(this.peek())) name += this.next();
+        return name;
+      }
+      if (name.length === 0 && isSpecialParam(ch)) return this.next();
+      if (!isLetter(ch) && !isDigit(ch) && ch !== '_') break;
+      name += this.next();
+    }
+    return name;
+  }
+
+  private unknownPiece(name: string | readonly string[], start: number): UnknownPiece {
+    const end = this.offset();
+    const text = this.cps.slice(this.offsToIndex(start), this.pos).join('');
+    return { text, vars: typeof name === 'string' ? [name] : name, start, end };
+  }
+  /** Pieces for `$name` whose value is UNKNOWN: one unknown piece, or the known/unknown parts of a partial value. */
+  private unknownValuePieces(v: UnknownValue, name: string, start: number): Pieces {
+    if (!v.parts) return [this.unknownPiece(name, start)];
+    const end = this.offset();
+    return v.parts.map((p) => (p.unknown ? { text: p.text, vars: p.vars ?? [name], start, end } : p.text));
+  }
+
+  private offsToIndex(off: number): number {
+    // offsets come from this.offs, so an exact index exists
+    let lo = 0;
+    let hi = this.offs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.offs[mid]! < off) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private processDollar(): Pieces {
+    const start = this.offset();
+    this.next();
+    if (this.peek() !== '{') {
+      const name = this.processName();
+      if (name === '') return ['$'];
+      const v = this.getEnv(name);
+      if (v === undefined) return this.opts.skipUnsetEnv ? ['$' + name] : [''];
+      if (typeof v !== 'string') return this.unknownValuePieces(v, name, start);
+      return [v];
+    }
+    this.next();
+    const first = this.peek();
+    if (first === EOF) this.fail("syntax error: missing '}'");
+    if (first === '{' || first === '}' || first === ':') this.fail('syntax error: bad substitution');
+    const name = this.processName();
+    let ch = this.next();
+    let chs = ch;
+    switch (ch) {
+      case '}': {
+        const v = this.getEnv(name);
+        if (v === undefined) return this.opts.skipUnsetEnv ? ['${' + name + '}'] : [''];
+        if (typeof v !== 'string') return this.unknownValuePieces(v, name, start);
+        return [v];
+      }
+      case ':':
+      case '+':
+      case '-':
+      case '?':
+      case '#':
+      case '%': {
+        let nullIsUnset = false;
+        if (ch === ':') {
+          nullIsUnset = true;
+          ch = this.next();
+          chs += ch;
+        }
+        const word = this.stopOnOrMissing('}', ch === '#' || ch === '%', "syntax error: missing '}'");
+        const v = this.getEnv(name);
+        if (this.opts.skipUnsetEnv && v === undefined) return ['${' + name + chs, ...word, '}'];
+        if (v !== undefined && typeof v !== 'string' && v.parts) {
+          // set and partly known: `-` and `?` give the value, `+` the word
+          switch (ch) {
+            case '-':
+            case '?':
+              return this.unknownValuePieces(v, name, start);
+            case '+':
+              return word;
+            case '#':
+            case '%':
+              return [this.unknownPiece([name, ...piecesVars(word)], start)];
+            default:
+              this.fail(`unsupported modifier (${chs}) in substitution`);
+          }
+        }
+        if (v !== undefined && typeof v !== 'string') {
+          // unknown value (see the module comment)
+          switch (ch) {
+            case '-':
+            case '+':
+              this.assumed.add(name);
+              return ch === '-' ? word : [''];
+            case '?':
+            case '#':
+            case '%':
+              return [this.unknownPiece([name, ...piecesVars(word)], start)];
+            default:
+              this.fail(`unsupported modifier (${chs}) in substitution`);
+          }
+        }
+        const set = v !== undefined;
+        const value = v ?? '';
+        switch (ch) {
+          case '-':
+            return !set || (nullIsUnset && value === '') ? word : [value];
+          case '+':
+            return !set || (nullIsUnset && value === '') ? [''] : word;
+          case '?': {
+            if (!set || (nullIsUnset && value === '')) {
+              const w = piecesText(word);
+              const message = w !== '' ? w : !set ? 'is not allowed to be unset' : 'is not allowed to be empty';
+              this.fail(`${name}: ${message}`);
+            }
+            return [value];
+          }
+          case '%':
+          case '#': {
+            if (!piecesKnown(word)) return [this.unknownPiece(piecesVars(word), start)];
+            let pat = piecesText(word);
+            let greedy = false;
+            if (pat.length > 0 && pat[0] === ch) {
+              greedy = true;
+              pat = pat.slice(1);
+            }
+            const r = ch === '%' ? trimSuffix(pat, value, greedy) : trimPrefix(pat, value, greedy);
+            if (typeof r !== 'string') this.fail(`invalid pattern (${pat}) in substitution: ${r.error}`);
+            return [r];
+          }
+          default:
+            this.fail(`unsupported modifier (${chs}) in substitution`);
+        }
+      }
+      // falls through (unreachable: every branch above returns or fails)
+      case '/': {
+        const replaceAll = this.peek() === '/';
+        if (replaceAll) this.next();
+        const pattern = this.stopOnOrMissing('/', true, "syntax error: missing '/' in ${}");
+        const replacement = this.stopOnOrMissing('}', true, "syntax error: missing '}'");
+        const v = this.getEnv(name);
+        if (this.opts.skipUnsetEnv && v === undefined)
+          return ['${' + name + '/', ...pattern, '/', ...replacement, '}'];
+        if (v !== undefined && typeof v !== 'string') return [this.unknownPiece([name, ...piecesVars(pattern)], start)];
+        if (!piecesKnown(pattern)) return [this.unknownPiece(piecesVars(pattern), start)];
+        const pat = compileGlob(piecesText(pattern));
+        if (!Array.isArray(pat)) this.fail(`invalid pattern (${piecesText(pattern)}) in substitution: ${pat.error}`);
+        const value = v ?? '';
+        const chars = Array.from(value);
+        if (!replaceAll) {
+          const m = findMatch(pat, chars, 0, true, false);
+          if (!m) return [value];
+          return [chars.slice(0, m[0]).join(''), ...replacement, chars.slice(m[1]).join('')];
+        }
+        if (!piecesKnown(replacement)) {
+          if (!findMatch(pat, chars, 0, true, false)) return [value];
+          return [this.unknownPiece(piecesVars(replacement), start)];
+        }
+        return [replaceAllGo(pat, chars, piecesText(replacement))];
+      }
+      default:
+        this.fail(`unsupported modifier (${chs}) in substitution`);
+    }
+  }
+
+  private stopOnOrMissing(stop: string, rawEscapes: boolean, missing: string): Pieces {
+    try {
+      return this.processStopOn(stop, rawEscapes).result;
+    } catch (e) {
+      if (e instanceof Failure && this.peek() === EOF) throw new Failure(missing, e.offset);
+      throw e;
+    }
+  }
+}
+
+// --- glob patterns (`*`, `?`, `\` escapes; no bracket expressions), matched like BuildKit's generated regexp -----
+
+type GlobTok = { readonly t: 'star' } | { readonly t: 'any' } | { readonly t: 'lit'; readonly c: string };
+
+/** Compiles a BuildKit shell pattern; `{ error }` for an invalid escape. */
+function compileGlob(pattern: string): GlobTok[] | { error: string } {
+  const cps = Array.from(pattern);
+  const out: GlobTok[] = [];
+  for (let i = 0; i < cps.length; i++) {
+    const c = cps[i]!;
+    if (c === '*') out.push({ t: 'star' });
+    else if (c === '?') out.push({ t: 'any' });
+    else if (c === '\\') {
+      const n = cps[i + 1];
+      if (n === '}' || n === '/') continue;
+      if (n !== '*' && n !== '?' && n !== '\\') return { error: `invalid escape '\\${n ?? ''}'` };
+      out.push({ t: 'lit', c: n });
+      i++;
+    } else out.push({ t: 'lit', c });
+  }
+  return out;
+}
+
+/**
+ * First match in regexp preference order (Go/Perl leftmost-first): returns [start, end] in code points or null.
+ * `greedy` stars try the longest text first, lazy ones the shortest. `.` (and so `*`/`?`) never match a newline,
+ * as in Go's regexp. Memoised: O(pattern × text²) at worst.
+ */
+function findMatch(
+  pat: readonly GlobTok[],
+  s: readonly string[],
+  from: number,
+  greedy: boolean,
+  anchored: boolean,
+): [number, number] | null {
+  const memo = new Map<number, number>();
+  const n = s.length;
+  const at = (pi: number, si: number): number => {
+    if (pi === pat.length) return si;
+    const key = pi * (n + 1) + si;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const tok = pat[pi]!;
+    let r = -1;
+    if (tok.t === 'lit') {
+      if (si < n && s[si] === tok.c) r = at(pi + 1, si + 1);
+    } else if (tok.t === 'any') {
+      if (si < n && s[si] !== '\n') r = at(pi + 1, si + 1);
+    } else {
+      let max = si;
+      while (max < n && s[max] !== '\n') max++;
+      if (greedy) {
+        for (let k = max; k >= si && r < 0; k--) r = at(pi + 1, k);
+      } else {
+        for (let k = si; k <= max && r < 0; k++) r = at(pi + 1, k);
+      }
+    }
+    memo.set(key, r);
+    return r;
+  };
+  const last = anchored ? from : n;
+  for (let st = from; st <= last; st++) {
+    const e = at(0, st);
+    if (e >= 0) return [st, e];
+  }
+  return null;
+}
+
+function trimPrefix(pattern: string, value: string, greedy: boolean): string | { error: string } {
+  const pat = compileGlob(pattern);
+  if (!Array.isArray(pat)) return pat;
+  const chars = Array.from(value);
+  const m = findMatch(pat, chars, 0, greedy, true);
+  return m ? chars.slice(m[1]).join('') : value;
+}
+
+/** Reverses a pattern keeping `\x` escapes in order (BuildKit's reversePattern). */
+function reversePattern(pattern: string): string {
+  const cps = Array.from(pattern);
+  const out: string[] = new Array<string>(cps.length);
+  const last = cps.length - 1;
+  for (let i = 0; i <= last; ) {
+    const tok = cps[i]!;
+    const o = last - i;
+    if (tok === '\\' && i !== last) {
+      out[o - 1] = tok;
+      out[o] = cps[i + 1]!;
+      i += 2;
+    } else {
+      out[o] = tok;
+      i++;
+    }
+  }
+  return out.join('');
+}
+
+function trimSuffix(pattern: string, value: string, greedy: boolean): string | { error: string } {
+  const r = trimPrefix(reversePattern(pattern), Array.from(value).reverse().join(''), greedy);
+  return typeof r === 'string' ? Array.from(r).reverse().join('') : r;
+}
+
+/** Go's `Regexp.ReplaceAllString` over a compiled glob (greedy stars), with `$` template expansion. */
+function replaceAllGo(pat: readonly GlobTok[], s: readonly string[], repl: string): string {
+  let out = '';
+  let lastEnd = 0;
+  let searchPos = 0;
+  while (searchPos <= s.length) {
+    const m = findMatch(pat, s, searchPos, true, false);
+    if (!m) break;
+    out += s.slice(lastEnd, m[0]).join('');
+    if (m[1] > lastEnd || m[0] === 0) out += expandTemplate(repl, s.slice(m[0], m[1]).join(''));
+    lastEnd = m[1];
+    searchPos = searchPos + 1 > m[1] ? searchPos + 1 : m[1];
+  }
+  return out + s.slice(lastEnd).join('');
+}
+
+/** Go's `Regexp.Expand` for a regexp without groups: `$0`/`${0}` = the match, `$$` = `$`, other names empty. */
+function expandTemplate(template: string, match: string): string {
+  let out = '';
+  let i = 0;
+  while (i < template.length) {
+    const d = template.indexOf('$', i);
+    if (d < 0) break;
+    out += template.slice(i, d);
+    i = d + 1;
+    if (template[i] === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    let name = '';
+    let j = i;
+    const brace = template[j] === '{';
+    if (brace) j++;
+    while (j < template.length && /[A-Za-z0-9_]/.test(template[j]!)) name += template[j++];
+    if (name === '' || (brace && template[j] !== '}')) {
+      out += '$';
+      continue;
+    }
+    if (brace) j++;
+    i = j;
+    if (/^[0-9]+$/.test(name) && Number(name) === 0 && name.length < 9) out += match;
+  }
+  return out + template.slice(i);
+}
