@@ -1,0 +1,51 @@
+/**
+ * Long-running full-pipeline fuzzer. Usage: npm run fuzz -- [--runs N] [--seed S] [--grammar-only|--corpus-only]
+ * (default 10,000 runs, random seed). Prints progress, and on failure the seed, path and counterexample size so
+ * that the case can be replayed with the same arguments.
+ */
+import fc from 'fast-check';
+import { checkInput, corpusTexts, grammarDockerfile, mutatedCorpusFile } from '../test/robustness/fuzz-core.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const runs = Number(arg('--runs') ?? 10_000);
+const seed = Number(arg('--seed') ?? Date.now() % 2 ** 31);
+const path = arg('--path');
+const only = process.argv.includes('--grammar-only') ? 'grammar' : process.argv.includes('--corpus-only') ? 'corpus' : 'both';
+if (!Number.isSafeInteger(runs) || runs <= 0 || !Number.isSafeInteger(seed)) {
+  console.error('usage: npm run fuzz -- [--runs N] [--seed S] [--path P] [--grammar-only|--corpus-only]');
+  process.exit(2);
+}
+
+const corpus = corpusTexts(1);
+const input =
+  only === 'grammar' ? grammarDockerfile : only === 'corpus' ? mutatedCorpusFile(corpus) : fc.oneof(mutatedCorpusFile(corpus), grammarDockerfile);
+let done = 0;
+let bytes = 0;
+const t0 = Date.now();
+const progress = setInterval(() => {
+  const s = (Date.now() - t0) / 1000;
+  console.log(`${done} runs, ${(bytes / 1e6).toFixed(1)} MB, ${s.toFixed(0)} s, ${(done / s).toFixed(0)} runs/s`);
+}, 10_000);
+console.log(`fuzzing ${runs} runs (${only}), seed ${seed}${path ? `, path ${path}` : ''}`);
+const result = fc.check(
+  fc.property(input, (b) => {
+    done++;
+    bytes += b.length;
+    checkInput(b);
+  }),
+  { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false },
+);
+clearInterval(progress);
+if (result.failed) {
+  const ce = result.counterexample?.[0];
+  console.error(`FAILED after ${result.numRuns} runs: seed ${result.seed}, path ${result.counterexamplePath}`);
+  console.error(`counterexample: ${ce ? ce.length : '?'} bytes; first 400 as text:`);
+  if (ce) console.error(JSON.stringify(new TextDecoder().decode(ce.subarray(0, 400))));
+  console.error(String(result.errorInstance ?? ''));
+  process.exitCode = 1;
+} else {
+  console.log(`ok: ${result.numRuns} runs, ${(bytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s (seed ${seed})`);
+}
