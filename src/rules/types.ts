@@ -99,6 +99,9 @@ export interface RuleMeta<M extends Messages, O> {
   /** Off unless enabled in config. */
   readonly disabledByDefault?: boolean;
   readonly tags?: readonly string[];
+  /** `engine`: the rule's findings are produced by the engine (e.g. DA102 unused-suppression from the suppression
+   * pass), not by `check`; rule-test and docs harnesses skip executing its cases. */
+  readonly reportedBy?: 'engine';
 }
 
 export interface Report<M extends Messages, K extends keyof M = keyof M> {
