@@ -1,0 +1,339 @@
+/**
+ * The command model: one `ShellCommand` per simple command, with wrappers looked through, options parsed from the
+ * spec table, and queries that keep rules short (`cmd.hasFlag('-y')`, `cmd.flagValue('-o')`, `cmd.urls`).
+ */
+import type { MappedText, Range } from '../source.js';
+import { subWord } from './words.js';
+import { canonicalOption, OPTION_SPECS, parseArgs, toolKey } from './options.js';
+import type { OptionSpec, ParsedArgs } from './options.js';
+import type {
+  Connector,
+  Construct,
+  OptionUse,
+  Redirect,
+  ShellError,
+  ShellKind,
+  Url,
+  Word,
+  Wrapper,
+} from './types.js';
+
+export interface Assignment {
+  readonly name: string;
+  readonly value: Word | null;
+  readonly range: Range;
+}
+
+/** `/usr/bin/curl` → `curl`. */
+export function basename(v: string): string {
+  const i = v.lastIndexOf('/');
+  return i >= 0 ? v.slice(i + 1) : v;
+}
+
+export class ShellCommand {
+  /** Position in the script's execution-ordered command list (nested scripts included). */
+  id = 0;
+  /** Basename of the effective command after wrappers (`sudo -E curl` → `curl`; `python3 -m pip` → `pip`); null when dynamic. */
+  name: string | null = null;
+  /** Spec key: `name` with version suffixes removed (`python3.11` → `python`, `pip3` → `pip`). */
+  tool: string | null = null;
+  /** The word naming the effective command (for `python -m pip`, the `pip` word). */
+  nameWord: Word | null = null;
+  /** All words as written, wrappers included, prefix assignments excluded. */
+  words: readonly Word[] = [];
+  /** Effective argv: `[nameWord, ...arguments]`. */
+  argv: readonly Word[] = [];
+  wrappers: readonly Wrapper[] = [];
+  /** `VAR=x` prefixes (and `env VAR=x`). */
+  assignments: readonly Assignment[] = [];
+  raw = '';
+  range: Range = { start: 0, end: 0 };
+  redirects: Redirect[] = [];
+  /** Index within its pipeline (0 when not in a pipeline) and the pipeline's length (1 when not in one). */
+  pipelineIndex = 0;
+  pipelineLength = 1;
+  /** The command whose stdout feeds this one's stdin (previous pipeline element). */
+  stdinFrom: ShellCommand | null = null;
+  /** The command this one's stdout is piped into. */
+  stdoutTo: ShellCommand | null = null;
+  connectorBefore: Connector | null = null;
+  connectorAfter: Connector | null = null;
+  /** Enclosing constructs, outermost first. */
+  enclosing: readonly Construct[] = [];
+  /** Failure ignored: `cmd || true`, `cmd || :`, `cmd || exit 0`. */
+  guarded = false;
+  /** Inside `$( )`, backquotes or `<( )`. */
+  inSubstitution = false;
+  /** For commands of a nested script (`sh -c '…'`), the command that runs it. */
+  parent: ShellCommand | null = null;
+  /** The script this command runs (`sh -c '…'`, `su -c`, `eval '…'`, `bash <<EOF`), when static. */
+  nested: ShellScript | null = null;
+  /** A `test`/`[`/`[[` expression (name `[`, `[[` or `test`). */
+  isTest = false;
+  private parsedArgs: ParsedArgs | null = null;
+
+  /** The option spec used for this command (undefined for unknown tools). */
+  get spec(): OptionSpec | undefined {
+    return this.tool === null ? undefined : OPTION_SPECS[this.tool];
+  }
+
+  /** Arguments after the effective command name. */
+  get args(): readonly Word[] {
+    return this.argv.slice(1);
+  }
+
+  get parsed(): ParsedArgs {
+    if (this.parsedArgs === null) this.parsedArgs = parseArgs(this.spec, this.args);
+    return this.parsedArgs;
+  }
+
+  get options(): readonly OptionUse[] {
+    return this.parsed.options;
+  }
+
+  get operands(): readonly Word[] {
+    return this.parsed.operands;
+  }
+
+  /** The subcommand (`install` in `apt-get -y install x`), or null (also when dynamic). */
+  get subcommand(): string | null {
+    return this.parsed.subcommand?.value ?? null;
+  }
+
+  /** True when any of the options (or an alias of one) is present. */
+  hasFlag(...names: string[]): boolean {
+    const spec = this.spec;
+    const wanted = new Set(names.map((n) => canonicalOption(spec, n)));
+    return this.options.some((o) => wanted.has(o.canonical));
+  }
+
+  /** All uses of an option (aliases included), in order. */
+  optionUses(name: string): OptionUse[] {
+    const c = canonicalOption(this.spec, name);
+    return this.options.filter((o) => o.canonical === c);
+  }
+
+  /** The value of the last use of an option (aliases included), or null. */
+  flagValue(name: string): Word | null {
+    const uses = this.optionUses(name);
+    for (let i = uses.length - 1; i >= 0; i--) if (uses[i]!.value !== null) return uses[i]!.value;
+    return null;
+  }
+
+  /** Every value of an option (`-o a -o b`). */
+  flagValues(name: string): Word[] {
+    return this.optionUses(name)
+      .map((o) => o.value)
+      .filter((v): v is Word => v !== null);
+  }
+
+  /** URLs among operands and option values (static prefix used for scheme/host of dynamic words). */
+  get urls(): Url[] {
+    const out: Url[] = [];
+    const seen = new Set<Word>();
+    const consider = (w: Word | null): void => {
+      if (w === null || seen.has(w)) return;
+      seen.add(w);
+      const u = parseUrl(w);
+      if (u !== null) out.push(u);
+    };
+    for (const o of this.options) consider(o.value);
+    for (const w of this.operands) consider(w);
+    if (this.parsed.subcommand !== null) consider(this.parsed.subcommand);
+    return out.sort((a, b) => a.word.range.start - b.word.range.start);
+  }
+
+  /** Plain JSON (references to other commands as ids; the nested script as its command ids). */
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      name: this.name,
+      tool: this.tool,
+      argv: this.argv,
+      wrappers: this.wrappers.map((w) => w.name),
+      assignments: this.assignments,
+      raw: this.raw,
+      range: this.range,
+      redirects: this.redirects,
+      subcommand: this.subcommand,
+      options: this.options.map((o) => ({ name: o.name, canonical: o.canonical, value: o.value })),
+      operands: this.operands,
+      pipelineIndex: this.pipelineIndex,
+      pipelineLength: this.pipelineLength,
+      stdinFrom: this.stdinFrom?.id ?? null,
+      stdoutTo: this.stdoutTo?.id ?? null,
+      connectorBefore: this.connectorBefore,
+      connectorAfter: this.connectorAfter,
+      enclosing: this.enclosing,
+      guarded: this.guarded,
+      inSubstitution: this.inSubstitution,
+      parent: this.parent?.id ?? null,
+      nested: this.nested?.all.map((c) => c.id) ?? null,
+    };
+  }
+
+  /** Words that are the target of `>`/`>>` (files written by redirection). */
+  get writes(): Word[] {
+    return this.redirects
+      .filter((r) => (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>' || r.op === '&>>') && r.target !== null && (r.fd === null || r.fd === 1))
+      .map((r) => r.target!)
+      .filter((w) => !(w.value ?? '').startsWith('&'));
+  }
+}
+
+const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/;
+
+/** Parses a URL word (also `git+https://…`, `git@host:path` is not a URL). Host from the static prefix. */
+export function parseUrl(w: Word): Url | null {
+  const text = w.value ?? w.prefix;
+  const m = URL_RE.exec(text);
+  if (m === null) return null;
+  const scheme = m[1]!.toLowerCase();
+  const authority = m[2]!;
+  const hostComplete = w.value !== null || text.length > m[0].length;
+  let host: string | null = authority.replace(/^[^@]*@/, '');
+  if (host.startsWith('[')) host = host.slice(0, host.indexOf(']') + 1);
+  else host = host.replace(/:[0-9]*$/, '');
+  host = hostComplete && host !== '' ? host.toLowerCase() : null;
+  return { url: text, scheme, host, complete: w.value !== null, word: w };
+}
+
+export class ShellScript {
+  /** Commands in execution order (commands of `$( )` before the command using them; nested scripts after their runner). */
+  readonly all: ShellCommand[] = [];
+  readonly errors: ShellError[] = [];
+  /** For a heredoc whose shebang names a non-shell interpreter: that interpreter (`python3`); else null. */
+  language: string | null = null;
+  constructor(
+    readonly kind: ShellKind,
+    /** False for PowerShell/cmd (tokenised only) and non-shell heredocs. */
+    readonly parsed: boolean,
+    readonly source: MappedText,
+    /** Dockerfile range covered by the script. */
+    readonly range: Range,
+  ) {}
+
+  /** Commands whose name (or tool key) is one of `names` (all commands when none given). */
+  commands(...names: string[]): ShellCommand[] {
+    if (names.length === 0) return this.all.slice();
+    const set = new Set(names);
+    return this.all.filter((c) => c.name !== null && (set.has(c.name) || (c.tool !== null && set.has(c.tool))));
+  }
+}
+
+/** Tools looked through to the command they run. */
+export const WRAPPERS: ReadonlySet<string> = new Set([
+  'sudo',
+  'doas',
+  'env',
+  'exec',
+  'nice',
+  'xargs',
+  'time',
+  'command',
+  'nohup',
+  'timeout',
+  'stdbuf',
+  'chroot',
+  'gosu',
+  'su-exec',
+  'runuser',
+  'busybox',
+  'ionice',
+]);
+
+export interface Resolution {
+  readonly index: number;
+  readonly wrappers: Wrapper[];
+  readonly assignments: Assignment[];
+  /** Set when `python -m pip` / `uv pip` renames the effective command. */
+  readonly rename: string | null;
+}
+
+const ASSIGN_RE = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+
+/** Finds the effective command in `words` (which start at the command name), looking through wrappers. */
+export function resolveWrappers(words: readonly Word[]): Resolution {
+  const wrappers: Wrapper[] = [];
+  const assignments: Assignment[] = [];
+  let i = 0;
+  for (let guard = 0; guard < 16; guard++) {
+    const w = words[i];
+    if (w === undefined || w.value === null) break;
+    const name = basename(w.value);
+    const key = toolKey(name);
+    const rest = words.slice(i + 1);
+    const next = (skipOperands: number): number | null => {
+      const p = parseArgs(OPTION_SPECS[key], rest);
+      const op = p.operands[skipOperands];
+      return op === undefined ? null : i + 1 + rest.indexOf(op);
+    };
+    let to: number | null = null;
+    if (key === 'python' && rest[0]?.value === '-m' && rest[1]?.value !== undefined && /^pip[0-9.]*$/.test(rest[1].value ?? '')) {
+      wrappers.push({ name, word: w });
+      return { index: i + 2, wrappers, assignments, rename: 'pip' };
+    }
+    if (key === 'uv' && rest[0]?.value === 'pip') {
+      wrappers.push({ name, word: w });
+      return { index: i + 1, wrappers, assignments, rename: 'pip' };
+    }
+    if (!WRAPPERS.has(key)) break;
+    switch (key) {
+      case 'env': {
+        const p = parseArgs(OPTION_SPECS.env, rest);
+        let k = 0;
+        while (k < p.operands.length && ASSIGN_RE.test(p.operands[k]!.value ?? p.operands[k]!.prefix)) {
+          const a = p.operands[k]!;
+          const m = ASSIGN_RE.exec(a.value ?? a.prefix)!;
+          assignments.push({ name: m[1]!, value: subWord(a, m[0].length), range: a.range });
+          k++;
+        }
+        const op = p.operands[k];
+        to = op === undefined ? null : i + 1 + rest.indexOf(op);
+        break;
+      }
+      case 'command': {
+        const p = parseArgs(OPTION_SPECS.command, rest);
+        if (p.options.some((o) => o.name === '-v' || o.name === '-V')) to = null;
+        else to = next(0);
+        break;
+      }
+      case 'sudo':
+      case 'doas': {
+        const p = parseArgs(OPTION_SPECS[key], rest);
+        if (p.options.some((o) => ['-l', '-v', '-k', '-K', '-e', '-V', '-h'].includes(o.name))) {
+          to = null;
+          break;
+        }
+        let k = 0;
+        while (k < p.operands.length && ASSIGN_RE.test(p.operands[k]!.value ?? p.operands[k]!.prefix)) {
+          const a = p.operands[k]!;
+          const m = ASSIGN_RE.exec(a.value ?? a.prefix)!;
+          assignments.push({ name: m[1]!, value: subWord(a, m[0].length), range: a.range });
+          k++;
+        }
+        const op = p.operands[k];
+        to = op === undefined ? null : i + 1 + rest.indexOf(op);
+        break;
+      }
+      case 'timeout':
+      case 'chroot':
+      case 'gosu':
+      case 'su-exec':
+        to = next(1);
+        break;
+      case 'runuser': {
+        const p = parseArgs(OPTION_SPECS.runuser, rest);
+        if (p.options.some((o) => o.canonical === '-c')) to = null;
+        else to = p.options.some((o) => o.canonical === '-u') ? next(0) : next(1);
+        break;
+      }
+      default:
+        to = next(0);
+    }
+    if (to === null) break;
+    wrappers.push({ name, word: w });
+    i = to;
+  }
+  return { index: i, wrappers, assignments, rename: null };
+}
