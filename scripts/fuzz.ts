@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { checkInput, corpusTexts, grammarDockerfile, mutatedCorpusFile } from '../test/robustness/fuzz-core.js';
+import { preparePipeline } from '../test/robustness/pipeline.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -19,6 +20,7 @@ if (!Number.isSafeInteger(runs) || runs <= 0 || !Number.isSafeInteger(seed)) {
   process.exit(2);
 }
 
+await preparePipeline();
 const corpus = corpusTexts(1);
 const input =
   only === 'grammar' ? grammarDockerfile : only === 'corpus' ? mutatedCorpusFile(corpus) : fc.oneof(mutatedCorpusFile(corpus), grammarDockerfile);

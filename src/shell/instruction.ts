@@ -25,8 +25,11 @@ export function withHeredocs(script: MappedText, heredocs: readonly Heredoc[]): 
     push('\n', Math.max(0, h.bodyRange.start - 1));
     for (const s of h.body.segments) segs.push({ at: text.length + s.at, src: s.src, length: s.length });
     text += h.body.text;
-    if (!h.body.text.endsWith('\n') && h.body.text !== '') push('\n', h.bodyRange.end);
-    push(h.name, Math.max(h.terminatorRange.start, h.terminatorRange.end - h.name.length));
+    // synthetic text maps onto source characters that exist: the body's last character, the terminator line
+    if (!h.body.text.endsWith('\n') && h.body.text !== '') push('\n', Math.max(h.bodyRange.start, h.bodyRange.end - 1));
+    // an unterminated heredoc (the parser reports it) has no terminator line to map to: the script just ends
+    if (h.terminatorRange.end - h.terminatorRange.start >= h.name.length)
+      push(h.name, Math.max(h.terminatorRange.start, h.terminatorRange.end - h.name.length));
   }
   return { text, segments: segs };
 }

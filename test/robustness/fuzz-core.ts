@@ -5,10 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { buildModel } from '../../src/model/build.js';
-import { decodeBytes } from '../../src/parser/decode.js';
-import { parse } from '../../src/parser/parse.js';
 import { corpusFiles } from './inputs.js';
+import { analyse } from './pipeline.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // pipeline
@@ -24,18 +22,26 @@ export function timeBound(bytes: number): number {
   return 1500 + bytes / 100;
 }
 
-/** Bytes → SourceFile → tree → model (→ audit and every reporter, once the engine lands). Throws only on a bug. */
+/**
+ * Bytes → SourceFile → tree → model → shell facts per stage (→ audit and every reporter, once the engine lands).
+ * Throws only on a bug. Call `preparePipeline()` (./pipeline.js) first.
+ */
 export function runPipeline(bytes: Uint8Array): PipelineResult {
   const t0 = performance.now();
-  const { source, diagnostics: decodeDiags } = decodeBytes(bytes, 'Dockerfile');
-  const df = parse(source);
-  const model = buildModel(df);
+  const a = analyse(bytes);
   const ms = performance.now() - t0;
-  const len = source.text.length;
-  for (const d of [...decodeDiags, ...df.diagnostics, ...model.diagnostics]) {
+  const len = a.df.source.text.length;
+  for (const d of [...a.decodeDiagnostics, ...a.df.diagnostics, ...a.model.diagnostics]) {
     assert.ok(d.range.start >= 0 && d.range.start <= d.range.end && d.range.end <= len, `diagnostic ${d.code} out of range`);
   }
-  return { instructions: df.instructions.length, diagnostics: df.diagnostics.length + model.diagnostics.length, ms };
+  for (const facts of a.shell) {
+    for (const list of facts.scripts.values()) {
+      for (const script of list) {
+        for (const c of script.all) assert.ok(c.range.start >= 0 && c.range.end <= len && c.range.start <= c.range.end, 'command range out of the file');
+      }
+    }
+  }
+  return { instructions: a.df.instructions.length, diagnostics: a.df.diagnostics.length + a.model.diagnostics.length, ms };
 }
 
 /** The property body: no throw, within the bound. */

@@ -4,13 +4,16 @@
  * Long mode: `npm run fuzz -- --runs 1000000`.
  */
 import { strict as assert } from 'node:assert';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkInput, corpusTexts, grammarDockerfile, mutatedCorpusFile, runPipeline } from './fuzz-core.js';
+import { preparePipeline } from './pipeline.js';
 
 const corpus = corpusTexts(5);
 
 describe('full-pipeline fuzzing (bounded)', () => {
+  before(preparePipeline);
+
   it('the harness reports a crash: a property over a throwing pipeline fails', () => {
     // guards against a property that can never fail (e.g. a swallowed exception)
     const r = fc.check(

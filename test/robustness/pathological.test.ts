@@ -4,12 +4,13 @@
  * linear-ish (ratio well under 16, the quadratic figure). Bounds are generous: the machine is shared.
  */
 import { strict as assert } from 'node:assert';
-import { describe, it } from 'node:test';
-import { buildModel } from '../../src/model/build.js';
+import { before, describe, it } from 'node:test';
 import type { DockerfileModel } from '../../src/model/types.js';
+import type { Dockerfile } from '../../src/parser/ast.js';
 import { decodeBytes } from '../../src/parser/decode.js';
 import { parse } from '../../src/parser/parse.js';
-import type { Dockerfile } from '../../src/parser/ast.js';
+import { analyse, preparePipeline } from './pipeline.js';
+import type { Analysis } from './pipeline.js';
 import {
   bigFile,
   compareSizes,
@@ -18,6 +19,8 @@ import {
   heredocsOneLine,
   longLine,
   nestedParameterExpansions,
+  nestedSubshells,
+  nestedSubstitutions,
   onbuildChain,
   stages,
   timeOnce,
@@ -25,20 +28,18 @@ import {
 
 const enc = new TextEncoder();
 
-let lastModel: DockerfileModel | null = null;
+let last: Analysis | null = null;
 
-/** Bytes → tree → model, exactly as the CLI starts (the model is kept in `lastModel`). */
+/** Bytes → tree → model → shell facts, exactly as the CLI starts (the whole analysis is kept in `last`). */
 function parseText(text: string): Dockerfile {
-  const { source } = decodeBytes(enc.encode(text), 'Dockerfile');
-  const df = parse(source);
-  lastModel = buildModel(df);
-  return df;
+  last = analyse(enc.encode(text));
+  return last.df;
 }
 
 /** Runs the pipeline under the time bound and returns the model. */
 function modelWithin(text: string, floorMs = 2000): DockerfileModel {
   parseWithin(text, floorMs);
-  return lastModel!;
+  return last!.model;
 }
 
 /** Parses once under a time bound of `msPerMB` per megabyte (at least `floorMs`). */
@@ -50,11 +51,16 @@ function parseWithin(text: string, floorMs = 1000, msPerMB = 1000): Dockerfile {
   return df!;
 }
 
-function assertLinear(name: string, gen: (n: number) => string, n: number): string {
+/** Parser only (decode + parse). */
+function parseOnly(text: string): void {
+  parse(decodeBytes(enc.encode(text), 'Dockerfile').source);
+}
+
+function assertLinear(name: string, gen: (n: number) => string, n: number, stage: 'parser' | 'pipeline' = 'pipeline'): string {
   const small = gen(n);
   const large = gen(4 * n);
-  const r = compareSizes(small, large, (t) => parseText(t));
-  const note = `${name}: n=${n} ${r.small.toFixed(1)} ms CPU, 4n ${r.large.toFixed(1)} ms CPU, ratio ${r.ratio.toFixed(2)}`;
+  const r = compareSizes(small, large, stage === 'parser' ? parseOnly : (t) => void parseText(t));
+  const note = `${name} (${stage}): n=${n} ${r.small.toFixed(1)} ms CPU, 4n ${r.large.toFixed(1)} ms CPU, ratio ${r.ratio.toFixed(2)}`;
   assert.ok(
     r.ratio < 6,
     `${note} (want < 6)`,
@@ -62,7 +68,9 @@ function assertLinear(name: string, gen: (n: number) => string, n: number): stri
   return note;
 }
 
-describe('parser and model on pathological inputs', () => {
+describe('parser, model and shell on pathological inputs', () => {
+  before(preparePipeline);
+
   it('a 5 MB file of real Dockerfiles', () => {
     const text = bigFile(5e6);
     const df = parseWithin(text, 5000);
@@ -82,8 +90,9 @@ describe('parser and model on pathological inputs', () => {
     assert.ok(run.original.endsWith('&& echo end'));
   });
 
-  it('continuation lines scale linearly (25,000 vs 100,000)', (t) => {
-    t.diagnostic(assertLinear('continuation', continuation, 25_000));
+  it('continuation lines scale linearly: parser 25,000 vs 100,000, whole pipeline 2,500 vs 10,000', (t) => {
+    t.diagnostic(assertLinear('continuation', continuation, 25_000, 'parser'));
+    t.diagnostic(assertLinear('continuation', continuation, 2_500));
   });
 
   it('10,000 stages', () => {
@@ -106,8 +115,9 @@ describe('parser and model on pathological inputs', () => {
     assert.ok(run.kind === 'RUN' && run.command.form === 'shell' && run.command.script.text.length > 1e6);
   });
 
-  it('long lines scale linearly (250 KB vs 1 MB)', (t) => {
-    t.diagnostic(assertLinear('long line', longLine, 250_000));
+  it('long lines scale linearly: parser 250 KB vs 1 MB, whole pipeline 25 KB vs 100 KB', (t) => {
+    t.diagnostic(assertLinear('long line', longLine, 250_000, 'parser'));
+    t.diagnostic(assertLinear('long line', longLine, 25_000));
   });
 
   it('10,000 heredocs (one per RUN)', () => {
@@ -199,5 +209,31 @@ describe('parser and model on pathological inputs', () => {
     assert.ok(modelWithin(stars).diagnostics.some((d) => /too complex/.test(d.message)));
     const replace = 'FROM a\nENV V=' + 'ab'.repeat(20_000) + '\nENV W=${V//' + '*a'.repeat(50) + 'c/x}\n';
     modelWithin(replace);
+  });
+
+  it('1,000 nested subshells in a RUN: analysed or an error value, no stack overflow', () => {
+    parseWithin(nestedSubshells(1_000), 3000);
+    const a = last!;
+    assert.equal(a.df.instructions.length, 2);
+    // a moderate nesting still yields the innermost command
+    parseText(nestedSubshells(50));
+    assert.ok(last!.commands >= 1, 'no command found in 50 nested subshells');
+  });
+
+  it('1,000 nested $( ) in a RUN: no stack overflow', () => {
+    parseWithin(nestedSubstitutions(1_000), 3000);
+    assert.equal(last!.df.instructions.length, 2);
+  });
+
+  it('10,000 nested subshells: no stack overflow', () => {
+    parseWithin(nestedSubshells(10_000), 5000);
+  });
+
+  it('a RUN of 10,000 commands joined by && over continuation lines: every command found', () => {
+    const lines = ['FROM alpine:3.20', 'RUN true \\'];
+    for (let i = 0; i < 10_000; i++) lines.push(`  && echo ${i} \\`);
+    lines.push('  && true', '');
+    parseWithin(lines.join('\n'), 5000);
+    assert.equal(last!.commands, 10_002);
   });
 });
