@@ -28,6 +28,7 @@ import { processWords } from './expand.js';
 import type { EnvValue, ExpandResult, ExpandedWord, WordsResult } from './expand.js';
 import { parseImageRef } from './image-ref.js';
 import { PersistentMap } from './pmap.js';
+import { attachShellFacts } from './shell-facts.js';
 import type { ImageRef } from './image-ref.js';
 import type {
   BaseImage,
@@ -472,7 +473,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     reachable: reachable.has(s.index),
   }));
 
-  return {
+  const model: DockerfileModel = {
     source: df.source,
     dockerfile: df,
     escape,
@@ -484,6 +485,8 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     facts: factsMap,
     diagnostics,
   };
+  attachShellFacts(model);
+  return model;
 }
 
 const UNSET_USER: UserSetting = { value: null, user: null, group: null, unknown: false, isRoot: null, setBy: null };

@@ -28,6 +28,7 @@ import type {
   LabelInstruction,
 } from '../parser/ast.js';
 import type { Range, SourceFile } from '../source.js';
+import type { ShellScript, StageShellFacts } from '../shell/index.js';
 import type { EnvValue, ExpandedWord } from './expand.js';
 import type { ImageRef, ImageRefErrorCode } from './image-ref.js';
 
@@ -120,10 +121,10 @@ export interface InstructionFacts {
   /** SHELL in effect for shell-form commands. */
   readonly shellSetting: ShellSetting;
   /**
-   * Reserved for the shell layer (src/shell): parsed RUN/CMD/ENTRYPOINT/HEALTHCHECK scripts and commands. Filled
-   * after `buildModel`; its type is defined by the shell engineer.
+   * The scripts this instruction runs (shell form, heredoc scripts, exec-form `sh -c`), parsed by the shell layer.
+   * Absent when it runs none or when the shell layer was not loaded (`initShell()` not awaited before `buildModel`).
    */
-  readonly shell?: unknown;
+  readonly shell?: readonly ShellScript[];
 }
 
 export interface BaseImage {
@@ -158,6 +159,8 @@ export interface Stage {
   readonly instructions: readonly InstructionFacts[];
   /** ONBUILD triggers inherited from the parent stage chain: they run at the start of this stage. */
   readonly inheritedTriggers: readonly Instruction[];
+  /** Scripts and the download → verify → use dataflow of this stage (absent when the shell layer was not loaded). */
+  readonly shell?: StageShellFacts;
   /** State at the end of the stage (what the image would carry). */
   readonly finalScope: Scope;
   readonly finalUser: UserSetting;

@@ -1,0 +1,52 @@
+/**
+ * Attaches the shell layer's facts to a model: the parsed scripts of every RUN/CMD/ENTRYPOINT/HEALTHCHECK (and
+ * ONBUILD trigger) and, per stage, the download → verify → use dataflow across its RUN/ADD/COPY instructions.
+ * Requires `initShell()` to have completed (the caller awaits it once, lazily); without it the model simply has no
+ * shell facts.
+ */
+import type { Instruction } from '../parser/ast.js';
+import { analyzeStage, envFrom, instructionScripts, shellKindOf, shellReady } from '../shell/index.js';
+import type { ShellScript, StageInstruction, StageShellFacts } from '../shell/index.js';
+import { processWord } from './expand.js';
+import { lookupFor } from './build.js';
+import type { DockerfileModel, InstructionFacts } from './types.js';
+
+function stageItem(f: InstructionFacts, escape: '\\' | '`'): StageInstruction {
+  const lookup = lookupFor(f.scope);
+  return {
+    instruction: f.instruction,
+    shell: shellKindOf(f.shellSetting.argv[0] ?? '/bin/sh'),
+    env: envFrom(lookup),
+    workdir: f.workdir.path,
+    expand: (word: string) => {
+      const r = processWord(word, lookup, { escape });
+      return r.ok && !r.unknown ? r.value : null;
+    },
+  };
+}
+
+/** Fills `facts.shell` (scripts) for every instruction and `stage.shell` (scripts + dataflow) for every stage. */
+export function attachShellFacts(model: DockerfileModel): void {
+  if (!shellReady()) return;
+  const escape = model.escape;
+  for (const stage of model.stages) {
+    // ONBUILD triggers run in a downstream build: their scripts are parsed, but they are not part of this stage's
+    // dataflow.
+    const own = stage.instructions.filter((f) => f.onbuild === null);
+    const facts: StageShellFacts = analyzeStage(model.source, own.map((f) => stageItem(f, escape)));
+    (stage as { shell?: StageShellFacts }).shell = facts;
+    for (const f of stage.instructions) {
+      let scripts: readonly ShellScript[] | undefined = facts.scripts.get(f.instruction);
+      if (f.onbuild !== null) {
+        const it = stageItem(f, escape);
+        scripts = instructionScripts(model.source, f.instruction, { shell: it.shell, env: it.env! });
+      }
+      if (scripts && scripts.length > 0) (f as { shell?: readonly ShellScript[] }).shell = scripts;
+    }
+  }
+}
+
+/** The parsed scripts of an instruction (empty when it runs none, or when the shell layer is not loaded). */
+export function scriptsOf(model: DockerfileModel, ins: Instruction): readonly ShellScript[] {
+  return model.facts.get(ins)?.shell ?? [];
+}
