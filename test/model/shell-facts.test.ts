@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import * as assert from 'node:assert/strict';
 import { SourceFile } from '../../src/source.js';
 import { parse } from '../../src/parser/index.js';
 import { buildModel } from '../../src/model/build.js';

@@ -34,11 +34,17 @@ export function runPipeline(bytes: Uint8Array): PipelineResult {
   for (const d of [...a.decodeDiagnostics, ...a.df.diagnostics, ...a.model.diagnostics]) {
     assert.ok(d.range.start >= 0 && d.range.start <= d.range.end && d.range.end <= len, `diagnostic ${d.code} out of range`);
   }
-  for (const facts of a.shell) {
-    for (const list of facts.scripts.values()) {
-      for (const script of list) {
-        for (const c of script.all) assert.ok(c.range.start >= 0 && c.range.end <= len && c.range.start <= c.range.end, 'command range out of the file');
+  for (const script of a.scripts) {
+    for (const c of script.all) {
+      for (const r of [c.range, ...c.argv.map((w) => w.range)]) {
+        assert.ok(r.start >= 0 && r.end <= len && r.start <= r.end, `command range ${r.start}-${r.end} out of the file (${len})`);
       }
+    }
+  }
+  for (const stage of a.model.stages) {
+    for (const u of stage.shell?.dataflow.uses ?? []) {
+      const r = u.command.range;
+      assert.ok(r.start >= 0 && r.end <= len, `dataflow use ${u.kind} out of the file`);
     }
   }
   return { instructions: a.df.instructions.length, diagnostics: a.df.diagnostics.length + a.model.diagnostics.length, ms };
