@@ -26,7 +26,16 @@ export default defineRule({
     good: 'FROM alpine:3.20\n',
     fix: 'Delete the rule from the comment, or the whole comment when it names nothing else. Only dockaudit\'s own comments are checked: hadolint, BuildKit and Checkov pragmas may still be needed by those tools.',
   },
-  tests: { valid: ['FROM alpine:3.20\n'], invalid: [] },
+  tests: {
+    valid: ['FROM alpine:3.20\n'],
+    invalid: [
+      {
+        code: '# dockaudit ignore=DA102 -- example\nFROM alpine:3.20\n',
+        errors: [{ line: 1, column: 20, endLine: 1, endColumn: 25, messageId: 'unused' }],
+        output: 'FROM alpine:3.20\n',
+      },
+    ],
+  },
   check() {
     // reported by the engine's suppression pass
   },

@@ -1,0 +1,329 @@
+#!/usr/bin/env node
+/**
+ * The `dockaudit` command. Thin glue: arguments → audit/report functions → stdout/stderr and the exit code. The only
+ * place that touches `process`. Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage error,
+ * unreadable or unparsable input, internal error. Sets `process.exitCode` (never `process.exit()`, which could cut
+ * off output still flowing into a pipe).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { audit, auditDetailed, unreadableFile } from '../engine/audit.js';
+import type { FileResult } from '../engine/result.js';
+import { createRuleIndex } from '../engine/rule-index.js';
+import { INTERNAL_ERROR } from '../engine/run.js';
+import { ruleHelpUri, ruleMarkdownBody } from '../docs/rule-docs.js';
+import { HOMEPAGE, TOOL_NAME, toolVersion } from '../meta.js';
+import { dump } from '../parser/dump.js';
+import { formatCommands } from '../shell/index.js';
+import { formatJson } from '../report/json.js';
+import { formatSarif } from '../report/sarif.js';
+import { formatText } from '../report/text.js';
+import type { ToolInfo } from '../report/types.js';
+import { ruleList } from '../rules/registry.generated.js';
+import { applyBaseline, writeBaseline } from '../engine/baseline.js';
+import type { RuleSetting } from '../engine/run.js';
+import { effectiveConfig, exceedsFailLevel, formatEffectiveConfig, initConfigText, isPathIgnored, ruleSettingsFor, suppressionOptionsFor } from '../config/resolve.js';
+import type { Config, FailLevel, PartialConfig } from '../config/types.js';
+import { formatConfigError } from '../config/types.js';
+import type { AuditCommand, Command, Format } from './args.js';
+import { HELP, parseCommandLine } from './args.js';
+import { useColor } from './color.js';
+import { discover } from './discover.js';
+import { closest } from './suggest.js';
+
+const out = (s: string): void => void process.stdout.write(s);
+const err = (s: string): void => void process.stderr.write(s);
+
+function tool(): ToolInfo {
+  return { name: TOOL_NAME, version: toolVersion(), informationUri: HOMEPAGE };
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks);
+}
+
+function describeError(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function runAudit(cmd: AuditCommand): Promise<number> {
+  const cwd = process.cwd();
+  const results: FileResult[] = [];
+  let exit = 0;
+  const cli: PartialConfig = {};
+  if (cmd.failLevel !== undefined) cli.failLevel = cmd.failLevel;
+  if (cmd.format !== undefined) cli.formats = [cmd.format];
+  const configOptions = {
+    env: process.env,
+    rules: ruleList,
+    cli,
+    noConfig: cmd.noConfig,
+    ...(cmd.configPath !== undefined ? { configPath: cmd.configPath } : {}),
+  };
+  // config problems and notices are printed once each, whichever file's config they come from
+  const printed = new Set<string>();
+  let configFailed = false;
+  const configFor = (file: string): Config => {
+    const ec = effectiveConfig(resolve(cwd, file), configOptions);
+    for (const n of ec.notices) if (!printed.has(n) && printed.add(n)) err(n + '\n');
+    for (const e of ec.errors) {
+      const line = (e.severity === 'warning' ? 'warning: ' : '') + formatConfigError(e);
+      if (!printed.has(line) && printed.add(line)) err(line + '\n');
+      if (e.severity === 'error') configFailed = true;
+    }
+    return ec.config;
+  };
+  const runConfig = configFor(join(cwd, 'Dockerfile'));
+  if (configFailed) return 2;
+  const format: Format = cmd.format ?? runConfig.formats[0] ?? 'text';
+
+  const filePaths = cmd.paths.filter((p) => p !== '-');
+  const found = discover(filePaths, cwd);
+  for (const e of found.errors) {
+    err(`${e.path}: ${e.message}\n`);
+    exit = 2;
+  }
+  const failLevels = new Map<FileResult, FailLevel>();
+  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean): Promise<void> => {
+    const config = configFor(path);
+    if (!explicit && isPathIgnored(config, resolve(cwd, path))) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = await read();
+    } catch (e) {
+      const r = unreadableFile(path, `cannot read: ${describeError(e)}`);
+      results.push(r);
+      return;
+    }
+    const settings = ruleSettingsFor(config, resolve(cwd, path), ruleList);
+    const overrides: Record<string, RuleSetting> = {};
+    for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
+    const r = await audit(bytes, path, {
+      rules: settings.rules,
+      severityOverrides: overrides,
+      ruleOptions: Object.fromEntries(settings.ruleOptions),
+      suppressions: suppressionOptionsFor(config, settings),
+    });
+    failLevels.set(r, config.failLevel);
+    results.push(r);
+  };
+  if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true);
+  const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
+  for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)));
+  if (configFailed) return 2;
+  if (results.length === 0 && found.errors.length === 0 && !cmd.paths.includes('-')) err(`${TOOL_NAME}: no Dockerfiles found in ${filePaths.join(', ')}\n`);
+
+  let reported: FileResult[] = results;
+  if (cmd.baseline !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, cmd.baseline), 'utf8');
+    } catch (e) {
+      err(`${cmd.baseline}: cannot read the baseline: ${describeError(e)}\n`);
+      return 2;
+    }
+    const b = applyBaseline(results, text);
+    for (const e of b.errors) err(`${cmd.baseline}: ${e}\n`);
+    if (b.errors.length > 0) return 2;
+    reported = b.results;
+    failLevels.forEach((level, r) => {
+      const i = results.indexOf(r);
+      if (i >= 0 && reported[i]) failLevels.set(reported[i]!, level);
+    });
+    if (b.fixedCount > 0) err(`${TOOL_NAME}: ${b.fixedCount} baseline finding${b.fixedCount === 1 ? '' : 's'} no longer occur${b.fixedCount === 1 ? 's' : ''}\n`);
+  }
+  if (cmd.writeBaseline !== undefined) {
+    try {
+      writeFileSync(resolve(cwd, cmd.writeBaseline), writeBaseline(results));
+    } catch (e) {
+      err(`${cmd.writeBaseline}: cannot write the baseline: ${describeError(e)}\n`);
+      return 2;
+    }
+  }
+
+  const info = tool();
+  const toFile = cmd.output !== undefined;
+  let report: string;
+  if (format === 'json') report = formatJson(reported, info);
+  else if (format === 'sarif') report = formatSarif(reported, info, { rules: ruleList, srcRoot: cwd });
+  else {
+    const color = useColor({ env: process.env, isTTY: !toFile && process.stdout.isTTY === true, ...(cmd.color !== undefined ? { flag: cmd.color } : {}) });
+    report = formatText(reported, info, { color, quiet: cmd.quiet });
+  }
+  if (toFile) {
+    try {
+      writeFileSync(resolve(cwd, cmd.output!), report);
+    } catch (e) {
+      err(`${cmd.output}: cannot write the report: ${describeError(e)}\n`);
+      return 2;
+    }
+  } else out(report);
+
+  // errors go to stderr as file:line:column: message (the text report on stdout already shows them)
+  for (const r of reported) {
+    if (format !== 'text' || toFile) for (const w of r.warnings ?? []) err(`${r.path}:${w.line}:${w.column}: warning: ${w.message}\n`);
+    for (const e of r.errors) {
+      if (exit < 2) exit = 2;
+      if (format !== 'text' || toFile) err(`${r.path}:${e.line}:${e.column}: ${e.message}\n`);
+    }
+    for (const f of r.findings) {
+      if (f.messageId === INTERNAL_ERROR) {
+        exit = 2;
+        err(`${r.path}: ${f.message}\n`);
+      }
+    }
+  }
+  if (exit === 0 && reported.some((r) => exceedsFailLevel(r.findings, failLevels.get(r) ?? runConfig.failLevel))) exit = 1;
+  return exit;
+}
+
+function runInit(force: boolean): number {
+  const target = resolve(process.cwd(), '.dockaudit.yaml');
+  if (!force && existsSync(target)) {
+    err(`.dockaudit.yaml already exists (use --force to overwrite)\n`);
+    return 2;
+  }
+  try {
+    writeFileSync(target, initConfigText());
+  } catch (e) {
+    err(`.dockaudit.yaml: cannot write: ${describeError(e)}\n`);
+    return 2;
+  }
+  out('wrote .dockaudit.yaml\n');
+  return 0;
+}
+
+function runPrintConfig(file: string, configPath: string | undefined, noConfig: boolean): number {
+  const ec = effectiveConfig(resolve(process.cwd(), file), {
+    env: process.env,
+    rules: ruleList,
+    noConfig,
+    ...(configPath !== undefined ? { configPath } : {}),
+  });
+  for (const n of ec.notices) err(n + '\n');
+  for (const e of ec.errors) err((e.severity === 'warning' ? 'warning: ' : '') + formatConfigError(e) + '\n');
+  out(formatEffectiveConfig(ec));
+  return ec.errors.some((e) => e.severity === 'error') ? 2 : 0;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function runRules(format: 'text' | 'json', withAliases: boolean): number {
+  const rules = [...ruleList].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
+  if (format === 'json') {
+    const data = rules.map((r) => ({
+      id: r.meta.id,
+      name: r.meta.name,
+      severity: r.meta.severity,
+      category: r.meta.category,
+      cwe: (r.meta.cwe ?? []).map((n) => `CWE-${n}`),
+      aliases: [...(r.meta.aliases ?? [])],
+      description: r.meta.description,
+      docs: ruleHelpUri(r),
+    }));
+    out(JSON.stringify(data, null, 2) + '\n');
+    return 0;
+  }
+  const rows = rules.map((r) => [r.meta.id, r.meta.name, r.meta.severity, r.meta.category, ...(withAliases ? [(r.meta.aliases ?? []).join(', ')] : []), r.meta.description]);
+  const head = ['ID', 'NAME', 'SEVERITY', 'CATEGORY', ...(withAliases ? ['ALIASES'] : []), 'DESCRIPTION'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]!))).join('  ');
+  out([line(head), ...rows.map(line)].join('\n') + `\n\n${rules.length} rules. \`dockaudit explain <ID>\` shows one.\n`);
+  return 0;
+}
+
+function runExplain(key: string): number {
+  const index = createRuleIndex(ruleList);
+  const rule = index.get(key);
+  if (!rule) {
+    const hint = closest(key, [...ruleList.map((r) => r.meta.id), ...ruleList.map((r) => r.meta.name), ...ruleList.flatMap((r) => r.meta.aliases ?? [])]);
+    err(`${TOOL_NAME}: unknown rule "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; \`dockaudit rules\` lists them\n`);
+    return 2;
+  }
+  out(ruleMarkdownBody(rule) + `\nOnline: ${ruleHelpUri(rule)}\n`);
+  return 0;
+}
+
+async function runParse(mode: 'dump' | 'json' | 'commands', file: string, stdinFilename: string): Promise<number> {
+  let bytes: Uint8Array;
+  const name = file === '-' ? stdinFilename : file;
+  try {
+    bytes = file === '-' ? await readStdin() : readFileSync(resolve(process.cwd(), file));
+  } catch (e) {
+    err(`${name}: cannot read: ${describeError(e)}\n`);
+    return 2;
+  }
+  const details = await auditDetailed(bytes, name, { rules: [] });
+  const df = details.dockerfile;
+  if (!df) {
+    for (const e of details.errors) err(`${name}:${e.line}:${e.column}: ${e.message}\n`);
+    return 2;
+  }
+  if (mode === 'commands') {
+    const model = details.model;
+    for (const stage of model?.stages ?? []) {
+      const shell = stage.shell;
+      if (!shell) continue;
+      const scripts = [...shell.scripts.values()].flat();
+      out(`# stage ${stage.index}${stage.name ? ` (${stage.name})` : ''}\n` + formatCommands(df.source, scripts, shell.dataflow) + '\n');
+    }
+  } else if (mode === 'dump') out(dump(df) + '\n');
+  else out(JSON.stringify(df, (k, v: unknown) => (k === 'source' ? undefined : v), 2) + '\n');
+  for (const e of details.errors) err(`${name}:${e.line}:${e.column}: ${e.message}\n`);
+  return details.errors.length > 0 ? 2 : 0;
+}
+
+async function run(command: Command): Promise<number> {
+  switch (command.kind) {
+    case 'help':
+      out(HELP);
+      return 0;
+    case 'version':
+      out(`${toolVersion()}\n`);
+      return 0;
+    case 'rules':
+      return runRules(command.format, command.aliases);
+    case 'explain':
+      return runExplain(command.rule);
+    case 'parse':
+      return runParse(command.mode, command.file, command.stdinFilename);
+    case 'audit':
+      return runAudit(command);
+    case 'init':
+      return runInit(command.force);
+    case 'print-config':
+      return runPrintConfig(command.file, command.configPath, command.noConfig);
+  }
+}
+
+async function main(): Promise<void> {
+  const parsed = parseCommandLine(process.argv.slice(2));
+  if (!parsed.ok) {
+    err(`${TOOL_NAME}: ${parsed.message}\nRun \`dockaudit --help\` for usage.\n`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    process.exitCode = await run(parsed.command);
+  } catch (e) {
+    // a bug: say so in one line, no stack trace unless asked for
+    err(`${TOOL_NAME}: internal error: ${e instanceof Error ? e.message : String(e)}; please report this bug\n`);
+    if (process.env['DOCKAUDIT_DEBUG']) err(`${e instanceof Error ? e.stack : ''}\n`);
+    process.exitCode = 2;
+  }
+}
+
+// stdout closed early (`dockaudit | head`) is not an error worth a stack trace
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
+void main();

@@ -1,0 +1,126 @@
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runRules, INTERNAL_ERROR, effectiveRules } from '../../src/engine/run.js';
+import { createRuleIndex } from '../../src/engine/rule-index.js';
+import { hardeningScore } from '../../src/engine/result.js';
+import { applyFixes } from '../../src/engine/fix.js';
+import { defineRule } from '../../src/rules/types.js';
+import type { Rule } from '../../src/rules/types.js';
+import { fakeModel, needleRule } from '../helpers/fake.js';
+
+const curl = needleRule('DA701', 'find-curl', 'curl', 'high', { aliases: ['DL4001', 'CurlCheck'] });
+const wget = needleRule('DA702', 'find-wget', 'wget', 'low');
+
+test('findings are sorted by position then rule id, messages built from templates', () => {
+  const model = fakeModel('RUN wget x && curl y\nRUN curl z');
+  const a = needleRule('DA710', 'find-run-b', 'RUN');
+  const b = needleRule('DA705', 'find-run-a', 'RUN');
+  const f = runRules(model, { rules: [curl, wget, a, b] });
+  assert.deepEqual(
+    f.map((x) => [x.range.start, x.ruleId]),
+    [[0, 'DA705'], [0, 'DA710'], [4, 'DA702'], [14, 'DA701'], [21, 'DA705'], [21, 'DA710'], [25, 'DA701']],
+  );
+  assert.equal(f.find((x) => x.ruleId === 'DA701')!.message, 'Found curl.');
+  assert.equal(f.find((x) => x.ruleId === 'DA701')!.severity, 'high');
+  assert.equal(f.find((x) => x.ruleId === 'DA701')!.messageId, 'found');
+});
+
+test('severity overrides by id, name or alias; off disables; on enables a disabled-by-default rule', () => {
+  const model = fakeModel('curl wget');
+  const optIn = needleRule('DA703', 'opt-in', 'wget', 'medium', { disabledByDefault: true });
+  assert.deepEqual(runRules(model, { rules: [curl, wget, optIn] }).map((x) => x.ruleId), ['DA701', 'DA702']);
+  const f = runRules(model, { rules: [curl, wget, optIn], severityOverrides: { curlcheck: 'info', 'find-wget': 'off', da703: 'on' } });
+  assert.deepEqual(f.map((x) => [x.ruleId, x.severity]), [['DA701', 'info'], ['DA703', 'medium']]);
+  assert.deepEqual(effectiveRules([curl], { DL4001: 'critical' }).map((x) => x.severity), ['critical']);
+});
+
+test('per-report severity wins over the default, but a user override wins over both', () => {
+  const r = defineRule({
+    meta: { id: 'DA704', name: 'sev', category: 'shell', severity: 'low', description: 'x.', messages: { m: () => 'm' } },
+    check(_m, ctx) {
+      ctx.report({ messageId: 'm', range: { start: 0, end: 1 }, severity: 'critical' });
+    },
+    docs: { why: '', bad: '', good: '', fix: '' },
+    tests: { valid: [], invalid: [] },
+  }) as unknown as Rule;
+  const model = fakeModel('abc');
+  assert.equal(runRules(model, { rules: [r] })[0]!.severity, 'critical');
+  assert.equal(runRules(model, { rules: [r], severityOverrides: { DA704: 'medium' } })[0]!.severity, 'medium');
+});
+
+function crashing(id: string, how: 'throw' | 'messageId' | 'range'): Rule {
+  return defineRule({
+    meta: { id, name: `crash-${how}`, category: 'runtime', severity: 'low', description: 'x.', messages: { m: () => 'm' } },
+    check(_m, ctx) {
+      ctx.report({ messageId: 'm', range: { start: 0, end: 1 } });
+      if (how === 'throw') throw new TypeError('boom');
+      if (how === 'messageId') ctx.report({ messageId: 'nope' as 'm', range: { start: 0, end: 1 } });
+      if (how === 'range') ctx.report({ messageId: 'm', range: { start: 2, end: 999 } });
+    },
+    docs: { why: '', bad: '', good: '', fix: '' },
+    tests: { valid: [], invalid: [] },
+  }) as unknown as Rule;
+}
+
+test('a crashing rule is contained: one internal-error finding with its id, others still run', () => {
+  const model = fakeModel('curl');
+  for (const how of ['throw', 'messageId', 'range'] as const) {
+    const f = runRules(model, { rules: [crashing('DA801', how), curl] });
+    assert.deepEqual(f.map((x) => [x.ruleId, x.messageId]), [['DA701', 'found'], ['DA801', INTERNAL_ERROR]], how);
+    assert.match(f[1]!.message, /DA801/);
+  }
+  assert.match(runRules(model, { rules: [crashing('DA801', 'throw')] })[0]!.message, /boom/);
+});
+
+test('rule options are merged over defaults, keyed by any name of the rule', () => {
+  const seen: unknown[] = [];
+  const r = defineRule<{ m: () => string }, { ports: number[]; strict: boolean }>({
+    meta: {
+      id: 'DA802', name: 'opts', category: 'runtime', severity: 'low', description: 'x.', messages: { m: () => 'm' },
+      defaultOptions: { ports: [22], strict: false }, aliases: ['OPT1'],
+    },
+    check(_m, ctx) {
+      seen.push(ctx.options);
+    },
+    docs: { why: '', bad: '', good: '', fix: '' },
+    tests: { valid: [], invalid: [] },
+  }) as unknown as Rule;
+  runRules(fakeModel(''), { rules: [r] });
+  runRules(fakeModel(''), { rules: [r], ruleOptions: { opt1: { strict: true } } });
+  assert.deepEqual(seen, [{ ports: [22], strict: false }, { ports: [22], strict: true }]);
+});
+
+test('rule index: id (any case), name, alias; unknown → undefined', () => {
+  const idx = createRuleIndex([curl, wget]);
+  assert.equal(idx.get('da701'), curl);
+  assert.equal(idx.get('find-wget'), wget);
+  assert.equal(idx.get('dl4001'), curl);
+  assert.equal(idx.get('CURLCHECK'), curl);
+  assert.equal(idx.get('DA799'), undefined);
+  assert.ok(idx.keys().includes('dl4001'));
+});
+
+test('hardening score: earned / possible by severity weight; errors → 0', () => {
+  const ran = effectiveRules([curl, wget]); // high (6) + low (1)
+  const model = fakeModel('curl');
+  const f = runRules(model, { rules: [curl, wget] });
+  assert.equal(hardeningScore(ran, [], false), 100);
+  assert.equal(hardeningScore(ran, f, false), Math.round((100 * 1) / 7));
+  assert.equal(hardeningScore(ran, [{ ...f[0]!, suppressed: { kind: 'inSource' } }], false), 100);
+  assert.equal(hardeningScore(ran, [{ ...f[0]!, severity: 'critical' }], false), Math.round((100 * 1) / 11));
+  assert.equal(hardeningScore(ran, [], true), 0);
+  assert.equal(hardeningScore([], [], false), 100);
+});
+
+test('applyFixes applies non-overlapping fixes and skips overlapping ones', () => {
+  const text = 'ADD a b\nADD c d\n';
+  const base = { ruleId: 'DA503', ruleName: 'x', severity: 'low', category: 'supply-chain', message: '', messageId: 'm' } as const;
+  const f1 = { ...base, range: { start: 0, end: 3 }, fix: { kind: 'safe' as const, edits: [{ range: { start: 0, end: 3 }, text: 'COPY' }] } };
+  const f2 = { ...base, range: { start: 8, end: 11 }, fix: { kind: 'safe' as const, edits: [{ range: { start: 8, end: 11 }, text: 'COPY' }] } };
+  const f3 = { ...base, range: { start: 0, end: 7 }, fix: { kind: 'safe' as const, edits: [{ range: { start: 0, end: 7 }, text: '' }] } };
+  const r = applyFixes(text, [f1, f2, f3]);
+  assert.equal(r.output, 'COPY a b\nCOPY c d\n');
+  assert.equal(r.applied.length, 2);
+  assert.deepEqual(r.skipped, [f3]);
+  assert.equal(applyFixes(text, [{ ...f1, fix: { kind: 'unsafe', edits: f1.fix.edits } }]).output, text);
+});
