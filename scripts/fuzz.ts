@@ -32,11 +32,11 @@ const progress = setInterval(() => {
   console.log(`${done} runs, ${(bytes / 1e6).toFixed(1)} MB, ${s.toFixed(0)} s, ${(done / s).toFixed(0)} runs/s`);
 }, 10_000);
 console.log(`fuzzing ${runs} runs (${only}), seed ${seed}${path ? `, path ${path}` : ''}`);
-const result = fc.check(
-  fc.property(input, (b) => {
+const result = await fc.check(
+  fc.asyncProperty(input, async (b) => {
     done++;
     bytes += b.length;
-    checkInput(b);
+    await checkInput(b);
   }),
   { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false },
 );

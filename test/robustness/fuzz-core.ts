@@ -1,58 +1,75 @@
 /**
  * The full-pipeline fuzzer shared by test/robustness/fuzz.test.ts (bounded, CI) and scripts/fuzz.ts (long runs):
  * fast-check arbitraries that mutate real corpus files or generate Dockerfiles from a small grammar, and the
- * property: the pipeline never throws and returns within a time bound proportional to the input size.
+ * property: the whole pipeline (audit + every reporter) never throws, keeps every range inside the file, produces
+ * valid JSON and SARIF, and returns within a time bound proportional to the input size.
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import { auditDetailed } from '../../src/engine/audit.js';
+import { formatJson } from '../../src/report/json.js';
+import { formatSarif } from '../../src/report/sarif.js';
+import { formatText } from '../../src/report/text.js';
+import type { ToolInfo } from '../../src/report/types.js';
+import { ruleList } from '../../src/rules/registry.generated.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 import { corpusFiles } from './inputs.js';
-import { analyse } from './pipeline.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // pipeline
 
 export interface PipelineResult {
   readonly instructions: number;
-  readonly diagnostics: number;
+  readonly findings: number;
   readonly ms: number;
 }
 
-/** Generous bound: 1.5 s plus 1 s per 100 KB (inputs here are at most a few hundred KB). */
+/** Generous bound: 2 s plus 1 s per 100 KB (inputs here are at most a few hundred KB). */
 export function timeBound(bytes: number): number {
-  return 1500 + bytes / 100;
+  return 2000 + bytes / 100;
 }
 
+const TOOL: ToolInfo = { name: 'dockaudit', version: '0.0.0-test', informationUri: 'https://example.invalid/dockaudit' };
+
 /**
- * Bytes → SourceFile → tree → model → shell facts per stage (→ audit and every reporter, once the engine lands).
- * Throws only on a bug. Call `preparePipeline()` (./pipeline.js) first.
+ * The whole pipeline on one input: auditDetailed (decode, parse, model with shell facts, every rule, suppressions,
+ * score), then every reporter (text with and without colour, JSON, SARIF validated against the SARIF 2.1.0 schema).
+ * Throws only on a bug: an exception, a range outside the file, a report that is not valid JSON/SARIF.
  */
-export function runPipeline(bytes: Uint8Array): PipelineResult {
+export async function runPipeline(bytes: Uint8Array): Promise<PipelineResult> {
   const t0 = performance.now();
-  const a = analyse(bytes);
+  const r = await auditDetailed(bytes, 'Dockerfile');
+  const reports = [
+    formatText([r], TOOL, { color: false }),
+    formatText([r], TOOL, { color: true }),
+    formatJson([r], TOOL),
+    formatSarif([r], TOOL, { rules: ruleList }),
+  ];
   const ms = performance.now() - t0;
-  const len = a.df.source.text.length;
-  for (const d of [...a.decodeDiagnostics, ...a.df.diagnostics, ...a.model.diagnostics]) {
-    assert.ok(d.range.start >= 0 && d.range.start <= d.range.end && d.range.end <= len, `diagnostic ${d.code} out of range`);
+  const len = r.source.text.length;
+  const inFile = (x: { start: number; end: number }, what: string) =>
+    assert.ok(x.start >= 0 && x.start <= x.end && x.end <= len, `${what} range ${x.start}-${x.end} outside the file (${len})`);
+  for (const f of r.findings) {
+    inFile(f.range, `finding ${f.ruleId}`);
+    assert.notEqual(f.messageId, 'internal-error', `rule ${f.ruleId} crashed: ${f.message}`);
+    for (const e of f.fix?.edits ?? []) inFile(e.range, `fix of ${f.ruleId}`);
   }
-  for (const script of a.scripts) {
-    for (const c of script.all) {
-      for (const r of [c.range, ...c.argv.map((w) => w.range)]) {
-        assert.ok(r.start >= 0 && r.end <= len && r.start <= r.end, `command range ${r.start}-${r.end} out of the file (${len})`);
-      }
-    }
+  assert.equal(r.errors.filter((e) => e.code === 'internal-error').length, 0, `internal error: ${r.errors.map((e) => e.message).join('; ')}`);
+  if (r.dockerfile) for (const d of r.dockerfile.diagnostics) inFile(d.range, `diagnostic ${d.code}`);
+  if (r.model) {
+    for (const d of r.model.diagnostics) inFile(d.range, `model diagnostic ${d.code}`);
+    for (const f of r.model.facts.values()) for (const sc of f.shell ?? []) for (const c of sc.all) inFile(c.range, 'shell command');
   }
-  for (const stage of a.model.stages) {
-    for (const u of stage.shell?.dataflow.uses ?? []) {
-      const r = u.command.range;
-      assert.ok(r.start >= 0 && r.end <= len, `dataflow use ${u.kind} out of the file`);
-    }
-  }
-  return { instructions: a.df.instructions.length, diagnostics: a.df.diagnostics.length + a.model.diagnostics.length, ms };
+  JSON.parse(reports[2]!);
+  const sarif: unknown = JSON.parse(reports[3]!);
+  const validate = sarifValidator();
+  assert.ok(validate(sarif), `SARIF does not validate: ${JSON.stringify(validate.errors).slice(0, 500)}`);
+  return { instructions: r.dockerfile?.instructions.length ?? 0, findings: r.findings.length, ms };
 }
 
 /** The property body: no throw, within the bound. */
-export function checkInput(bytes: Uint8Array): void {
-  const r = runPipeline(bytes);
+export async function checkInput(bytes: Uint8Array): Promise<void> {
+  const r = await runPipeline(bytes);
   const bound = timeBound(bytes.length);
   assert.ok(r.ms < bound, `pipeline took ${r.ms.toFixed(0)} ms on ${bytes.length} bytes (bound ${bound.toFixed(0)} ms)`);
 }

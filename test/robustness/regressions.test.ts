@@ -26,8 +26,8 @@ const CASES: Readonly<Record<string, string>> = {
 describe('regressions', () => {
   before(preparePipeline);
   for (const [name, text] of Object.entries(CASES)) {
-    it(name, () => {
-      runPipeline(enc.encode(text));
+    it(name, async () => {
+      await runPipeline(enc.encode(text));
     });
   }
 });
