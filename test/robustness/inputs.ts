@@ -117,10 +117,10 @@ const forceGc: () => void = (() => {
 })();
 
 /** CPU milliseconds (user + system, all threads of the process) of one call, after a full collection. */
-export function cpuOnce(fn: () => void): number {
+export async function cpuOnce(fn: () => void | Promise<void>): Promise<number> {
   forceGc();
   const c0 = process.cpuUsage();
-  fn();
+  await fn();
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1000;
 }
@@ -133,16 +133,22 @@ export function cpuOnce(fn: () => void): number {
  * can fit in the young generation and collect nothing, which would make the large one look superlinear).
  * `ratio` = time(large) / time(small): 4 for linear cost, 16 for quadratic.
  */
-export function compareSizes<T>(small: T, large: T, fn: (input: T) => void, reps = 3): { small: number; large: number; ratio: number } {
-  fn(small); // warm up the JIT
-  fn(large);
+export async function compareSizes<T>(
+  small: T,
+  large: T,
+  fn: (input: T) => void | Promise<void>,
+  reps = 3,
+): Promise<{ small: number; large: number; ratio: number }> {
+  await fn(small); // warm up the JIT
+  await fn(large);
   let a = Infinity;
   let b = Infinity;
   for (let i = 0; i < reps; i++) {
-    a = Math.min(a, cpuOnce(() => {
-      for (let k = 0; k < 4; k++) fn(small);
-    }) / 4);
-    b = Math.min(b, cpuOnce(() => fn(large)));
+    const four = await cpuOnce(async () => {
+      for (let k = 0; k < 4; k++) await fn(small);
+    });
+    a = Math.min(a, four / 4);
+    b = Math.min(b, await cpuOnce(() => fn(large)));
   }
   return { small: a, large: b, ratio: b / Math.max(a, 0.25) };
 }
