@@ -21,6 +21,7 @@ import { corpusFiles } from './inputs.js';
 export interface PipelineResult {
   readonly instructions: number;
   readonly findings: number;
+  /** CPU milliseconds of the audit and the reporters. */
   readonly ms: number;
 }
 
@@ -37,7 +38,7 @@ const TOOL: ToolInfo = { name: 'dockaudit', version: '0.0.0-test', informationUr
  * Throws only on a bug: an exception, a range outside the file, a report that is not valid JSON/SARIF.
  */
 export async function runPipeline(bytes: Uint8Array): Promise<PipelineResult> {
-  const t0 = performance.now();
+  const c0 = process.cpuUsage(); // CPU time: on a busy shared machine wall time measures the wait for a core
   const r = await auditDetailed(bytes, 'Dockerfile');
   const reports = [
     formatText([r], TOOL, { color: false }),
@@ -45,7 +46,8 @@ export async function runPipeline(bytes: Uint8Array): Promise<PipelineResult> {
     formatJson([r], TOOL),
     formatSarif([r], TOOL, { rules: ruleList }),
   ];
-  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const ms = (c.user + c.system) / 1000;
   const len = r.source.text.length;
   const inFile = (x: { start: number; end: number }, what: string) =>
     assert.ok(x.start >= 0 && x.start <= x.end && x.end <= len, `${what} range ${x.start}-${x.end} outside the file (${len})`);
@@ -71,7 +73,7 @@ export async function runPipeline(bytes: Uint8Array): Promise<PipelineResult> {
 export async function checkInput(bytes: Uint8Array): Promise<void> {
   const r = await runPipeline(bytes);
   const bound = timeBound(bytes.length);
-  assert.ok(r.ms < bound, `pipeline took ${r.ms.toFixed(0)} ms on ${bytes.length} bytes (bound ${bound.toFixed(0)} ms)`);
+  assert.ok(r.ms < bound, `pipeline took ${r.ms.toFixed(0)} ms CPU on ${bytes.length} bytes (bound ${bound.toFixed(0)} ms)`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

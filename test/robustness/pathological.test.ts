@@ -41,13 +41,19 @@ async function modelWithin(text: string, floorMs = 2000): Promise<DockerfileMode
   return last!.model;
 }
 
-/** Runs the whole pipeline once under a time bound of `msPerMB` per megabyte (at least `floorMs`). */
+/**
+ * Runs the whole pipeline once under a bound of `msPerMB` per megabyte (at least `floorMs`) of CPU time: on a shared
+ * machine (load averages of 15+ on 2 cores happen here) wall time mostly measures the wait for a core.
+ */
 async function parseWithin(text: string, floorMs = 1000, msPerMB = 1000): Promise<Dockerfile> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const df = await parseText(text);
-  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1000;
+  const wall = performance.now() - t0;
   const bound = Math.max(floorMs, (text.length / 1e6) * msPerMB);
-  assert.ok(ms < bound, `pipeline on ${text.length} chars took ${ms.toFixed(0)} ms (bound ${bound.toFixed(0)} ms)`);
+  assert.ok(cpu < bound, `pipeline on ${text.length} chars took ${cpu.toFixed(0)} ms CPU, ${wall.toFixed(0)} ms wall (bound ${bound.toFixed(0)} ms CPU)`);
   return df;
 }
 
@@ -241,9 +247,10 @@ describe('the whole pipeline (audit + reports) on pathological inputs', () => {
     const n = 8_000;
     const text = ['FROM alpine:3.20', 'RUN cat ' + Array.from({ length: n }, (_, i) => `<<E${i}`).join(' ')];
     for (let i = 0; i < n; i++) text.push('x', `E${i}`);
-    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await parseText(text.join('\n') + '\n');
-    const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    const ms = (c.user + c.system) / 1000;
     // unbounded, this takes ~17 s here; the deadline is 2 s + 20 ms per KB of script (~4.3 s for this one)
     assert.ok(ms < 10_000, `took ${ms.toFixed(0)} ms`);
     const gaveUp = last!.scripts.some((s) => s.errors.some((e) => /gave up/.test(e.message)));
