@@ -29,6 +29,7 @@ import type { AuditCommand, Command, Format } from './args.js';
 import { HELP, parseCommandLine } from './args.js';
 import { useColor } from './color.js';
 import { discover } from './discover.js';
+import { gitTrackedStatus } from './git-index.js';
 import { closest } from './suggest.js';
 
 const out = (s: string): void => void process.stdout.write(s);
@@ -104,11 +105,14 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     const settings = ruleSettingsFor(config, resolve(cwd, path), ruleList);
     const overrides: Record<string, RuleSetting> = {};
     for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
+    // tracked by git? read from .git/index, never by running git (undefined = unknown, e.g. for stdin)
+    const gitTracked = read === readStdin ? undefined : gitTrackedStatus(resolve(cwd, path));
     const r = await audit(bytes, path, {
       rules: settings.rules,
       severityOverrides: overrides,
       ruleOptions: Object.fromEntries(settings.ruleOptions),
       suppressions: suppressionOptionsFor(config, settings),
+      ...(gitTracked === undefined ? {} : { env: { gitTracked } }),
     });
     failLevels.set(r, config.failLevel);
     results.push(r);

@@ -75,9 +75,28 @@ interface FileState {
   verification: Verification | null;
 }
 
+/** `s` without its trailing `/` characters (a loop: `/\/+$/` backtracks quadratically on long runs of `/`). */
+export function trimTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x2f) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/**
+ * `s.replace(/[?#].*$/, '')` without the regex's quadratic backtracking: cuts at the first `?` or `#` that has no
+ * line break after it (`.` does not match one), i.e. the first one after the last line break.
+ */
+export function stripQueryAndFragment(s: string): string {
+  for (let i = s.lastIndexOf('\n') + 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x3f || c === 0x23) return s.slice(0, i);
+  }
+  return s;
+}
+
 /** Normalises `a/./b/../c` and resolves against a working directory (kept relative when unknown). */
 export function resolvePath(cwd: string | null, p: string): string {
-  const abs = p.startsWith('/') ? p : cwd === null ? p : `${cwd.replace(/\/+$/, '')}/${p}`;
+  const abs = p.startsWith('/') ? p : cwd === null ? p : `${trimTrailingSlashes(cwd)}/${p}`;
   const out: string[] = [];
   for (const part of abs.split('/')) {
     if (part === '' || part === '.') continue;
@@ -93,7 +112,7 @@ function urlFacts(u: Url | null): ArtifactUrl | null {
 }
 
 function urlBasename(url: string): string {
-  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/[?#].*$/, '');
+  const path = stripQueryAndFragment(url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''));
   return basename(path) || 'index.html';
 }
 

@@ -615,7 +615,7 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
 export function toolKey(name: string): string {
   if (/^python[0-9.]*$/.test(name)) return 'python';
   if (/^pip[0-9.]*$/.test(name)) return 'pip';
-  if (/^(perl|ruby|php)[0-9.]*$/.test(name)) return name.replace(/[0-9.]+$/, '');
+  if (/^(perl|ruby|php)[0-9.]*$/.test(name)) return name.startsWith('php') ? 'php' : name.slice(0, 4); // perl, ruby
   if (name === 'nodejs') return 'node';
   if (name === 'gpg2') return 'gpg';
   if (name === 'busybox') return 'busybox';

@@ -110,6 +110,11 @@ const CONSTRUCTS: Readonly<Record<string, ConstructKind>> = {
   negated_command: 'negation',
 };
 
+/** Milliseconds the bash parser may spend on a script of `length` characters: 2 s plus 20 ms per KB. */
+export function parseBudgetMs(length: number): number {
+  return 2000 + length / 50;
+}
+
 /** Commands that, after `||`, make a failure harmless (`|| true`, `|| :`, `|| echo "warning"`, `|| exit 0`). */
 const SUBST_HINT = /\$\(|`|[<>]\(/;
 
@@ -137,9 +142,15 @@ class Walker {
   }
 
   run(): void {
-    const tree = bashParser().parse(this.m.text);
+    const parser = bashParser();
+    // tree-sitter-bash slows down superlinearly on some inputs (thousands of heredocs in one command: 8,000 take
+    // ~17 s); parsing stops at a deadline proportional to the script's size, far above what real scripts need
+    // (well under 10 ms), and the script becomes an error value instead of a hang.
+    const deadline = performance.now() + parseBudgetMs(this.m.text.length);
+    const tree = parser.parse(this.m.text, null, { progressCallback: () => performance.now() > deadline });
     if (tree === null) {
-      this.script.errors.push({ message: 'the shell parser gave no tree', range: this.script.range });
+      parser.reset(); // else the next parse would resume this one
+      this.script.errors.push({ message: 'the shell parser gave up on this script (too slow to parse)', range: this.script.range });
       return;
     }
     try {
