@@ -33,3 +33,43 @@ export function shellProgram(argv: readonly string[]): string {
   const base = a0.slice(Math.max(a0.lastIndexOf('/'), a0.lastIndexOf('\\')) + 1).toLowerCase();
   return base.replace(/\.exe$/, '');
 }
+
+export interface ShellOptionState {
+  errexit: boolean;
+  pipefail: boolean;
+}
+
+/** Applies `set`-style option words (`-e`, `-eux`, `-o pipefail`, `-euo pipefail`, `+e`) to a state. */
+export function applySetWords(words: readonly (string | null)[], state: ShellOptionState): void {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === null || w === undefined || w.length < 2 || w.startsWith('--')) continue;
+    const on = w[0] === '-';
+    if (!on && w[0] !== '+') continue;
+    const letters = w.slice(1);
+    if (!/^[a-zA-Z]+$/.test(letters)) continue;
+    if (letters.includes('e')) state.errexit = on;
+    if (letters.includes('o')) {
+      const name = words[i + 1];
+      if (name === 'errexit') state.errexit = on;
+      else if (name === 'pipefail') state.pipefail = on;
+      i++;
+    }
+  }
+}
+
+/**
+ * Shell options in effect at `offset` of a RUN script: from the SHELL instruction's argv (`["/bin/bash", "-eo",
+ * "pipefail", "-c"]`) and from top-level `set` commands of the script that come before `offset`.
+ */
+export function shellOptionsAt(rs: RunScript, offset: number): ShellOptionState {
+  const state: ShellOptionState = { errexit: false, pipefail: false };
+  applySetWords(rs.facts.shellSetting.argv.slice(1), state);
+  for (const c of rs.script.all) {
+    if (c.range.start >= offset) break;
+    if (c.name !== 'set' || c.parent !== null || c.inSubstitution) continue;
+    if (c.enclosing.some((e) => e.kind === 'subshell' || e.kind === 'function' || e.kind === 'command-substitution')) continue;
+    applySetWords(c.args.map((w) => w.value), state);
+  }
+  return state;
+}
