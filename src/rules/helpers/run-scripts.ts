@@ -73,3 +73,10 @@ export function shellOptionsAt(rs: RunScript, offset: number): ShellOptionState 
   }
   return state;
 }
+
+/** Commands whose failure rarely matters for a build (builtins, output, idempotent file operations, tests). */
+export const FAILURE_HARMLESS: ReadonlySet<string> = new Set([
+  'echo', 'printf', 'true', ':', 'false', 'set', 'export', 'unset', 'shopt', 'trap', 'umask', 'local', 'declare', 'typeset',
+  'readonly', 'alias', 'exit', 'return', 'sleep', 'test', '[', '[[', 'ls', 'cat', 'which', 'type', 'hash', 'wait', 'rm',
+  'mkdir', 'ln', 'cd', 'pwd', 'env', 'printenv', 'id', 'whoami', 'uname', 'date', 'source', '.', 'history', 'clear', 'sync',
+]);
