@@ -15,13 +15,16 @@ export default defineRule({
   },
   check(model, ctx) {
     for (const rs of runScripts(model)) {
-      for (const c of rs.script.commands('cd')) {
-        if (!isTopLevel(c) || c.wrappers.length > 0) continue;
-        const dir = c.operands[0];
-        // `cd` (home), `cd -` and computed places (`cd "$(mktemp -d)"`) have no WORKDIR equivalent
-        if (dir === undefined || dir.value === '-' || /\$\(|`/.test(dir.raw)) continue;
-        ctx.report({ messageId: 'useWorkdir', data: { dir: dir.raw }, range: c.range });
-      }
+      const top = rs.script.all.filter(isTopLevel);
+      const c = top.find((x) => x.name === 'cd');
+      if (c === undefined || c.wrappers.length > 0) continue;
+      const dir = c.operands[0];
+      // `cd` (home), `cd -`, computed places (`cd "$(mktemp -d)"`) and scratch places (`/`, `/tmp`) have no WORKDIR equivalent
+      if (dir === undefined || dir.value === '-' || dir.value === '/' || dir.value === '/tmp' || /\$\(|`/.test(dir.raw)) continue;
+      // a relative cd after other commands usually enters something this RUN just created (extracted, cloned, mkdir)
+      const first = top.findIndex((x) => x.name !== 'set') === top.indexOf(c);
+      if (!first && !/^["']?(?:\/|\$|~)/.test(dir.raw)) continue;
+      ctx.report({ messageId: 'useWorkdir', data: { dir: dir.raw }, range: c.range });
     }
   },
   docs: {
@@ -31,7 +34,7 @@ export default defineRule({
       'it if needed, and applies to every later RUN, CMD, ENTRYPOINT, COPY and ADD.',
     bad: 'FROM alpine:3.20\nRUN cd /src && make\n',
     good: 'FROM alpine:3.20\nWORKDIR /src\nRUN make && (cd docs && make html)\nRUN echo "cd /src"\n',
-    fix: 'Replace the `cd` by a `WORKDIR` instruction before the RUN. A `cd` inside a subshell `( … )`, a loop or a nested `sh -c` is not reported.',
+    fix: 'Replace the `cd` by a `WORKDIR` instruction before the RUN. Only the first top-level `cd` of a RUN is reported, and a relative `cd` after other commands (into a directory the RUN just extracted, cloned or created) is not; neither is a `cd` inside a subshell `( … )`, a loop or a nested `sh -c`, nor `cd /`, `cd /tmp` or `cd -`.',
     references: ['https://docs.docker.com/build/building/best-practices/#workdir'],
   },
   tests: {
@@ -40,6 +43,7 @@ export default defineRule({
       { name: 'subshell, loop, echoed text, comment', code: 'FROM alpine:3.20\n# cd /x\nRUN (cd /a && make) && for d in a b; do cd $d; done && echo "cd /b"\n' },
       { name: 'temporary directory', code: 'FROM alpine:3.20\nRUN cd "$(mktemp -d)" && wget -q https://example.com/x\n' },
       { name: 'cd - and plain cd', code: 'FROM alpine:3.20\nRUN cd && cd -\n' },
+      { name: 'into a directory the RUN created', code: 'FROM alpine:3.20\nRUN tar -xzf src.tgz && cd src-1.0 && make\n' },
     ],
     invalid: [
       {
@@ -50,6 +54,11 @@ export default defineRule({
         name: 'exec-form sh -c script',
         code: 'FROM alpine:3.20\nRUN ["sh", "-c", "cd /src; make"]\n',
         errors: [{ line: 2, column: 19, endColumn: 26 }],
+      },
+      {
+        name: 'only the first cd of a script',
+        code: 'FROM alpine:3.20\nRUN set -e; cd /opt/app; make; cd /usr/src\n',
+        errors: [{ line: 2, column: 13, endColumn: 24 }],
       },
     ],
   },

@@ -38,6 +38,8 @@ export default defineRule({
         if (c.name === null || !isTopLevel(c)) continue;
         const why = NONSENSICAL.get(c.name);
         if (why === undefined) continue;
+        // `/etc/init.d/ssh start` is an init script named after its service, not the program
+        if ((c.nameWord?.value ?? '').includes('/init.d/')) continue;
         // `ssh` with arguments beyond a host runs a remote command (git over ssh, a --mount=type=ssh forward): keep it
         if (c.name === 'ssh' && c.operands.length !== 1) continue;
         if (c.name === 'mount' && c.operands.length === 0) continue;

@@ -3,7 +3,7 @@ import { runScripts, shellOptionsAt, shellProgram } from '../helpers/run-scripts
 import { defineRule } from '../types.js';
 
 /** Producers whose failure is not worth failing the build for (or that always "fail" by SIGPIPE, like `yes`). */
-const HARMLESS_PRODUCERS: ReadonlySet<string> = new Set(['echo', 'printf', 'yes', 'true', 'cat', 'seq', 'ls', 'find', 'grep', 'sort', 'head', 'tail', 'env', 'printenv', 'dpkg', 'dpkg-query', 'id', 'uname', 'date', 'tr', 'cut', 'awk', 'sed', 'jq']);
+const HARMLESS_PRODUCERS: ReadonlySet<string> = new Set(['echo', 'printf', 'yes', 'true', 'cat', 'seq', 'ls', 'find', 'grep', 'sort', 'head', 'tail', 'env', 'printenv', 'dpkg', 'dpkg-query', 'id', 'uname', 'date', 'tr', 'cut', 'awk', 'sed', 'jq', 'readlink', 'realpath', 'ldd', 'xargs', 'which', 'command', 'basename', 'dirname', 'wc', 'uniq', 'scanelf', 'dpkg-architecture']);
 const SHELLS_WITH_PIPEFAIL: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'zsh', 'ksh', 'mksh', 'dash']);
 
 function inCondition(c: ShellCommand): boolean {
