@@ -1,5 +1,5 @@
 import { expandedSites, referenceRange } from '../helpers/expansions.js';
-import { closestWord } from '../helpers/suggest.js';
+import { closestWord, nearMiss } from '../helpers/suggest.js';
 import { defineRule } from '../types.js';
 
 /** Set by BuildKit in every Linux stage even when the Dockerfile does not define it. */
@@ -36,9 +36,12 @@ export default defineRule({
         const range = referenceRange(text, site.range, name);
         const ref = text.slice(range.start, range.end);
         if (/^\$\{[A-Za-z0-9_]+[:+?-]/.test(ref)) return; // `${X:-default}` and friends handle the unset case on purpose
-        const suggestion = closestWord(name, defined.filter((d) => d !== name));
-        if (kind === 'undefined') ctx.report({ messageId: 'undefined', data: { name, suggestion }, range });
-        else if (suggestion !== undefined) ctx.report({ messageId: 'typo', data: { name, suggestion }, range });
+        const others = defined.filter((d) => d !== name);
+        if (kind === 'undefined') ctx.report({ messageId: 'undefined', data: { name, suggestion: closestWord(name, others) }, range });
+        else {
+          const suggestion = nearMiss(name, others);
+          if (suggestion !== undefined) ctx.report({ messageId: 'typo', data: { name, suggestion }, range });
+        }
       };
       for (const name of site.result.unset) consider(name, 'undefined');
       // names the base image might define: only a near miss of a defined name is reported
@@ -60,6 +63,7 @@ export default defineRule({
     valid: [
       'FROM alpine:3.20\nARG V\nENV A=1\nCOPY a-$V /$A/\n',
       { name: 'base image variable, RUN and default', code: 'FROM eclipse-temurin:21\nWORKDIR $JAVA_HOME\nRUN echo $NOPE\nLABEL a=${NOPE:-x}\n' },
+      { name: 'base image variable close to a defined name', code: 'FROM oracle/database:19\nENV STARTUP_FILE=/s\nCOPY a $START_FILE/\n' },
       { name: 'escaped and single-quoted', code: 'FROM scratch\nLABEL a=\\$NOPE b=\'$NOPE\'\n' },
     ],
     invalid: [

@@ -30,3 +30,19 @@ export const INSTRUCTION_KEYWORDS: readonly string[] = [
   'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER',
   'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
 ];
+
+/** A candidate that looks like a typo of `word`: at most two edits (a swap of two letters) and about the same length. */
+export function nearMiss(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length < 4) return undefined;
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    if (Math.abs(c.length - word.length) > 1) continue;
+    const d = editDistance(word.toLowerCase(), c.toLowerCase(), bestD);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
+}
