@@ -54,6 +54,7 @@ export default defineRule({
       'FROM debian:12\nSHELL ["/bin/bash", "-euxo", "pipefail", "-c"]\nRUN make; make install\n',
       { name: 'set -e first', code: 'FROM debian:12\nRUN set -ex; make; make install\n' },
       { name: 'guarded, harmless and last command', code: 'FROM debian:12\nRUN make clean || true; rm -rf /x; echo "a;b"; make\n' },
+      { name: 'PowerShell in a stage of unknown OS', code: 'FROM example/tools-windows\nRUN Remove-Item -Force C:/x ; C:/setup.ps1\n' },
       { name: 'semicolon in a subshell or loop body', code: 'FROM debian:12\nRUN for f in a b; do gzip $f; done && (make; true)\n' },
     ],
     invalid: [

@@ -8,17 +8,33 @@ export interface RunScript {
   readonly script: ShellScript;
 }
 
-/** Every parsed POSIX shell script of every RUN (ONBUILD RUN triggers included), in file order. */
+/**
+ * Every parsed POSIX shell script of every RUN (ONBUILD RUN triggers included), in file order. Left out, for
+ * precision: scripts the bash parser could not read without errors, Windows stages, and files using the Windows
+ * escape character (their RUNs are cmd or PowerShell even when the base image is unknown).
+ */
 export function runScripts(model: DockerfileModel): RunScript[] {
   const out: RunScript[] = [];
+  if (model.escape === '`') return out;
   for (const f of model.instructions) {
     const ins = f.instruction;
     if (ins.kind !== 'RUN') continue;
+    if (f.stage !== null && model.stages[f.stage]?.os === 'windows') continue;
     for (const script of f.shell ?? []) {
-      if (script.parsed && script.kind !== 'powershell' && script.kind !== 'cmd') out.push({ facts: f, instruction: ins, script });
+      if (looksWindows(script)) continue;
+      if (script.parsed && script.errors.length === 0 && script.kind !== 'powershell' && script.kind !== 'cmd') out.push({ facts: f, instruction: ins, script });
     }
   }
   return out;
+}
+
+const WINDOWS_PROGRAMS: ReadonlySet<string> = new Set(['powershell', 'powershell.exe', 'pwsh', 'pwsh.exe', 'cmd', 'cmd.exe', 'iex']);
+/** PowerShell cmdlet names (`Remove-Item`, `Invoke-WebRequest`). */
+const CMDLET = /^[A-Z][a-z]+-[A-Z][A-Za-z]+$/;
+
+/** A script written for Windows (PowerShell or cmd programs at its top level) in a stage the model could not place. */
+function looksWindows(script: ShellScript): boolean {
+  return script.all.some((c) => c.parent === null && c.name !== null && (WINDOWS_PROGRAMS.has(c.name.toLowerCase()) || CMDLET.test(c.name)));
 }
 
 /** True for a command written at the top level of its script: not inside a substitution, a nested script, a
