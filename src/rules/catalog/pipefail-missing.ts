@@ -3,7 +3,20 @@ import { runScripts, shellOptionsAt, shellProgram } from '../helpers/run-scripts
 import { defineRule } from '../types.js';
 
 /** Producers whose failure is not worth failing the build for (or that always "fail" by SIGPIPE, like `yes`). */
-const HARMLESS_PRODUCERS: ReadonlySet<string> = new Set(['echo', 'printf', 'yes', 'true', 'cat', 'seq', 'ls', 'find', 'grep', 'sort', 'head', 'tail', 'env', 'printenv', 'dpkg', 'dpkg-query', 'id', 'uname', 'date', 'tr', 'cut', 'awk', 'sed', 'jq', 'readlink', 'realpath', 'ldd', 'xargs', 'which', 'command', 'basename', 'dirname', 'wc', 'uniq', 'scanelf', 'dpkg-architecture']);
+const HARMLESS_PRODUCERS: ReadonlySet<string> = new Set(['echo', 'printf', 'yes', 'true', 'cat', 'seq', 'ls', 'find', 'grep', 'sort', 'head', 'tail', 'env', 'printenv', 'dpkg', 'dpkg-query', 'id', 'uname', 'date', 'tr', 'cut', 'awk', 'sed', 'jq', 'readlink', 'realpath', 'ldd', 'xargs', 'which', 'command', 'basename', 'dirname', 'wc', 'uniq', 'scanelf', 'dpkg-architecture', 'tee', 'locale', 'apt-mark', ':']);
+/** Consumers that fail on empty input anyway: a failed producer still fails the pipeline. */
+const FAIL_ON_EMPTY: ReadonlySet<string> = new Set(['grep', 'egrep', 'fgrep']);
+
+function lastOf(c: ShellCommand): ShellCommand {
+  let x = c;
+  while (x.stdoutTo !== null) x = x.stdoutTo;
+  return x;
+}
+
+function failsOnEmpty(c: ShellCommand): boolean {
+  if (c.name !== null && FAIL_ON_EMPTY.has(c.name)) return true;
+  return c.tool !== null && /^(?:sha|md5|b2)/.test(c.tool) && c.hasFlag('-c');
+}
 const SHELLS_WITH_PIPEFAIL: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'zsh', 'ksh', 'mksh', 'dash']);
 
 function inCondition(c: ShellCommand): boolean {
@@ -30,7 +43,9 @@ export default defineRule({
       for (const c of rs.script.all) {
         const next = c.stdoutTo;
         if (next === null || c.guarded || next.guarded || inCondition(c) || c.inSubstitution) continue;
-        if (c.name === null || HARMLESS_PRODUCERS.has(c.tool ?? c.name)) continue;
+        if (c.name === null || HARMLESS_PRODUCERS.has(c.tool ?? c.name) || c.connectorBefore === '||') continue;
+        const last = lastOf(c);
+        if (last.guarded || failsOnEmpty(last)) continue;
         if (shellOptionsAt(rs, c.range.start).pipefail) continue;
         const bar = text.indexOf('|', c.range.end);
         const range = bar >= 0 && bar < next.range.start ? { start: bar, end: text[bar + 1] === '&' ? bar + 2 : bar + 1 } : c.range;
@@ -60,6 +75,7 @@ export default defineRule({
       'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://x/a.tgz | tar -xz\n',
       { name: 'set -euo pipefail in the script', code: 'FROM debian:12\nRUN set -euo pipefail; wget -qO- https://x/a.tgz | tar -xz\n' },
       { name: 'harmless producers and guarded pipe', code: 'FROM debian:12\nRUN echo "a|b" | tee /x && yes | apt-get install x && (curl https://x | sh || true)\n' },
+      { name: 'consumers that fail on empty input', code: 'FROM debian:12\nRUN locale -a | grep en_US && go env | grep -q GOOS && curl -fsS https://x/sums | sha256sum -c -\n' },
       { name: 'pipe in a condition', code: 'FROM debian:12\nRUN if curl -fs https://x | grep -q ok; then echo ok; fi\n' },
       { name: 'PowerShell', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nRUN iwr https://x | Out-File a\n' },
       { name: 'comment', code: 'FROM debian:12\n# curl x | tar x\nRUN true\n' },
