@@ -1,4 +1,3 @@
-import type { Flag, Instruction } from '../../parser/ast.js';
 import { allInstructions } from '../helpers/instructions.js';
 import { closestWord } from '../helpers/suggest.js';
 import { defineRule } from '../types.js';
@@ -13,6 +12,8 @@ const FLAGS: Readonly<Record<string, Readonly<Record<string, FlagType>>>> = {
   ADD: { chown: 'string', chmod: 'string', link: 'bool', checksum: 'string', 'keep-git-dir': 'bool', exclude: 'list', unpack: 'bool' },
   HEALTHCHECK: { interval: 'string', timeout: 'string', 'start-period': 'string', 'start-interval': 'string', retries: 'string' },
 };
+/** Go's strconv.ParseBool spellings (lower-cased). */
+const BOOLS: readonly string[] = ['1', 't', 'true', '0', 'f', 'false'];
 const ENUMS: Readonly<Record<string, readonly string[]>> = { network: ['default', 'none', 'host'], security: ['sandbox', 'insecure'] };
 
 export default defineRule({
@@ -35,7 +36,34 @@ export default defineRule({
   check(model, ctx) {
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind === 'UNKNOWN' || i.kind === 'ONBUILD') continue;
-      checkFlags(i, (messageId, data, f) => ctx.report({ messageId, data, range: f.range } as never));
+      const spec = FLAGS[i.keyword];
+      const seen = new Set<string>();
+      for (const f of i.flags) {
+        const range = f.range;
+        if (spec === undefined) {
+          ctx.report({ messageId: 'noFlags', data: { flag: f.name, keyword: i.keyword }, range });
+          continue;
+        }
+        const type = spec[f.name];
+        if (type === undefined) {
+          ctx.report({ messageId: 'unknown', data: { flag: f.name, keyword: i.keyword, suggestion: closestWord(f.name, Object.keys(spec)) }, range });
+          continue;
+        }
+        if (type !== 'list' && seen.has(f.name)) {
+          ctx.report({ messageId: 'duplicate', data: { flag: f.name }, range });
+          continue;
+        }
+        seen.add(f.name);
+        if (type === 'bool') {
+          if (f.value !== null && !BOOLS.includes(f.value.toLowerCase())) ctx.report({ messageId: 'notBool', data: { flag: f.name, value: f.value }, range });
+        } else if (f.value === null) ctx.report({ messageId: 'missingValue', data: { flag: f.name }, range });
+        else {
+          const allowed = ENUMS[f.name];
+          if (allowed !== undefined && !f.value.includes('$') && !allowed.includes(f.value)) {
+            ctx.report({ messageId: 'badValue', data: { flag: f.name, value: f.value, allowed: allowed.join(', ') }, range });
+          }
+        }
+      }
     }
   },
   docs: {
@@ -73,31 +101,3 @@ export default defineRule({
     ],
   },
 });
-
-function checkFlags(i: Instruction, report: (id: string, data: Record<string, unknown>, f: Flag) => void): void {
-  const spec = FLAGS[i.keyword];
-  const seen = new Set<string>();
-  for (const f of i.flags) {
-    if (spec === undefined) {
-      report('noFlags', { flag: f.name, keyword: i.keyword }, f);
-      continue;
-    }
-    const type = spec[f.name];
-    if (type === undefined) {
-      report('unknown', { flag: f.name, keyword: i.keyword, suggestion: closestWord(f.name, Object.keys(spec)) }, f);
-      continue;
-    }
-    if (type !== 'list' && seen.has(f.name)) {
-      report('duplicate', { flag: f.name }, f);
-      continue;
-    }
-    seen.add(f.name);
-    if (type === 'bool') {
-      if (f.value !== null && !['1', 't', 'true', '0', 'f', 'false'].includes(f.value.toLowerCase())) report('notBool', { flag: f.name, value: f.value }, f);
-    } else if (f.value === null) report('missingValue', { flag: f.name }, f);
-    else {
-      const allowed = ENUMS[f.name];
-      if (allowed !== undefined && !f.value.includes('$') && !allowed.includes(f.value)) report('badValue', { flag: f.name, value: f.value, allowed: allowed.join(', ') }, f);
-    }
-  }
-}
