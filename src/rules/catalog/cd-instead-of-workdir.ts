@@ -20,7 +20,7 @@ export default defineRule({
       if (c === undefined || c.wrappers.length > 0) continue;
       const dir = c.operands[0];
       // `cd` (home), `cd -`, computed places (`cd "$(mktemp -d)"`) and scratch places (`/`, `/tmp`) have no WORKDIR equivalent
-      if (dir === undefined || dir.value === '-' || dir.value === '/' || dir.value === '/tmp' || /\$\(|`/.test(dir.raw)) continue;
+      if (dir === undefined || dir.value === '-' || dir.value === '/' || dir.value === '/tmp' || /\$\(|`|[*?[]/.test(dir.raw)) continue;
       // a relative cd after other commands usually enters something this RUN just created (extracted, cloned, mkdir)
       const first = top.findIndex((x) => x.name !== 'set') === top.indexOf(c);
       if (!first && !/^["']?(?:\/|\$|~)/.test(dir.raw)) continue;
@@ -43,6 +43,7 @@ export default defineRule({
       { name: 'subshell, loop, echoed text, comment', code: 'FROM alpine:3.20\n# cd /x\nRUN (cd /a && make) && for d in a b; do cd $d; done && echo "cd /b"\n' },
       { name: 'temporary directory', code: 'FROM alpine:3.20\nRUN cd "$(mktemp -d)" && wget -q https://example.com/x\n' },
       { name: 'cd - and plain cd', code: 'FROM alpine:3.20\nRUN cd && cd -\n' },
+      { name: 'glob (WORKDIR cannot match)', code: 'FROM alpine:3.20\nRUN cd /tmp/app-* && make\n' },
       { name: 'into a directory the RUN created', code: 'FROM alpine:3.20\nRUN tar -xzf src.tgz && cd src-1.0 && make\n' },
     ],
     invalid: [
