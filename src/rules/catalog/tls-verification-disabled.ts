@@ -260,7 +260,7 @@ export default defineRule({
         errors: [
           { line: 2, column: 10, endColumn: 32, messageId: 'insecureOption' },
           { line: 2, column: 65, endColumn: 85, messageId: 'insecureSetting' },
-          { line: 3, column: 26, endColumn: 47, messageId: 'insecureSetting' },
+          { line: 3, column: 25, endColumn: 47, messageId: 'insecureSetting' },
         ],
       },
       {
