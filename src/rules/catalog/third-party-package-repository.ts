@@ -137,8 +137,8 @@ export default defineRule({
         code: 'FROM debian:12\nRUN echo "deb [signed-by=/etc/apt/keyrings/x.gpg] https://apt.example.com stable main" | tee /etc/apt/sources.list.d/x.list\nRUN curl -fsSLo /etc/yum.repos.d/x.repo https://rpm.example.com/x.repo\nRUN echo "https://apk.example.com/v3.20/main" >> /etc/apk/repositories\n',
         errors: [
           { line: 2, column: 51, endColumn: 74, messageId: 'written' },
-          { line: 3, column: 41, endColumn: 72, messageId: 'written' },
-          { line: 4, column: 11, endColumn: 46, messageId: 'written' },
+          { line: 3, column: 41, endColumn: 71, messageId: 'written' },
+          { line: 4, column: 11, endColumn: 45, messageId: 'written' },
         ],
       },
       {
