@@ -1,6 +1,17 @@
 import { allInstructions } from '../helpers/instructions.js';
 import { addSources, flagValue } from '../helpers/add-sources.js';
+import { artifactVerified, isSignatureFile } from '../helpers/shell.js';
+import { stageOf } from '../../model/build.js';
+import type { DockerfileModel } from '../../model/types.js';
+import type { Arg, Instruction } from '../../parser/ast.js';
 import { defineRule } from '../types.js';
+
+/** True when the stage verifies the downloaded file (gpg/sha256sum in a later RUN) before every use. */
+function verifiedLater(model: DockerfileModel, i: Instruction, arg: Arg): boolean {
+  const df = stageOf(model, i)?.shell?.dataflow;
+  const a = df?.artifacts.find((x) => x.origin === 'add' && x.range.start === arg.range.start);
+  return df !== undefined && a !== undefined && (artifactVerified(df, a) || isSignatureFile(df, a));
+}
 
 export default defineRule({
   meta: {
@@ -20,7 +31,7 @@ export default defineRule({
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ADD' || flagValue(i, 'checksum') !== null) continue;
       for (const s of addSources(model, i)) {
-        if (s.kind === 'http') ctx.report({ messageId: 'noChecksum', data: { url: s.value }, range: s.arg.range });
+        if (s.kind === 'http' && !verifiedLater(model, i, s.arg)) ctx.report({ messageId: 'noChecksum', data: { url: s.value }, range: s.arg.range });
       }
     }
   },
@@ -50,6 +61,7 @@ export default defineRule({
       { name: 'git repository (add-git-unpinned)', code: 'FROM alpine:3.20\nADD https://github.com/moby/buildkit.git#v0.14.0 /src\n' },
       { name: 'local archive and COPY', code: 'FROM alpine:3.20\nADD rootfs.tar.gz /\nCOPY https.txt /srv/\n' },
       { name: 'label and comment', code: 'FROM alpine:3.20\n# ADD https://example.com/a /a\nLABEL url="https://example.com/a"\n' },
+      { name: 'signature verified before use', code: 'FROM debian:12\nADD https://example.com/tini /tini\nADD https://example.com/tini.asc /tini.asc\nRUN gpg --batch --verify /tini.asc /tini && chmod +x /tini\n' },
       { name: 'copy from a stage named like a URL part', code: 'FROM alpine:3.20 AS http\nFROM alpine:3.20\nADD --from=http /a /a\n' },
     ],
     invalid: [

@@ -33,6 +33,15 @@ function keyservers(c: ShellCommand): Word[] {
   return out;
 }
 
+/** True when the command fetches a key by a static id shorter than a full fingerprint. */
+function weakKeyIds(c: ShellCommand): boolean {
+  return c.args.some((w) => {
+    const v = (w.value ?? '').replace(/\s+/g, '');
+    const m = /^(?:0x)?([0-9A-Fa-f]{8,40})$/.exec(v);
+    return m !== null && m[1]!.length < 40;
+  });
+}
+
 export default defineRule({
   meta: {
     id: 'DA510',
@@ -45,7 +54,7 @@ export default defineRule({
       aptKey: (d: { sub: string }) =>
         `apt-key ${d.sub} is deprecated and makes the key trusted for every repository: store the key in /etc/apt/keyrings/ and reference it with [signed-by=…] in the source entry.`,
       hkp: (d: { url: string }) =>
-        `Keyserver ${d.url} is queried over plain HKP/HTTP: use hkps:// (or download the key over HTTPS and check its fingerprint).`,
+        `Keyserver ${d.url} is queried over plain HKP/HTTP for a short key id, so another key can be served: use hkps:// and the full 40-character fingerprint.`,
     },
     aliases: [],
   },
@@ -58,6 +67,9 @@ export default defineRule({
         }
       }
       if (cmd.tool === 'apt-key' || cmd.tool === 'gpg' || cmd.tool === 'gpg2' || cmd.tool === 'dirmngr') {
+        // gpg checks that a key fetched by its full fingerprint has that fingerprint: plain HKP then only leaks
+        // which key is fetched. Short and long key ids (or ids we cannot read) can be answered with another key.
+        if (!weakKeyIds(cmd)) continue;
         for (const w of keyservers(cmd)) {
           const v = (w.value ?? w.prefix).replace(/^--keyserver=/, '');
           const m = /^(?:hkp|http):\/\/([^/:]*)/i.exec(v);
@@ -95,6 +107,7 @@ export default defineRule({
       'FROM debian:12\nRUN curl -fsSL https://example.com/k.asc | gpg --dearmor -o /etc/apt/keyrings/k.gpg\n',
       { name: 'apt-key list and echoed text', code: 'FROM debian:10\nRUN apt-key list && echo "apt-key add k.asc"\n' },
       { name: 'hkps keyserver', code: 'FROM debian:12\nRUN gpg --batch --keyserver hkps://keys.openpgp.org --recv-keys 0123456789ABCDEF0123456789ABCDEF01234567\n' },
+      { name: 'hkp with a full fingerprint', code: 'FROM debian:12\nRUN gpg --batch --keyserver hkp://keyserver.ubuntu.com:80 --recv-keys B42F6819007F00F88E364FD4036A9C25BF357DD4\n' },
       { name: 'comment', code: 'FROM debian:12\n# RUN apt-key add key.asc\nRUN true\n' },
     ],
     invalid: [
@@ -112,7 +125,7 @@ export default defineRule({
       },
       {
         name: 'gpg with an hkp keyserver',
-        code: 'FROM debian:12\nRUN gpg --batch --keyserver=hkp://p80.pool.sks-keyservers.net:80 --recv-keys 0x1234\n',
+        code: 'FROM debian:12\nRUN gpg --batch --keyserver=hkp://p80.pool.sks-keyservers.net:80 --recv-keys 0x1234ABCD\n',
         errors: [{ line: 2, column: 17, endColumn: 65, messageId: 'hkp' }],
       },
     ],

@@ -12,7 +12,8 @@ const RPM_NO_CHECK: ReadonlySet<string> = new Set(['--nosignature', '--nodigest'
 /** Settings written into package manager configuration that turn signature checks off. */
 const CONFIG_LINES: readonly { readonly path: RegExp; readonly line: RegExp; readonly tool: string }[] = [
   { path: /\.repo$|(?:^|\/)(?:yum|dnf)\.conf$|(?:^|\/)zypp\.conf$/, line: /^[ \t]*gpgcheck[ \t]*=[ \t]*(?:0|false|no|off)[ \t]*$/im, tool: 'yum/dnf' },
-  { path: /^\/etc\/apt\/|\.list$|\.sources$/, line: /\[[^\]\n]*\btrusted=yes\b[^\]\n]*\]|^[ \t]*Trusted:[ \t]*yes[ \t]*$/im, tool: 'apt' },
+  // a `file:`/`copy:` source is a local repository built in the same build (no download to verify)
+  { path: /^\/etc\/apt\/|\.list$|\.sources$/, line: /\[[^\]\n]*\b(?:trusted|allow-insecure)=yes\b[^\]\n]*\][ \t]+(?!file:|copy:)|^[ \t]*Trusted:[ \t]*yes[ \t]*$/im, tool: 'apt' },
   { path: /(?:^|\/)apt\.conf(?:\.d\/[^/]+)?$/, line: /(?:AllowUnauthenticated|AllowInsecureRepositories)[ \t]+"?(?:true|yes|1)"?/i, tool: 'apt' },
 ];
 
@@ -125,6 +126,7 @@ export default defineRule({
       { name: 'rpm verifying or querying', code: 'FROM fedora:40\nRUN rpm -K --nosignature pkg.rpm && rpm -qa --nodigest\n' },
       { name: 'signed-by source list', code: 'FROM debian:12\nRUN echo "deb [signed-by=/etc/apt/keyrings/x.gpg] https://x/ stable main" > /etc/apt/sources.list.d/x.list\n' },
       { name: 'label', code: 'FROM alpine:3.20\nLABEL hint="apk add --allow-untrusted"\n' },
+      { name: 'trusted local repository built in the same RUN', code: 'FROM debian:12\nRUN dpkg-scanpackages . > Packages && echo "deb [ trusted=yes ] file:///tmp/repo ./" > /etc/apt/sources.list.d/temp.list\n' },
     ],
     invalid: [
       {

@@ -2,7 +2,7 @@ import type { Artifact, Dataflow, ShellCommand, Word } from '../../shell/index.j
 import { parseUrl } from '../../shell/index.js';
 import type { Range } from '../../source.js';
 import { envSettings } from '../helpers/env-settings.js';
-import { commandsOfModel, fileWrites, isLoopbackHost, locateInWrite } from '../helpers/shell.js';
+import { artifactUrlText, artifactVerified, isSignatureFile, commandsOfModel, fileWrites, isLoopbackHost, locateInWrite } from '../helpers/shell.js';
 import { defineRule } from '../types.js';
 
 /** `http://host…` with a host that is not loopback (an unknown host counts: the scheme alone is plain). */
@@ -12,20 +12,6 @@ function plainHttp(text: string): string | null {
   const host = m[1]!.replace(/^[^@]*@/, '').replace(/:[0-9]*$/, '');
   if (isLoopbackHost(host)) return null;
   return text;
-}
-
-/** An artifact is verified when an enforced checksum/signature covers its path after it was downloaded. */
-function verified(df: Dataflow, a: Artifact): boolean {
-  if (a.pinned) return true;
-  if (df.uses.some((u) => u.artifact === a && !u.verified)) return false;
-  if (df.uses.some((u) => u.artifact === a && u.verified)) return true;
-  if (a.path === null) return false;
-  return df.verifications.some((v) => v.enforced && v.range.start > a.range.start && (v.files === null || v.files.includes(a.path!)));
-}
-
-/** Detached signatures are safe to fetch over HTTP when the stage verifies signatures. */
-function isSignatureFile(df: Dataflow, a: Artifact): boolean {
-  return /\.(?:asc|sig|sign)$/i.test((a.url?.url ?? '').replace(/[?#].*$/, '')) && df.verifications.some((v) => v.kind === 'signature' || v.kind === 'cosign');
 }
 
 function urlWordOf(a: Artifact): Range {
@@ -114,8 +100,8 @@ export default defineRule({
       if (df === undefined) continue;
       for (const a of df.artifacts) {
         if (a.url === null || a.url.scheme !== 'http' || plainHttp(a.url.url) === null) continue;
-        if (verified(df, a) || isSignatureFile(df, a)) continue;
-        ctx.report({ messageId: 'download', data: { tool: ORIGIN[a.origin] ?? a.origin, url: a.url.url }, range: urlWordOf(a) });
+        if (artifactVerified(df, a) || isSignatureFile(df, a)) continue;
+        ctx.report({ messageId: 'download', data: { tool: ORIGIN[a.origin] ?? a.origin, url: artifactUrlText(model, a) }, range: urlWordOf(a) });
       }
     }
     for (const { cmd } of commandsOfModel(model, ['RUN'])) {

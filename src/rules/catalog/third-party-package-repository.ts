@@ -4,7 +4,7 @@ import { allInstructions } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 /** Hosts of the distributions' own repositories and their official mirror networks. */
-const DISTRO_HOST = /(?:^|\.)(?:debian\.org|ubuntu\.com|alpinelinux\.org|centos\.org|fedoraproject\.org|rockylinux\.org|almalinux\.org|opensuse\.org|archlinux\.org|redhat\.com|oracle\.com|amazonaws\.com|debian\.net)$/i;
+const DISTRO_HOST = /(?:^|\.)(?:debian\.org|ubuntu\.com|canonical\.com|alpinelinux\.org|centos\.org|fedoraproject\.org|rockylinux\.org|almalinux\.org|opensuse\.org|archlinux\.org|redhat\.com|oracle\.com|amazonaws\.com|debian\.net)$/i;
 
 /** Directories and files that define package sources. */
 const REPO_PATH = /^\/etc\/apt\/sources\.list(?:\.d\/[^/]+)?$|^\/etc\/apt\/sources\.list\.d\/?$|^\/etc\/yum\.repos\.d\/|^\/etc\/zypp\/repos\.d\/|^\/etc\/apk\/repositories$/;

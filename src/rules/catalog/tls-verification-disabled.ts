@@ -195,7 +195,13 @@ export default defineRule({
     aliases: ['CKV2_DOCKER_2', 'CKV2_DOCKER_3', 'CKV2_DOCKER_4', 'CKV2_DOCKER_5', 'CKV2_DOCKER_6', 'CKV2_DOCKER_12', 'CKV2_DOCKER_13', 'CKV2_DOCKER_14', 'CKV2_DOCKER_15', 'CKV2_DOCKER_16'],
   },
   check(model, ctx) {
-    for (const { cmd } of commandsOfModel(model)) for (const h of commandHits(cmd)) ctx.report(h);
+    for (const { at, cmd } of commandsOfModel(model)) {
+      // a HEALTHCHECK probes the container itself (often a self-signed local endpoint), and so does a loopback URL
+      if (at.facts.instruction.kind === 'HEALTHCHECK') continue;
+      const urls = cmd.urls;
+      if (urls.length > 0 && urls.every((u) => isLoopbackHost(u.host))) continue;
+      for (const h of commandHits(cmd)) ctx.report(h);
+    }
     for (const e of envSettings(model)) {
       if (e.value === null) continue;
       for (const s of ENV_SWITCHES) {
@@ -247,6 +253,7 @@ export default defineRule({
       { name: 'verification left on', code: 'FROM node:20\nENV NODE_TLS_REJECT_UNAUTHORIZED=1 PYTHONHTTPSVERIFY=1\nRUN git -c http.sslVerify=true clone https://example.com/r.git && npm config set strict-ssl true\n' },
       { name: 'trusted loopback index', code: 'FROM python:3.12\nRUN pip install --trusted-host localhost -i http://localhost:3141/simple app\n' },
       { name: 'sslverify=1 in a repo file', code: 'FROM fedora:40\nRUN echo "sslverify=1" >> /etc/yum.repos.d/x.repo\n' },
+      { name: 'health check of the container itself, loopback URL', code: 'FROM nginx:1.27\nHEALTHCHECK CMD curl -kfs https://localhost:8443/ || exit 1\nRUN curl -k https://127.0.0.1:8443/ready\n' },
       { name: 'other -k meanings', code: 'FROM debian:12\nRUN ssh-keygen -t ed25519 -f k -N "" && sort -k 2 f && ls -k\n' },
     ],
     invalid: [

@@ -1,5 +1,5 @@
 import type { Artifact, ArtifactUse, UseKind } from '../../shell/index.js';
-import { isLoopbackHost } from '../helpers/shell.js';
+import { artifactUrlText, artifactVerified, isLoopbackHost } from '../helpers/shell.js';
 import { defineRule } from '../types.js';
 import type { Severity } from '../types.js';
 
@@ -15,6 +15,9 @@ const VERB: Readonly<Record<UseKind, string>> = {
 
 /** Uses that run the artifact's code (high); extraction alone is medium. */
 const RUNS: ReadonlySet<UseKind> = new Set<UseKind>(['interpret', 'execute', 'install', 'path']);
+
+/** Directories on the default PATH. */
+const PATH_DIR = /^\/(?:usr\/local\/|usr\/)?s?bin\/[^/]+$/;
 
 /** Package URLs that carry their own hash (`pkg.whl#sha256=…`) are checked by pip. */
 function selfHashed(a: Artifact): boolean {
@@ -55,10 +58,17 @@ export default defineRule({
         const worst = uses.find((u) => RUNS.has(u.kind)) ?? first;
         ctx.report({
           messageId: 'unverified',
-          data: { url: a.url?.url ?? 'A download', verb: VERB[worst.kind] },
+          data: { url: artifactUrlText(model, a), verb: VERB[worst.kind] },
           range: first.range,
           ...(severity === 'medium' ? {} : { severity }),
         });
+      }
+      // downloaded straight into a PATH directory (`curl -o /usr/local/bin/tool`): on the PATH without any check
+      for (const a of df.artifacts) {
+        if (a.path === null || byArtifact.has(a) || !PATH_DIR.test(a.path)) continue;
+        if (artifactVerified(df, a) || isLoopbackHost(a.url?.host ?? null)) continue;
+        if (df.uses.some((u) => u.artifact === a)) continue;
+        ctx.report({ messageId: 'unverified', data: { url: artifactUrlText(model, a), verb: VERB.path }, range: a.range, severity: 'high' });
       }
     }
   },
@@ -94,6 +104,7 @@ export default defineRule({
       { name: 'signature checked in an earlier RUN', code: 'FROM debian:12\nRUN wget -O /tmp/a.tgz https://example.com/a.tgz && wget -O /tmp/a.tgz.asc https://example.com/a.tgz.asc\nRUN gpg --batch --verify /tmp/a.tgz.asc /tmp/a.tgz\nRUN tar -xzf /tmp/a.tgz -C /opt\n' },
       { name: 'ADD with --checksum then extract', code: 'FROM debian:12\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/a.tgz /tmp/a.tgz\nRUN tar -xzf /tmp/a.tgz\n' },
       { name: 'downloaded but not used, and echoed', code: 'FROM debian:12\nRUN curl -fsSLo /srv/data.json https://example.com/data.json && echo "tar -xzf a.tgz"\n' },
+      { name: 'downloaded into /usr/local/bin and verified', code: 'FROM debian:12\nRUN curl -fsSLo /usr/local/bin/kubectl https://dl.k8s.io/v1.30.0/bin/linux/amd64/kubectl && echo "24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d  /usr/local/bin/kubectl" | sha256sum -c -\n' },
       { name: 'loopback', code: 'FROM debian:12\nRUN curl -fsSLo /tmp/a.tgz http://localhost:8000/a.tgz && tar -xzf /tmp/a.tgz\n' },
       { name: 'copied over by COPY before use', code: 'FROM debian:12\nRUN curl -fsSLo /tmp/a.sh https://example.com/a.sh\nCOPY a.sh /tmp/a.sh\nRUN sh /tmp/a.sh\n' },
     ],
@@ -106,6 +117,11 @@ export default defineRule({
         name: 'executed in a later RUN (high)',
         code: 'FROM debian:12\nRUN wget -O /usr/local/bin/tool https://example.com/tool && chmod +x /usr/local/bin/tool\nRUN /usr/local/bin/tool --init\n',
         errors: [{ line: 3, column: 5, endColumn: 31, messageId: 'unverified' }],
+      },
+      {
+        name: 'downloaded straight into /usr/local/bin',
+        code: 'FROM debian:12\nRUN curl -fsSLo /usr/local/bin/kubectl https://dl.k8s.io/v1.30.0/bin/linux/amd64/kubectl && chmod +x /usr/local/bin/kubectl\n',
+        errors: [{ line: 2, column: 40, endColumn: 89, messageId: 'unverified' }],
       },
       {
         name: 'package URL installed, pipe to tar',

@@ -3,7 +3,7 @@
  * instruction that runs it, exact ranges of option letters inside bundles, loopback hosts, and the text that RUN
  * scripts and COPY heredocs write into files (config writes like `echo 'gpgcheck=0' >> /etc/yum.conf`).
  */
-import type { ShellCommand, ShellScript, Word, OptionUse } from '../../shell/index.js';
+import type { Artifact, Dataflow, ShellCommand, ShellScript, Word, OptionUse } from '../../shell/index.js';
 import type { DockerfileModel, InstructionFacts, Stage } from '../../model/types.js';
 import type { Range } from '../../source.js';
 import { toSourceRange } from '../../source.js';
@@ -180,4 +180,28 @@ export function isFalseValue(v: string): boolean {
 /** True for `true`, `1`, `yes`, `on`. */
 export function isTrueValue(v: string): boolean {
   return /^(?:true|1|yes|on)$/i.test(v.trim().replace(/^["']|["']$/g, ''));
+}
+
+/**
+ * True when a downloaded artifact is pinned, or every use of it was verified, or (unused) an enforced checksum /
+ * signature covering its path runs after the download.
+ */
+export function artifactVerified(df: Dataflow, a: Artifact): boolean {
+  if (a.pinned) return true;
+  if (df.uses.some((u) => u.artifact === a && !u.verified)) return false;
+  if (df.uses.some((u) => u.artifact === a && u.verified)) return true;
+  if (a.path === null) return false;
+  return df.verifications.some((v) => v.enforced && v.range.start > a.range.start && (v.files === null || v.files.includes(a.path!)));
+}
+
+/** The URL of an artifact for messages: the expanded URL when complete, else the words as written. */
+export function artifactUrlText(model: DockerfileModel, a: Artifact): string {
+  if (a.url === null) return 'a download';
+  if (a.url.complete || a.origin === 'git' || a.origin === 'package-url') return a.url.url;
+  return model.source.text.slice(a.range.start, a.range.end).replace(/^["']|["']$/g, '');
+}
+
+/** A detached signature (`.asc`, `.sig`) in a stage that verifies signatures: it needs no verification itself. */
+export function isSignatureFile(df: Dataflow, a: Artifact): boolean {
+  return /\.(?:asc|sig|sign)$/i.test((a.url?.url ?? '').replace(/[?#].*$/, '')) && df.verifications.some((v) => v.kind === 'signature' || v.kind === 'cosign');
 }
