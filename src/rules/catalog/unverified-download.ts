@@ -19,6 +19,9 @@ const RUNS: ReadonlySet<UseKind> = new Set<UseKind>(['interpret', 'execute', 'in
 /** Directories on the default PATH. */
 const PATH_DIR = /^\/(?:usr\/local\/|usr\/)?s?bin\/[^/]+$/;
 
+/** Signatures, signed messages and checksum lists: not programs, whatever directory they are saved in. */
+const NOT_PROGRAM = /\.(?:asc|sig|sign|gpg|pem|sha1|sha256|sha512|sha256sum|sha512sum|md5|txt)$/i;
+
 /** Package URLs that carry their own hash (`pkg.whl#sha256=…`) are checked by pip. */
 function selfHashed(a: Artifact): boolean {
   return a.origin === 'package-url' && /#(?:sha256|sha384|sha512)=[0-9a-f]{64,128}$/i.test(a.url?.url ?? '');
@@ -65,7 +68,7 @@ export default defineRule({
       }
       // downloaded straight into a PATH directory (`curl -o /usr/local/bin/tool`): on the PATH without any check
       for (const a of df.artifacts) {
-        if (a.path === null || byArtifact.has(a) || !PATH_DIR.test(a.path)) continue;
+        if (a.path === null || byArtifact.has(a) || !PATH_DIR.test(a.path) || NOT_PROGRAM.test(a.path)) continue;
         if (artifactVerified(df, a) || isLoopbackHost(a.url?.host ?? null)) continue;
         if (df.uses.some((u) => u.artifact === a)) continue;
         ctx.report({ messageId: 'unverified', data: { url: artifactUrlText(model, a), verb: VERB.path }, range: a.range, severity: 'high' });
@@ -105,6 +108,7 @@ export default defineRule({
       { name: 'ADD with --checksum then extract', code: 'FROM debian:12\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/a.tgz /tmp/a.tgz\nRUN tar -xzf /tmp/a.tgz\n' },
       { name: 'downloaded but not used, and echoed', code: 'FROM debian:12\nRUN curl -fsSLo /srv/data.json https://example.com/data.json && echo "tar -xzf a.tgz"\n' },
       { name: 'downloaded into /usr/local/bin and verified', code: 'FROM debian:12\nRUN curl -fsSLo /usr/local/bin/kubectl https://dl.k8s.io/v1.30.0/bin/linux/amd64/kubectl && echo "24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d  /usr/local/bin/kubectl" | sha256sum -c -\n' },
+      { name: 'detached signature saved next to the program', code: 'FROM debian:12\nRUN wget -O /usr/local/bin/gosu.asc https://example.com/gosu.asc && wget -O /usr/local/bin/gosu https://example.com/gosu && gpg --batch --verify /usr/local/bin/gosu.asc /usr/local/bin/gosu\n' },
       { name: 'loopback', code: 'FROM debian:12\nRUN curl -fsSLo /tmp/a.tgz http://localhost:8000/a.tgz && tar -xzf /tmp/a.tgz\n' },
       { name: 'copied over by COPY before use', code: 'FROM debian:12\nRUN curl -fsSLo /tmp/a.sh https://example.com/a.sh\nCOPY a.sh /tmp/a.sh\nRUN sh /tmp/a.sh\n' },
     ],
