@@ -1,4 +1,4 @@
-import type { ShellCommand } from '../../shell/index.js';
+import type { Dataflow, ShellCommand } from '../../shell/index.js';
 import type { Range } from '../../source.js';
 import { envSettings } from '../helpers/env-settings.js';
 import { commandsOfModel, fileWrites, isFalseValue, isTrueValue, locateInWrite, optionRange } from '../helpers/shell.js';
@@ -57,6 +57,12 @@ function commandHits(c: ShellCommand): Hit[] {
   return out;
 }
 
+/** Every package operand is a downloaded file verified before this install. */
+function verifiedLocalPackages(df: Dataflow, c: ShellCommand): boolean {
+  const uses = df.uses.filter((u) => u.command === c && u.kind === 'install');
+  return c.operands.length > 0 && uses.length === c.operands.length && uses.every((u) => u.verified);
+}
+
 export default defineRule({
   meta: {
     id: 'DA508',
@@ -76,7 +82,11 @@ export default defineRule({
     aliases: ['CKV2_DOCKER_7', 'CKV2_DOCKER_8', 'CKV2_DOCKER_9', 'CKV2_DOCKER_10', 'CKV2_DOCKER_11'],
   },
   check(model, ctx) {
-    for (const { cmd } of commandsOfModel(model)) for (const h of commandHits(cmd)) ctx.report(h);
+    for (const { at, cmd } of commandsOfModel(model)) {
+      // local packages whose signature or checksum the build verified itself (gpg --verify x.sig x.apk) are fine
+      if (at.stage?.shell !== undefined && verifiedLocalPackages(at.stage.shell.dataflow, cmd)) continue;
+      for (const h of commandHits(cmd)) ctx.report(h);
+    }
     for (const e of envSettings(model)) {
       if (e.value === null) continue;
       if (e.name === 'GOSUMDB' && e.value.trim() === 'off') ctx.report({ messageId: 'env', data: { name: e.name, value: e.value, tool: 'Go (module checksum database)' }, range: e.range });
@@ -125,6 +135,7 @@ export default defineRule({
       { name: 'gpgcheck=1 written', code: 'FROM fedora:40\nRUN printf "[x]\\nbaseurl=https://x/\\ngpgcheck=1\\n" > /etc/yum.repos.d/x.repo\n' },
       { name: 'rpm verifying or querying', code: 'FROM fedora:40\nRUN rpm -K --nosignature pkg.rpm && rpm -qa --nodigest\n' },
       { name: 'signed-by source list', code: 'FROM debian:12\nRUN echo "deb [signed-by=/etc/apt/keyrings/x.gpg] https://x/ stable main" > /etc/apt/sources.list.d/x.list\n' },
+      { name: 'local package verified with gpg first', code: 'FROM alpine:3.20\nRUN curl -fsSLO https://example.com/tool.apk && curl -fsSLO https://example.com/tool.sig && gpg --verify tool.sig tool.apk\nRUN apk add --allow-untrusted tool.apk\n' },
       { name: 'label', code: 'FROM alpine:3.20\nLABEL hint="apk add --allow-untrusted"\n' },
       { name: 'trusted local repository built in the same RUN', code: 'FROM debian:12\nRUN dpkg-scanpackages . > Packages && echo "deb [ trusted=yes ] file:///tmp/repo ./" > /etc/apt/sources.list.d/temp.list\n' },
     ],
