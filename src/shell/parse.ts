@@ -343,7 +343,17 @@ class Walker {
     if (body === null) return;
     if (body.type === 'command') this.command(body, redirects);
     else if (body.type === 'test_command') this.test(body, redirects);
-    else this.visit(body);
+    else if (body.type === 'list' || body.type === 'pipeline') {
+      // tree-sitter-bash 0.25 parses `a && b > f` and `a | b > f` as `(a && b) > f`; in bash the redirection
+      // belongs to the last command of the chain
+      const from = this.cmds.length;
+      this.visit(body);
+      let last: ShellCommand | null = null;
+      for (const c of this.own(from)) {
+        if (last === null || c.range.end > last.range.end || (c.range.end === last.range.end && c.range.start < last.range.start)) last = c;
+      }
+      if (last !== null) last.redirects.push(...redirects);
+    } else this.visit(body);
   }
 
   private redirect(n: Node): Redirect[] {
