@@ -12,7 +12,7 @@ import { toolKey } from './options.js';
 import { tokenizeNonPosix } from './powershell.js';
 import { UNKNOWN } from './types.js';
 import type { Connector, Construct, ConstructKind, ParseOptions, Redirect, ShellKind, Word } from './types.js';
-import { envLookup, literalWord, makeWord, wordAsMappedText } from './words.js';
+import { envLookup, literalWord, makeJoinedWord, makeWord, wordAsMappedText } from './words.js';
 import type { Lookup } from './words.js';
 
 
@@ -411,7 +411,17 @@ class Walker {
     const assigns: Assignment[] = [];
     const words: Word[] = [];
     const redirects: Redirect[] = [];
+    // argument nodes of the current word, when tree-sitter split it at a `$` (see makeJoinedWord)
+    let joined: Node[] | null = null;
     for (const c of named(n)) {
+      const prev = joined?.[joined.length - 1];
+      if (c.type !== 'comment' && !c.type.endsWith('redirect') && c.type !== 'variable_assignment' && c.type !== 'command_name' && prev !== undefined && prev.endIndex === c.startIndex && this.m.text[prev.endIndex - 1] === '$') {
+        this.substitutions(c);
+        joined!.push(c);
+        words[words.length - 1] = makeJoinedWord(joined!, this.m, this.lookup);
+        continue;
+      }
+      joined = null;
       if (c.type === 'variable_assignment') {
         this.substitutions(c);
         const name = c.childForFieldName('name');
@@ -425,6 +435,7 @@ class Walker {
       } else if (c.type !== 'comment') {
         this.substitutions(c);
         words.push(this.word(c));
+        joined = [c];
       }
     }
     const cmd = this.newCommand(n, [...redirects, ...extra]);
