@@ -79,6 +79,7 @@ export default defineRule({
       { name: 'comment', code: 'FROM debian:12\n# RUN curl https://example.com/x | sh\nRUN true\n' },
       { name: 'loopback URL', code: 'FROM debian:12\nRUN curl -s http://localhost:8080/setup | sh\n' },
       { name: 'downloaded, verified, then run', code: 'FROM debian:12\nRUN curl -fsSLo i.sh https://example.com/i.sh && sha256sum -c i.sh.sha256 && sh i.sh\n' },
+      { name: 'php running a local script file with the download as input', code: 'FROM php:8.3\nRUN curl -s https://example.com/data.json | php /usr/local/bin/import.php --\n' },
       { name: 'piped into tee for a file', code: 'FROM debian:12\nRUN curl -fsSL https://example.com/a | tee /tmp/a > /dev/null\n' },
     ],
     invalid: [
@@ -97,6 +98,14 @@ export default defineRule({
         errors: [
           { line: 2, column: 5, endColumn: 51 },
           { line: 3, column: 5, endColumn: 45 },
+        ],
+      },
+      {
+        name: 'php -- arguments and bash /dev/stdin arguments',
+        code: 'FROM php:8.3\nRUN curl -sS https://getcomposer.org/installer | php -- --install-dir=/usr/bin\nRUN curl -sSL https://aka.ms/getvsdbgsh | bash /dev/stdin -v latest\n',
+        errors: [
+          { line: 2, column: 48, endColumn: 79 },
+          { line: 3, column: 41, endColumn: 68 },
         ],
       },
       {
