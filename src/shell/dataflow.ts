@@ -70,6 +70,20 @@ const PASSTHROUGH: ReadonlySet<string> = new Set(['tee', 'gunzip', 'gzip', 'zcat
 const PATH_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin', '/bin', '/sbin'];
 const SHA1_RE = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
+/**
+ * An interpreter that takes its script from stdin: no script operand, `-` or `/dev/stdin` as the script, `sh -s`, or
+ * `php -- args` (php passes the words after `--` to the script it reads from stdin).
+ */
+function readsScriptFromStdin(c: ShellCommand): boolean {
+  const first = c.operands[0];
+  if (first === undefined || first.value === '-' || first.value === '/dev/stdin' || c.hasFlag('-s')) return true;
+  if (c.tool === 'php') {
+    const dd = c.args.findIndex((w) => w.value === '--');
+    return dd >= 0 && c.args.slice(0, dd).every((w) => (w.value ?? '').startsWith('-'));
+  }
+  return false;
+}
+
 interface FileState {
   artifact: Artifact;
   verification: Verification | null;
@@ -245,7 +259,7 @@ class Flow {
     // streamed input uses
     const streamed = this.streamedInto(c);
     if (streamed !== null) {
-      if (INTERPRETERS.has(tool) && (c.operands.length === 0 || c.operands[0]!.value === '-' || c.hasFlag('-s'))) this.use('pipe-to-interpreter', c, streamed, null);
+      if (INTERPRETERS.has(tool) && readsScriptFromStdin(c)) this.use('pipe-to-interpreter', c, streamed, null);
       else if (tool === 'tar' || tool === 'unzip' || tool === 'bsdtar' || tool === 'cpio') this.use('pipe-to-extract', c, streamed, null);
     }
     switch (tool) {

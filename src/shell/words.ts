@@ -65,6 +65,31 @@ export function makeWord(node: Node, m: MappedText, lookup: Lookup): Word {
   return finish(b, m, node.startIndex, node.endIndex);
 }
 
+/**
+ * One word from adjacent argument nodes that tree-sitter-bash 0.25 splits apart: in `a/$V/b-$V-c` it ends the first
+ * node with a bare `$` and starts a new argument at the variable name. The `$` and the name are rejoined as the
+ * expansion bash performs.
+ */
+export function makeJoinedWord(nodes: readonly Node[], m: MappedText, lookup: Lookup): Word {
+  const b = new Builder();
+  const text = m.text;
+  nodes.forEach((n, i) => {
+    if (i > 0 && !b.dynamic && b.chars[b.chars.length - 1] === '$' && n.type === 'word') {
+      const t = text.slice(n.startIndex, n.endIndex);
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t)?.[0];
+      if (name !== undefined && !/[\\'"]/.test(t)) {
+        b.chars.pop();
+        const off = b.offs.pop()!;
+        lookupInto(b, name, lookup, off);
+        b.push(t.slice(name.length), n.startIndex + name.length);
+        return;
+      }
+    }
+    evalNode(n, text, lookup, b, false);
+  });
+  return finish(b, m, nodes[0]!.startIndex, nodes[nodes.length - 1]!.endIndex);
+}
+
 /** A literal word for a range of the script (operators, test operands). */
 export function literalWord(text: string, m: MappedText, start: number, end: number): Word {
   const b = new Builder();
