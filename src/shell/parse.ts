@@ -343,7 +343,18 @@ class Walker {
     if (body === null) return;
     if (body.type === 'command') this.command(body, redirects);
     else if (body.type === 'test_command') this.test(body, redirects);
-    else this.visit(body);
+    else if ((body.type === 'list' || body.type === 'pipeline') && redirects.length > 0) {
+      // tree-sitter-bash hangs `a && b > f` (and `a | b > f`) on the whole list; bash binds the redirection to the
+      // last command of it
+      const before = this.cmds.length;
+      this.visit(body);
+      let last: ShellCommand | null = null;
+      for (const c of this.cmds.slice(before)) {
+        if (c.parent !== this.parent || this.mine.get(c) !== this.depth) continue;
+        if (last === null || c.range.start > last.range.start) last = c;
+      }
+      if (last !== null) last.redirects = [...last.redirects, ...redirects];
+    } else this.visit(body);
   }
 
   private redirect(n: Node): Redirect[] {
