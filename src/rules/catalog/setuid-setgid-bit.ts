@@ -4,9 +4,7 @@ import type { ModeSite } from '../helpers/modes.js';
 
 /** setgid on a directory only makes new files inherit its group: not a privilege. */
 function looksLikeDirectory(s: ModeSite): boolean {
-  if (s.tool === 'mkdir') return true;
-  if (s.recursive && s.tool === 'chmod') return true;
-  return s.targets.length > 0 && s.targets.every((t) => t.endsWith('/'));
+  return s.directory || s.effect.sticky || (s.recursive && s.tool === 'chmod');
 }
 
 export default defineRule({
@@ -49,6 +47,12 @@ export default defineRule({
       'FROM debian:12\nRUN chmod 0755 /usr/bin/x\n',
       { name: 'stripping setuid bits', code: 'FROM debian:12\nRUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +\n' },
       { name: 'setgid directories', code: 'FROM debian:12\nRUN mkdir -m 2775 /data && chmod -R g+s /srv && chmod 2770 /var/lib/app/\n' },
+      {
+        name: 'setgid on directories made earlier, install -d, find -type d, sticky',
+        code:
+          'FROM debian:12\nARG D=/opt/npm\nRUN mkdir -p ${D} && chmod g+s ${D} && install -d -m 2775 /run/x\n' +
+          'RUN find /usr/local/rvm -type d | xargs -n 1 chmod g+s && chmod 3777 /var/run/pg\n',
+      },
       { name: 'echoed', code: 'FROM debian:12\nRUN echo "chmod u+s /bin/x"\n' },
     ],
     invalid: [

@@ -3,7 +3,7 @@
  * by world-writable-permissions (DA304) and setuid-setgid-bit (DA305).
  */
 import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
-import type { ShellCommand } from '../../shell/index.js';
+import type { ShellCommand, ShellScript } from '../../shell/index.js';
 import type { Word } from '../../shell/types.js';
 import type { Range } from '../../source.js';
 import { commandSites } from './commands.js';
@@ -65,9 +65,49 @@ export interface ModeSite {
   readonly recursive: boolean;
   /** The command (RUN sites only). */
   readonly command: ShellCommand | null;
+  /** The targets are known to be directories (`mkdir -m`, `install -d`, created by `mkdir` earlier in the script,
+   * fed by `find -type d`, written with a trailing `/`). */
+  readonly directory: boolean;
 }
 
-function modeWordSite(facts: InstructionFacts, c: ShellCommand, w: Word, targets: readonly Word[], recursive: boolean): ModeSite | null {
+/** Paths created by `mkdir` before command `c` in the same script. */
+function madeDirectories(script: ShellScript, c: ShellCommand): Set<string> {
+  const out = new Set<string>();
+  for (const d of script.all) {
+    if (d === c) break;
+    if (d.name === 'mkdir' || (d.name === 'install' && d.hasFlag('-d', '--directory'))) {
+      for (const w of d.operands) out.add((w.value ?? w.raw).replace(/\/+$/, ''));
+    }
+  }
+  return out;
+}
+
+function fedByFindDirectories(c: ShellCommand): boolean {
+  if (!c.wrappers.some((w) => w.name === 'xargs')) return false;
+  const src = c.stdinFrom;
+  if (src === null || src.name !== 'find') return false;
+  return src.args.some((w, k) => w.value === '-type' && src.args[k + 1]?.value === 'd');
+}
+
+function directoryTargets(script: ShellScript, c: ShellCommand, targets: readonly Word[]): boolean {
+  if (c.name === 'mkdir' || (c.name === 'install' && c.hasFlag('-d', '--directory'))) return true;
+  if (fedByFindDirectories(c)) return true;
+  if (targets.length === 0) return false;
+  const made = madeDirectories(script, c);
+  return targets.every((t) => {
+    const v = t.value ?? t.raw;
+    return v.endsWith('/') || made.has(v.replace(/\/+$/, ''));
+  });
+}
+
+function modeWordSite(
+  facts: InstructionFacts,
+  script: ShellScript,
+  c: ShellCommand,
+  w: Word,
+  targets: readonly Word[],
+  recursive: boolean,
+): ModeSite | null {
   if (w.value === null || w.dynamic) return null;
   const effect = parseMode(w.value);
   if (effect === null) return null;
@@ -80,6 +120,7 @@ function modeWordSite(facts: InstructionFacts, c: ShellCommand, w: Word, targets
     targets: targets.map((t) => t.value ?? t.raw),
     recursive,
     command: c,
+    directory: directoryTargets(script, c, targets),
   };
 }
 
@@ -93,19 +134,19 @@ export function modeSites(model: DockerfileModel): ModeSite[] {
         if (flag.name.toLowerCase() !== 'chmod' || flag.value === null || flag.valueRange === null) continue;
         const effect = parseMode(flag.value);
         if (effect === null) continue;
-        out.push({ facts: f, mode: flag.value, effect, range: flag.valueRange, tool: i.kind, targets: i.destination ? [i.destination.value] : [], recursive: true, command: null });
+        out.push({ facts: f, mode: flag.value, effect, range: flag.valueRange, tool: i.kind, targets: i.destination ? [i.destination.value] : [], recursive: true, command: null, directory: (i.destination?.value ?? '').endsWith('/') && i.sources.length === 1 && (i.sources[0]?.value ?? '').endsWith('/') });
       }
     }
   }
-  for (const { facts, command: c } of commandSites(model.instructions)) {
+  for (const { facts, script, command: c } of commandSites(model.instructions)) {
     let site: ModeSite | null = null;
     if (c.name === 'chmod') {
       if (c.hasFlag('--reference')) continue;
       const [mode, ...targets] = c.operands;
-      if (mode !== undefined) site = modeWordSite(facts, c, mode, targets, c.hasFlag('-R'));
+      if (mode !== undefined) site = modeWordSite(facts, script, c, mode, targets, c.hasFlag('-R'));
     } else if (c.name === 'install' || c.name === 'mkdir') {
       const m = c.flagValue('-m');
-      if (m !== null) site = modeWordSite(facts, c, m, c.operands, false);
+      if (m !== null) site = modeWordSite(facts, script, c, m, c.operands, false);
     }
     if (site !== null) out.push(site);
   }
