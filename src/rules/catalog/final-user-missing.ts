@@ -1,5 +1,5 @@
 import { defineRule } from '../types.js';
-import { baseTagSaysNonRoot, startsThroughPrivilegeDrop } from '../helpers/users.js';
+import { baseIsNanoServer, baseTagSaysNonRoot, startsThroughPrivilegeDrop } from '../helpers/users.js';
 
 export default defineRule({
   meta: {
@@ -12,6 +12,8 @@ export default defineRule({
     messages: {
       missing: () =>
         'The final image sets no USER and runs as root unless the base image says otherwise: add `USER <non-root uid>` after the last step that needs root.',
+      windows: () =>
+        'The final Windows image sets no USER and runs as the base image\'s user, `ContainerAdministrator` for Server Core: add `USER ContainerUser`.',
       scratch: () => 'A `scratch` image without USER runs as root (uid 0): add `USER <non-root uid>`, e.g. `USER 65532:65532`.',
     },
     aliases: ['CKV_DOCKER_3', 'DS-0002'],
@@ -21,8 +23,9 @@ export default defineRule({
     if (stage === null || stage.finalUser.setBy !== null) return;
     if (stage.finalUser.isRoot === false) return;
     if (baseTagSaysNonRoot(model, stage) || startsThroughPrivilegeDrop(model, stage)) return;
+    if (stage.os === 'windows' && baseIsNanoServer(model, stage)) return;
     const scratch = stage.finalUser.isRoot === true;
-    ctx.report({ messageId: scratch ? 'scratch' : 'missing', range: stage.from.image?.range ?? stage.from.keywordRange });
+    ctx.report({ messageId: scratch ? 'scratch' : stage.os === 'windows' ? 'windows' : 'missing', range: stage.from.image?.range ?? stage.from.keywordRange });
   },
   docs: {
     why:
@@ -51,6 +54,7 @@ export default defineRule({
       { name: 'privilege drop in the entrypoint', code: 'FROM debian:12\nENTRYPOINT ["gosu", "app", "/app/run"]\n' },
       { name: 'nonroot base tag', code: 'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\n' },
       { name: 'no FROM at all', code: '# USER app\n' },
+      { name: 'Nano Server runs as ContainerUser', code: 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD ["cmd"]\n' },
     ],
     invalid: [
       {
@@ -66,6 +70,11 @@ export default defineRule({
         name: 'scratch runs as uid 0',
         code: 'FROM scratch\nCOPY app /app\n',
         errors: [{ line: 1, column: 6, endColumn: 13, messageId: 'scratch' }],
+      },
+      {
+        name: 'Windows Server Core runs as ContainerAdministrator',
+        code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD ["cmd"]\n',
+        errors: [{ line: 1, column: 6, endColumn: 51, messageId: 'windows' }],
       },
       {
         name: 'USER in an ONBUILD trigger does not count',

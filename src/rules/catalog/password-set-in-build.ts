@@ -33,7 +33,7 @@ export default defineRule({
     category: 'secrets',
     severity: 'high',
     cwe: [259],
-    description: 'A build step sets a user password from a literal (`chpasswd`, `passwd`, `useradd -p`, `openssl passwd`).',
+    description: 'A build step sets a user password from a literal (`chpasswd`, `passwd`, `useradd -p`, `openssl passwd`, `x11vnc -storepasswd`).',
     messages: {
       literal: (d: { tool: string }) =>
         `\`${d.tool}\` sets a password written in the Dockerfile: every copy of the image shares it and the image history shows it; do not give image users passwords (lock the account), or set them at deploy time.`,
@@ -61,6 +61,16 @@ export default defineRule({
       } else if (tool === 'useradd' || tool === 'usermod') {
         const p = c.flagValue('-p');
         if (p !== null && p.value !== null && !p.dynamic && !LOCKED.test(p.value)) ctx.report({ messageId: 'literal', data: { tool: `${tool} -p` }, range: p.range });
+      } else if (tool === 'x11vnc' || tool === 'vncpasswd') {
+        // x11vnc -storepasswd <password> <file>; vncpasswd -f <<< password
+        const k = c.args.findIndex((w) => w.value === '-storepasswd' || w.value === '--storepasswd');
+        const pw = k >= 0 ? c.args[k + 1] : undefined;
+        if (pw !== undefined && pw.value !== null && !pw.dynamic && c.args.length > k + 2) {
+          ctx.report({ messageId: 'literal', data: { tool: `${tool} -storepasswd` }, range: pw.range });
+        } else if (tool === 'vncpasswd') {
+          const r = literalInput(c, false);
+          if (r !== null) ctx.report({ messageId: 'literal', data: { tool }, range: r });
+        }
       } else if (tool === 'openssl' && c.args[0]?.value === 'passwd') {
         const pw = c.args[c.args.length - 1];
         if (c.args.length >= 2 && pw !== undefined && pw.value !== null && !pw.dynamic && !pw.value.startsWith('-') && !c.args.some((w) => w.value === '-stdin' || w.value === '-in')) {
@@ -108,6 +118,11 @@ export default defineRule({
           { line: 3, column: 37, endColumn: 40, messageId: 'literal' },
           { line: 3, column: 58, endColumn: 60, messageId: 'emptied' },
         ],
+      },
+      {
+        name: 'VNC password',
+        code: 'FROM centos:7\nRUN x11vnc -storepasswd 123456 /root/.vnc/passwd && x11vnc -storepasswd\n',
+        errors: [{ line: 2, column: 25, endColumn: 31, messageId: 'literal' }],
       },
     ],
   },

@@ -85,6 +85,10 @@ export default defineRule({
       },
       { name: 'secret names in a label and a RUN', code: 'FROM alpine:3.20\nLABEL password=hunter2\nRUN PASSWORD=x ./configure # ENV PASSWORD=x\n' },
       { name: 'empty value', code: 'FROM alpine:3.20\nENV ADMIN_PASSWORD=""\n' },
+      {
+        name: 'placeholders: underscore, empty JSON, zeros, X',
+        code: 'FROM alpine:3.20\nENV sa_password="_" TOKEN=00000000-0000-0000-0000-000000000000\nARG COMPOSER_AUTH=\'{}\'\nENV PASSWORD XXXXXXXXXXXXXXXX\n',
+      },
     ],
     invalid: [
       {

@@ -20,6 +20,8 @@ export default defineRule({
     const stage = model.finalStage;
     if (stage === null) return;
     const u = stage.finalUser;
+    // Windows has no uids (Kubernetes checks runAsUserName there); a root name is DA302's finding
+    if (stage.os === 'windows' || u.isRoot === true) return;
     if (u.setBy === null || u.unknown || u.user === null || u.user === '' || NUMERIC.test(u.user)) return;
     const arg = u.setBy.args[0];
     ctx.report({ messageId: 'byName', data: { user: u.user }, range: arg?.range ?? u.setBy.keywordRange });
@@ -39,6 +41,8 @@ export default defineRule({
       'FROM alpine:3.20\nUSER 10001\n',
       { name: 'numeric uid with a named group', code: 'FROM alpine:3.20\nUSER 1000:app\n' },
       { name: 'named user only in a builder stage', code: 'FROM alpine:3.20 AS b\nUSER app\nFROM alpine:3.20\nUSER 1000\n' },
+      { name: 'Windows user and root by name (DA302)', code: 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerUser\n' },
+      { name: 'root by name is DA302', code: 'FROM alpine:3.20\nUSER root\n' },
       { name: 'unknown value', code: 'FROM alpine:3.20\nARG U\nUSER $U\n' },
     ],
     invalid: [

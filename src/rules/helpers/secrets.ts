@@ -52,6 +52,9 @@ export function couldBeSecretValue(value: string): boolean {
   if (v === '' || NON_SECRET_VALUES.has(v.toLowerCase())) return false;
   if (v.startsWith('/')) return false; // a path (e.g. /run/secrets/db)
   if (/^<[^<>]*>$/.test(v) || /^\{\{[^{}]*\}\}$/.test(v)) return false; // <placeholder>, {{template}}
+  // `_`, `{}`, `0000…`, `XXXX…`, `00000000-0000-…`: no letters or digits, or one repeated character
+  const alnum = v.replace(/[^A-Za-z0-9]/g, '');
+  if (alnum === '' || /^(.)\1*$/.test(alnum)) return false;
   return true;
 }
 

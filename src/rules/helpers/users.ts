@@ -39,3 +39,17 @@ export function baseTagSaysNonRoot(model: DockerfileModel, stage: Stage): boolea
   }
   return false;
 }
+
+/** Windows Nano Server images run as `ContainerUser` (not an administrator) unless a USER says otherwise. */
+export function baseIsNanoServer(model: DockerfileModel, stage: Stage): boolean {
+  let s: Stage | undefined = stage;
+  for (let guard = 0; s !== undefined && guard < model.stages.length; guard++) {
+    if (s.base.kind !== 'stage') {
+      const ref = s.base.ref;
+      const text = ref === null ? s.base.raw : `${ref.path ?? ''}:${ref.tag ?? ''}`;
+      return /nanoserver/i.test(text);
+    }
+    s = s.parentStage === null ? undefined : model.stages[s.parentStage];
+  }
+  return false;
+}
