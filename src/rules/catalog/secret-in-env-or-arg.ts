@@ -20,11 +20,13 @@ export default defineRule({
     description: 'An ENV or ARG whose name says it holds a secret (password, token, API key…) gets a value in the Dockerfile or at build time.',
     messages: {
       env: (d: { name: string; word: string }) =>
-        `ENV ${d.name} stores a ${d.word} in the image configuration, readable by anyone who can pull the image: pass it at run time (environment, mounted secret file) instead.`,
+        `ENV ${d.name} stores a secret (${d.word}) in the image configuration, readable by anyone who can pull the image: pass it at run time (environment, mounted secret file) instead.`,
+      envFromArg: (d: { name: string; word: string; arg: string }) =>
+        `ENV ${d.name} copies build argument ${d.arg} (a secret: ${d.word}) into the image configuration, where anyone who pulls the image can read it: use \`RUN --mount=type=secret,id=…,env=${d.name}\` for the steps that need it.`,
       arg: (d: { name: string; word: string }) =>
-        `ARG ${d.name} has a hard-coded ${d.word} as its default, recorded in the Dockerfile and the image history: use \`RUN --mount=type=secret\` instead.`,
+        `ARG ${d.name} has a hard-coded secret (${d.word}) as its default, recorded in the Dockerfile and the image history: use \`RUN --mount=type=secret\` instead.`,
       argNoDefault: (d: { name: string; word: string }) =>
-        `Build argument ${d.name} looks like a ${d.word}: values passed with --build-arg are recorded in the image history; use \`RUN --mount=type=secret,id=${d.name.toLowerCase()}\` instead.`,
+        `Build argument ${d.name} looks like a secret (${d.word}): values passed with --build-arg are recorded in the image history; use \`RUN --mount=type=secret,id=${d.name.toLowerCase()}\` instead.`,
     },
     aliases: ['DL3064', 'SecretsUsedInArgOrEnv', 'DS-0031'],
   },
@@ -34,6 +36,14 @@ export default defineRule({
         for (const p of i.pairs) {
           const word = secretNameWord(p.key.value);
           if (word === null) continue;
+          const ref = /^"?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"?$/.exec(p.value.value);
+          if (ref !== null) {
+            const b = model.facts.get(i)?.scope.vars.get(ref[1]!);
+            if (b !== undefined && b.kind === 'arg') {
+              ctx.report({ messageId: 'envFromArg', data: { name: p.key.value, word, arg: ref[1]! }, range: p.value.range });
+            }
+            continue;
+          }
           const v = literalValue(p.value.value);
           if (v === null || !couldBeSecretValue(v)) continue;
           ctx.report({ messageId: 'env', data: { name: p.key.value, word }, range: p.value.range });
@@ -81,7 +91,7 @@ export default defineRule({
         code:
           'FROM python:3.12\nENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D\nENV DB_PASSWORD_FILE=/run/secrets/db\n' +
           'ENV TOKEN_URL=https://auth.example.com/token ALLOW_EMPTY_PASSWORD=yes\nARG NPM_TOKEN_PATH=/run/secrets/npm\n' +
-          'ENV API_TOKEN=$API_TOKEN\nENV PUBLIC_KEY="ssh-ed25519 AAAAC3Nz"\n',
+          'ENV API_TOKEN=$API_TOKEN\nENV PUBLIC_KEY="ssh-ed25519 AAAAC3Nz"\nENV HOME_TOKEN=${HOME}\n',
       },
       { name: 'secret names in a label and a RUN', code: 'FROM alpine:3.20\nLABEL password=hunter2\nRUN PASSWORD=x ./configure # ENV PASSWORD=x\n' },
       { name: 'empty value', code: 'FROM alpine:3.20\nENV ADMIN_PASSWORD=""\n' },
@@ -102,6 +112,14 @@ export default defineRule({
           { line: 2, column: 12, endColumn: 20, messageId: 'env' },
           { line: 3, column: 18, endColumn: 23, messageId: 'env' },
           { line: 3, column: 46, endColumn: 51, messageId: 'env' },
+        ],
+      },
+      {
+        name: 'ENV copying a build argument into the image',
+        code: 'FROM alpine:3.20\nARG ACTIVESTATE_API_KEY\nENV ACTIVESTATE_API_KEY=$ACTIVESTATE_API_KEY\n',
+        errors: [
+          { line: 2, column: 5, endColumn: 24, messageId: 'argNoDefault' },
+          { line: 3, column: 25, endColumn: 45, messageId: 'envFromArg' },
         ],
       },
       {
