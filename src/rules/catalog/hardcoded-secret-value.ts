@@ -12,19 +12,21 @@ export default defineRule({
     messages: {
       token: (d: { kind: string; masked: string }) =>
         `Hard-coded ${d.kind} (${d.masked}): it is exposed to everyone who can read the Dockerfile or the image; revoke it now and pass it with \`RUN --mount=type=secret\` or at run time.`,
+      inComment: (d: { kind: string; masked: string }) =>
+        `${d.kind} (${d.masked}) in a comment: it is not in the image, but it is published with the Dockerfile and its history; revoke it and delete the comment.`,
     },
   },
   check(model, ctx) {
-    const df = model.dockerfile;
-    const comments = df.comments.map((c) => c.range);
-    for (const i of df.instructions) {
-      const text = model.source.slice(i.range);
-      for (const m of findTokens(text)) {
-        const start = i.range.start + m.start;
-        const end = i.range.start + m.end;
-        if (comments.some((c) => c.start <= start && end <= c.end)) continue;
-        ctx.report({ messageId: 'token', data: { kind: m.kind, masked: maskSecret(m.text) }, range: { start, end } });
-      }
+    // the whole file: a token in a comment is not in the image, but it is published with the source
+    const comments = model.dockerfile.comments.map((c) => c.range);
+    for (const m of findTokens(model.source.text)) {
+      const inComment = comments.some((c) => c.start <= m.start && m.end <= c.end);
+      ctx.report({
+        messageId: inComment ? 'inComment' : 'token',
+        data: { kind: m.kind, masked: maskSecret(m.text) },
+        range: { start: m.start, end: m.end },
+        ...(inComment ? { severity: 'high' as const } : {}),
+      });
     }
   },
   docs: {
@@ -38,7 +40,8 @@ export default defineRule({
     fix:
       'Revoke the credential first. Then pass it without writing it into the image: `RUN --mount=type=secret,id=<id>` ' +
       'at build time, orchestrator secrets or environment at run time. Documentation placeholders (values containing ' +
-      '`EXAMPLE` or `XXXXXXXX`) are not reported.',
+      '`EXAMPLE` or `XXXXXXXX`) are not reported. A token in a comment is reported as high: it is not in the image, ' +
+      'but it is published with the source.',
     references: [
       'https://docs.docker.com/build/building/secrets/',
       'https://cwe.mitre.org/data/definitions/798.html',
@@ -48,9 +51,9 @@ export default defineRule({
     valid: [
       'FROM alpine:3.20\nENV AWS_REGION=eu-west-1\n',
       {
-        name: 'documentation example key, public key markers, secret names and a commented token',
+        name: 'documentation example key, public key markers, secret names',
         code:
-          'FROM alpine:3.20\nENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n# token ghp_0123456789abcdefghijABCDEFGHIJ012345\n' +
+          'FROM alpine:3.20\nENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n' +
           'RUN echo "-----BEGIN PUBLIC KEY-----" && grep -q -- "-----BEGIN RSA PRIVATE KEY-----" /k || true\nENV GITHUB_TOKEN=$GITHUB_TOKEN\n',
       },
       { name: 'prefix without a token body', code: 'FROM alpine:3.20\nRUN echo sk_live_ && echo AIza\n' },
@@ -69,6 +72,11 @@ export default defineRule({
           { line: 2, column: 38, endColumn: 78 },
           { line: 3, column: 13, endColumn: 90 },
         ],
+      },
+      {
+        name: 'token in a comment: lower severity, other message',
+        code: 'FROM alpine:3.20\n# RUN git clone https://me:ghp_0123456789abcdefghijABCDEFGHIJ012345@github.com/o/r\n',
+        errors: [{ line: 2, column: 28, endColumn: 68, messageId: 'inComment' }],
       },
       {
         name: 'private key in a COPY heredoc',
