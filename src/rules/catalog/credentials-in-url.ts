@@ -8,6 +8,11 @@ import { defineRule } from '../types.js';
 /** `scheme://user:password@` (the user part may be empty: `redis://:pw@host`). */
 const URL_CREDENTIALS = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@'"`]*:([^\s/@'"`]+)@/g;
 const DYNAMIC = /[$`]/;
+/** `--disabled-password`, `--ask-password`…: switches, not options carrying a password. */
+const SWITCH_PREFIXES: ReadonlySet<string> = new Set([
+  'disabled', 'disable', 'no', 'ask', 'prompt', 'skip', 'empty', 'allow', 'random', 'generate', 'reset', 'change',
+  'expire', 'lock', 'require', 'with', 'without', 'stdin', 'use', 'store', 'save', 'remember', 'keep',
+]);
 const PLACEHOLDER = /^(?:<[^<>]*>|\{[^{}]*\}|\*+|x+|%s|\.\.\.)$/i;
 
 function literalSecret(s: string): boolean {
@@ -39,10 +44,10 @@ function optionFindings(c: ShellCommand): Finding[] {
     const v = w.value;
     if (v === null) return;
     // --password=x, --http-password x, --db-passwd=x (not --password-stdin / --password-file)
-    const m = /^(--[A-Za-z0-9-]*pass(?:word|wd)?)(?:=(.*))?$/s.exec(v);
-    if (m !== null && !/^--(?:no-)?(?:ask|prompt)/.test(m[1]!)) {
-      const valueWord = m[2] === undefined ? words[k + 1] : w;
-      const pw = m[2] ?? valueWord?.value ?? null;
+    const m = /^(--(?:([A-Za-z0-9]+)-)?pass(?:word|wd)?)(?:=(.*))?$/s.exec(v);
+    if (m !== null && !SWITCH_PREFIXES.has((m[2] ?? '').toLowerCase())) {
+      const valueWord = m[3] === undefined ? words[k + 1] : w;
+      const pw = m[3] ?? valueWord?.value ?? null;
       if (valueWord !== undefined && pw !== null && !valueWord.dynamic && literalSecret(pw) && !pw.startsWith('-')) {
         out.push({ messageId: 'option', range: partRange(valueWord, pw), what: `${name} ${m[1]}` });
       }
@@ -137,6 +142,7 @@ export default defineRule({
           'RUN git clone ssh://git@github.com:22/o/r && curl https://example.com:8443/a@b\n' +
           '# RUN curl https://user:pw@example.com\nRUN docker login --password-stdin < /run/secrets/pw && mysql --password="$DB_PW"\n',
       },
+      { name: 'password switches', code: 'FROM alpine:3.20\nRUN adduser --disabled-password app && sudo --ask-password x && ssh-keygen --no-password y\n' },
       { name: 'docker run -p is a port', code: 'FROM docker:27\nRUN docker run -p 8080:80 nginx\n' },
       { name: 'placeholders', code: 'FROM alpine:3.20\nRUN echo "postgres://user:<password>@db/app" && wget --password=*** x\n' },
     ],
