@@ -30,6 +30,21 @@ export function secretFileKind(path: string): Kind | null {
 }
 
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i;
+/** Config files whose credentials may come from the environment (`_authToken=${NPM_TOKEN}`). */
+const CONFIG_WITH_PLACEHOLDERS: ReadonlySet<string> = new Set(['.npmrc', '.pypirc', '.netrc', '_netrc']);
+/** A credential written as a literal in such a file (not `${VAR}`). */
+const LITERAL_CREDENTIAL = /(?:_auth|_authtoken|_password|password|passwd|token|secret|login)\s*[=: ]\s*[^\s$]/i;
+
+/** False when the build context shows the file holds no literal credential. */
+function mayHoldCredentials(path: string, read: ((p: string) => string | undefined) | undefined): boolean {
+  const base = path.replace(/\/+$/, '').split('/').pop() ?? '';
+  if (!CONFIG_WITH_PLACEHOLDERS.has(base) || read === undefined) return true;
+  const content = read(path.replace(/^\.\//, ''));
+  if (content === undefined) return true;
+  return content.split('\n').some((line) => !/^\s*[#;]/.test(line) && LITERAL_CREDENTIAL.test(line));
+}
+
+const fromStage = (i: CopyInstruction): boolean => i.flags.some((f) => f.name.toLowerCase() === 'from');
 
 export default defineRule({
   meta: {
@@ -62,6 +77,7 @@ export default defineRule({
         }
         if (REMOTE.test(v)) continue;
         const kind = secretFileKind(v);
+        if (kind !== null && !fromStage(i) && !mayHoldCredentials(v, ctx.env.readContextFile)) continue;
         if (kind !== null) ctx.report({ messageId: 'copied', data: { kind, path: v }, range: src.range });
       }
     }
@@ -78,7 +94,8 @@ export default defineRule({
     fix:
       'Mount the file only for the step that needs it: `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci` ' +
       'with `docker build --secret id=npmrc,src=$HOME/.npmrc`; use `RUN --mount=type=ssh` for SSH keys. Add the ' +
-      'files to `.dockerignore`. Copies into builder stages that the final image does not build FROM are not ' +
+      'files to `.dockerignore`. When the build context is readable, an `.npmrc`/`.pypirc`/`.netrc` whose credentials ' +
+      'are all `${VAR}` references is not reported. Copies into builder stages that the final image does not build FROM are not ' +
       'reported (their layers are not shipped); example env files (`.env.example`) and public keys are not either.',
     references: ['https://docs.docker.com/build/building/secrets/', 'https://cwe.mitre.org/data/definitions/538.html'],
   },
@@ -94,6 +111,11 @@ export default defineRule({
       {
         name: 'builder stage only',
         code: 'FROM node:20 AS build\nCOPY .npmrc ./\nRUN npm ci\nFROM node:20-slim\nCOPY --from=build /app/dist /app\n',
+      },
+      {
+        name: '.npmrc whose token comes from the environment (context file read)',
+        code: 'FROM node:20\nCOPY .npmrc ./\nRUN --mount=type=secret,id=t,env=NPM_TOKEN npm ci\n',
+        files: { '.npmrc': '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n' },
       },
       { name: 'mentioned in a label and an echo', code: 'FROM alpine:3.20\nLABEL hint="COPY id_rsa /root/.ssh/"\nRUN echo .env\n' },
     ],
@@ -112,6 +134,12 @@ export default defineRule({
           { line: 3, column: 22, endColumn: 35 },
           { line: 4, column: 6, endColumn: 22 },
         ],
+      },
+      {
+        name: '.npmrc holding a literal token (context file read)',
+        code: 'FROM node:20\nCOPY .npmrc ./\n',
+        files: { '.npmrc': '//registry.npmjs.org/:_authToken=npm_abc\n' },
+        errors: [{ line: 2, column: 6, endColumn: 12 }],
       },
       {
         name: 'copied from a builder stage into the final image',
