@@ -76,7 +76,9 @@ export default defineRule({
       'Pass runtime secrets at run time (orchestrator secrets, `*_FILE` variables pointing at mounted files). For ' +
       'build-time secrets use `RUN --mount=type=secret,id=<id>` (optionally `env=<NAME>`) with `docker build ' +
       '--secret id=<id>,src=<file>`: the value never enters a layer or the history. An ARG without a default whose ' +
-      'name looks secret is reported as medium: it is only a problem once a value is passed.',
+      'name looks secret is reported as medium: it is only a problem once a value is passed. `ENV TOKEN=$TOKEN` ' +
+      'copying such a build argument into the image is reported as well: it turns a build input into image ' +
+      'configuration.',
     references: [
       'https://docs.docker.com/build/building/secrets/',
       'https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/',
