@@ -129,7 +129,18 @@ export default defineRule({
     }
     for (const f of model.instructions) {
       const i = f.instruction;
-      if (i.kind === 'COPY' || i.kind === 'ADD') for (const range of copiesNopasswd(i)) ctx.report({ messageId: 'nopasswd', range });
+      if (i.kind !== 'COPY' && i.kind !== 'ADD') continue;
+      for (const range of copiesNopasswd(i)) ctx.report({ messageId: 'nopasswd', range });
+      // a sudoers file from the build context, when it can be read
+      const read = ctx.env.readContextFile;
+      if (read === undefined || !/^\/etc\/sudoers/.test(i.destination?.value ?? '') || i.flags.some((x) => x.name.toLowerCase() === 'from')) continue;
+      for (const src of i.sources) {
+        if (src.value.startsWith('<<') || src.value.includes('$') || /:\/\//.test(src.value)) continue;
+        const content = read(src.value.replace(/^\.\//, ''));
+        if (content !== undefined && content.split('\n').some((l) => !/^\s*#/.test(l) && l.includes(NOPASSWD))) {
+          ctx.report({ messageId: 'nopasswd', range: src.range });
+        }
+      }
     }
   },
   docs: {
@@ -151,6 +162,11 @@ export default defineRule({
       'FROM debian:12\nRUN useradd -m -G users app\n',
       { name: 'NOPASSWD on stdout, grep and deleting NOPASSWD rules', code: "FROM debian:12\nRUN echo NOPASSWD && grep NOPASSWD /etc/sudoers; sed -i '/NOPASSWD/d' /etc/sudoers\n" },
       { name: 'docker group, creating the wheel group, adduser with one operand', code: 'FROM debian:12\nRUN usermod -aG docker app && groupadd wheel && adduser app\n' },
+      {
+        name: 'sudoers file from the context without NOPASSWD (commented out)',
+        code: 'FROM debian:12\nCOPY sudoers.app /etc/sudoers.d/app\n',
+        files: { 'sudoers.app': '# app ALL=(ALL) NOPASSWD: ALL\napp ALL=(ALL) ALL\n' },
+      },
       { name: 'sudoers rule with a password', code: 'FROM debian:12\nRUN echo "app ALL=(ALL) ALL" > /etc/sudoers.d/app # NOPASSWD\n' },
     ],
     invalid: [
@@ -169,6 +185,12 @@ export default defineRule({
           { line: 3, column: 61, endColumn: 69, messageId: 'nopasswd' },
           { line: 5, column: 15, endColumn: 23, messageId: 'nopasswd' },
         ],
+      },
+      {
+        name: 'sudoers file from the build context',
+        code: 'FROM debian:12\nCOPY ./sudoers.app /etc/sudoers.d/app\n',
+        files: { 'sudoers.app': 'app ALL=(ALL) NOPASSWD: ALL\n' },
+        errors: [{ line: 2, column: 6, endColumn: 19, messageId: 'nopasswd' }],
       },
       {
         name: 'sed appending a rule',
