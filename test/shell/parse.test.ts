@@ -138,6 +138,16 @@ describe('parseScript', () => {
     assert.equal(dyn!.raw, 'https://x.org/$V/m-$W-bin.tgz');
   });
 
+  it('binds a redirection after a list or pipeline to its last command, as bash does', () => {
+    const s = parse('useradd app && echo "x" >> /etc/sudoers; a | b > out && c');
+    const byName = (n: string) => s.all.find((c) => c.name === n)!;
+    assert.deepEqual(byName('echo').writes.map((w) => w.value), ['/etc/sudoers']);
+    assert.deepEqual(byName('useradd').redirects, []);
+    assert.deepEqual(byName('b').writes.map((w) => w.value), ['out']);
+    assert.deepEqual(byName('a').redirects, []);
+    assert.deepEqual(byName('c').redirects, []);
+  });
+
   it('looks through wrappers', () => {
     const s = parse(
       'sudo -E -u root DEBIAN_FRONTEND=noninteractive apt-get install -y x; env -i A=1 B=2 /usr/bin/curl https://x; exec nice -n 5 nohup timeout -s KILL 10 stdbuf -oL time wget https://y; command -v curl; xargs -n1 rm -f; python3 -m pip install x; uv pip install y; gosu app ./run.sh',
