@@ -231,6 +231,9 @@ export function packageName(manager: Manager, spec: string): string {
     case 'gem':
       s = s.split(':')[0]!;
       break;
+    case 'go':
+      s = s.split('@')[0]!;
+      break;
     default:
       break;
   }
