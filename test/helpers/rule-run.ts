@@ -12,6 +12,8 @@ export function runOne(rule: Rule, code: string, options?: unknown, files?: Read
   const model = buildModel(dockerfile);
   const raw = runRules(model, {
     rules: [rule],
+    // a rule that is off by default is switched on: its own cases and doc examples must run
+    ...(rule.meta.disabledByDefault ? { severityOverrides: { [rule.meta.id]: 'on' as const } } : {}),
     ...(options !== undefined ? { ruleOptions: { [rule.meta.id]: options } } : {}),
     env: { readContextFile: (p: string) => files?.[p] },
   });
