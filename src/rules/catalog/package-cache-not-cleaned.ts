@@ -12,13 +12,15 @@ const YUM_WRITES = new Set(['install', 'groupinstall', 'localinstall', 'reinstal
 
 /** The cache kind a command fills, or null. */
 function fills(c: ShellCommand): CacheKind | null {
+  if ((c.name === 'add-apt-repository' || c.name === 'apt-add-repository') && !c.args.some((w) => w.value === '-n' || w.value === '--no-update')) return 'apt';
   const m = managerOf(c);
   const sub = c.subcommand;
   switch (m) {
     case 'apt':
-      return installOf(c) !== null ? 'apt' : null;
+      // the lists are written by `apt-get update` (and add-apt-repository): an install alone adds none
+      return sub === 'update' && c.name !== 'aptitude' ? 'apt' : null;
     case 'apk':
-      return (sub === 'add' || sub === 'update' || sub === 'upgrade') && !c.hasFlag('--no-cache') ? 'apk' : null;
+      return (sub === 'add' || sub === 'update' || sub === 'upgrade') && !c.hasFlag('--no-cache', '--no-network') ? 'apk' : null;
     case 'yum':
       return sub !== null && YUM_WRITES.has(sub) ? 'yum' : null;
     case 'zypper':
@@ -92,7 +94,7 @@ export default defineRule({
     severity: 'low',
     description: 'A RUN that installs packages in the final image leaves the package manager cache in the layer.',
     messages: {
-      apt: (d: { cmd: string }) => `\`${d.cmd}\` leaves ${WHERE.apt} in the layer: add ${CLEANUP.apt}, or use a cache mount.`,
+      apt: (d: { cmd: string }) => `\`${d.cmd}\` leaves ${WHERE.apt} (fetched by \`apt-get update\` in this RUN) in the layer: add ${CLEANUP.apt}, or use a cache mount.`,
       apk: (d: { cmd: string }) => `\`${d.cmd}\` without \`--no-cache\` leaves ${WHERE.apk} in the layer: add ${CLEANUP.apk}.`,
       yum: (d: { cmd: string; tool: string }) => `\`${d.cmd}\` leaves ${WHERE.yum} in the layer: add \`&& ${d.tool} clean all\` at the end of this RUN, or use a cache mount.`,
       zypper: (d: { cmd: string }) => `\`${d.cmd}\` leaves ${WHERE.zypper} in the layer: add ${CLEANUP.zypper}, or use a cache mount.`,
@@ -110,8 +112,10 @@ export default defineRule({
         if (kind === null || seen.has(kind)) continue;
         seen.add(kind);
         if (cleaned(model, run, commands, kind, c)) continue;
-        const range = commandHeadRange(c);
-        const cmd = `${c.name}${c.subcommand ? ' ' + c.subcommand : ''}`;
+        // apt: point at the install that the lists were fetched for, when there is one
+        const at = kind === 'apt' ? (commands.find((x) => x.id > c.id && managerOf(x) === 'apt' && installOf(x) !== null) ?? c) : c;
+        const range = commandHeadRange(at);
+        const cmd = `${at.name}${at.subcommand ? ' ' + at.subcommand : ''}`;
         const sub = c.parsed.subcommand;
         const fix =
           kind === 'apk' && sub !== null && sub.raw === 'add' && range.end === sub.range.end
@@ -149,7 +153,8 @@ export default defineRule({
       { name: 'apk --no-cache, dnf clean all, zypper clean', code: 'FROM fedora:40\nRUN apk add --no-cache curl\nRUN dnf install -y git && dnf clean all\nRUN zypper -n in curl && zypper cc -a\n' },
       { name: 'builder stage', code: 'FROM node:20 AS build\nRUN yarn install && yarn build\nFROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n' },
       { name: 'echo and comment', code: 'FROM debian:12\n# apt-get install curl\nRUN echo "apt-get install -y curl" > /notes\n' },
-      { name: 'find -delete and rm of a parent folder', code: 'FROM fedora:40\nRUN yum -y install git && rm -rf /var/cache/*\nRUN apt-get install -y x && find /var/lib/apt/lists -type f -delete\n' },
+      { name: 'install without update writes no lists; apk --no-network; yarn --version', code: 'FROM debian:12\nRUN apt-get install -y ./local.deb\nRUN apk add --no-network --virtual .rundeps $deps\nRUN yarn --version\n' },
+      { name: 'find -delete and rm of a parent folder', code: 'FROM fedora:40\nRUN yum -y install git && rm -rf /var/cache/*\nRUN apt-get update && apt-get install -y x && find /var/lib/apt/lists -type f -delete\n' },
     ],
     invalid: [
       {

@@ -21,6 +21,8 @@ function updates(c: ShellCommand): Family | null {
   const f = family(c);
   const sub = c.subcommand;
   if (f === 'apt' && sub === 'update' && c.name !== 'apt-cache') return f;
+  // add-apt-repository refreshes the index unless told not to
+  if ((c.name === 'add-apt-repository' || c.name === 'apt-add-repository') && !c.args.some((w) => w.value === '-n' || w.value === '--no-update')) return 'apt';
   if (f === 'apk' && (sub === 'update' || (c.hasFlag('-U') && sub !== null && APK_USES.has(sub)))) return f;
   if (f === 'yum' && sub === 'makecache') return f;
   return null;
@@ -78,45 +80,45 @@ export default defineRule({
   },
   check(model, ctx) {
     const runs = runCommands(model);
-    // RUNs that refresh an index and also use it (for the stale-index check of later RUNs)
-    const fresh: { r: RunCommands; fam: Family }[] = [];
-    for (const r of runs) {
-      const own = new Map<Family, ShellCommand>();
+    // per RUN: the first update per family, whether the RUN also uses the index, and installs before any own update
+    const info = runs.map((r) => {
+      const updated = new Map<Family, ShellCommand>();
+      const stale = new Map<Family, ShellCommand>();
       for (const c of r.commands) {
-        const f = updates(c);
-        if (f !== null && !own.has(f)) own.set(f, c);
+        const up = updates(c);
+        if (up !== null && !updated.has(up)) updated.set(up, c);
+        const fam = installsFromLayer(c) ?? (uses(c) === 'yum' ? 'yum' : null);
+        if (fam !== null && !updated.has(fam) && !stale.has(fam)) stale.set(fam, c);
       }
       const used = new Set(r.commands.map(uses).filter((f): f is Family => f !== null));
-      for (const [fam, c] of own) {
-        if (used.has(fam)) {
-          fresh.push({ r, fam });
-          continue;
-        }
-        if (r.facts.onbuild !== null) continue;
-        const later = laterRuns(model, runs, r).find((o) => o.commands.some((x) => uses(x) === fam && (fam === 'yum' || installsFromLayer(x) === fam)));
-        if (later === undefined) continue;
+      return { r, updated, stale, used };
+    });
+    for (const it of info) {
+      if (it.r.facts.onbuild !== null) continue;
+      for (const [fam, c] of it.updated) {
+        if (it.used.has(fam)) continue;
+        const later = laterRuns(model, runs, it.r);
+        const victim = info.find((o) => later.includes(o.r) && o.stale.has(fam));
+        if (victim === undefined) continue;
         ctx.report({
           messageId: 'updateAlone',
-          data: { cmd: `${c.name} ${c.subcommand}`, line: lineOf(model, later.facts) },
+          data: { cmd: `${c.name} ${c.subcommand}`, line: lineOf(model, victim.r.facts) },
           range: commandHeadRange(c),
         });
       }
     }
-    // installs without their own update, after an earlier RUN refreshed and used the index
-    for (const r of runs) {
-      if (r.facts.onbuild !== null) continue;
-      const seen = new Set<Family>();
-      for (const c of r.commands) {
-        const up = updates(c);
-        if (up !== null) seen.add(up);
-        const fam = installsFromLayer(c);
-        if (fam === null || seen.has(fam)) continue;
-        seen.add(fam);
-        const earlier = fresh.find((e) => e.fam === fam && laterRuns(model, runs, e.r).includes(r));
-        if (earlier === undefined) continue;
+    // installs without their own update, after an earlier RUN refreshed and used the index (an earlier RUN that only
+    // refreshed it is reported above)
+    for (const it of info) {
+      if (it.r.facts.onbuild !== null) continue;
+      for (const [fam, c] of it.stale) {
+        if (fam === 'yum') continue; // dnf/yum refresh expired metadata themselves
+        let last: (typeof info)[number] | undefined;
+        for (const o of info) if (o.updated.has(fam) && laterRuns(model, runs, o.r).includes(it.r)) last = o;
+        if (last === undefined || !last.used.has(fam)) continue;
         ctx.report({
           messageId: 'staleIndex',
-          data: { cmd: `${c.name} ${c.subcommand}`, line: lineOf(model, earlier.r.facts), update: fam === 'apt' ? `${c.name === 'apt' ? 'apt' : 'apt-get'} update` : 'apk update' },
+          data: { cmd: `${c.name} ${c.subcommand}`, line: lineOf(model, last.r.facts), update: fam === 'apt' ? `${c.name === 'apt' ? 'apt' : 'apt-get'} update` : 'apk update' },
           range: commandHeadRange(c),
         });
       }
@@ -142,12 +144,18 @@ export default defineRule({
       { name: 'update alone, nothing installed later', code: 'FROM debian:12\nRUN apt-get update\nCMD ["bash"]\n' },
       { name: 'each RUN updates before it installs; apk --no-cache', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git\nRUN apk update && apk add x\nRUN apk add --no-cache y\n' },
       { name: 'echo and comment', code: 'FROM debian:12\n# RUN apt-get update\nRUN echo "apt-get update"\nRUN apt-get update && apt-get install -y curl\n' },
+      { name: 'add-apt-repository refreshes the index', code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y software-properties-common\nRUN add-apt-repository -y ppa:deadsnakes/ppa && apt-get install -y python3.12\n' },
       { name: 'another stage', code: 'FROM debian:12 AS a\nRUN apt-get update && apt-get install -y curl\nFROM debian:12\nRUN apt-get install -y ./local.deb\n' },
     ],
     invalid: [
       {
         code: 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n',
         errors: [{ line: 2, column: 5, endLine: 2, endColumn: 19, messageId: 'updateAlone' }],
+      },
+      {
+        name: 'an install after an update-only RUN is reported once, at the update',
+        code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update\nRUN apt-get install -y git\nRUN apt-get update && apt-get install -y vim\n',
+        errors: [{ line: 3, column: 5, endColumn: 19, messageId: 'updateAlone' }],
       },
       {
         name: 'install relying on an earlier RUN; child stage',

@@ -1,6 +1,6 @@
 import type { ShellCommand, Word } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { installOf, isLocalOrUrl, listNames, packageName, runCommands } from '../helpers/packages.js';
+import { installOf, isLocalOrUrl, listNames, packageName, runCommands, specsOf } from '../helpers/packages.js';
 import type { Manager, PackageInstall } from '../helpers/packages.js';
 
 /** Names accepted in the `managers` option. */
@@ -96,10 +96,12 @@ export default defineRule<
         const key = optionKey(inst);
         if (!enabled.has(key)) continue;
         const bad: Word[] = [];
+        const names: string[] = [];
         for (const w of inst.packages) {
-          const v = w.value;
-          if (v === null || v === '') continue;
-          if (!pinned(inst.manager, v, c, inst.groups)) bad.push(w);
+          const loose = specsOf(w).filter((v) => !pinned(inst.manager, v, c, inst.groups));
+          if (loose.length === 0) continue;
+          bad.push(w);
+          names.push(...loose.map((v) => packageName(inst.manager, v)));
         }
         const first = bad[0];
         const last = bad[bad.length - 1];
@@ -108,8 +110,8 @@ export default defineRule<
           messageId: 'unpinned',
           data: {
             cmd: `${c.name} ${c.subcommand ?? ''}`.trim(),
-            names: listNames(bad.map((w) => packageName(inst.manager, w.value ?? ''))),
-            count: bad.length,
+            names: listNames(names),
+            count: names.length,
             example: EXAMPLE[key],
           },
           range: { start: first.range.start, end: last.range.end },
@@ -139,12 +141,18 @@ export default defineRule<
       { name: 'pinned in every manager', code: 'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r2 "musl>1.2" && pip install "flask==3.0.3" -r req.txt . && npm install lodash@4.17.21 && gem install rails -v 7.2.1 && go install example.com/x/cmd@v1.2.3 && dnf install -y git-2.45.1 @development\n' },
       { name: 'installs from manifests and lockfiles', code: 'FROM node:20\nRUN npm install && npm ci && yarn install --frozen-lockfile && pip install -e . && go install ./cmd/...\n' },
       { name: 'echo, comment and a variable list', code: 'FROM debian:12\n# apt-get install curl\nRUN echo "pip install flask" && apt-get install -y $PACKAGES\n' },
+      { name: 'pinned list from a variable', code: 'FROM debian:12\nENV DEPS="curl=7.88 git=1:2.39"\nRUN apt-get install -y $DEPS\n' },
       { name: 'managers option', code: 'FROM debian:12\nRUN apt-get install -y curl\n', options: { managers: ['pip'] } },
     ],
     invalid: [
       {
         code: 'FROM debian:12\nRUN apt-get install -y curl ca-certificates=20230311 git\n',
         errors: [{ line: 2, column: 24, endLine: 2, endColumn: 57, messageId: 'unpinned' }],
+      },
+      {
+        name: 'a variable holding several names is split',
+        code: 'FROM debian:12\nENV DEPS="curl=7.88 git"\nRUN apt-get install -y $DEPS\n',
+        errors: [{ line: 3, column: 24, endColumn: 29 }],
       },
       {
         name: 'pip lower bound only, npm @latest, go @latest, gem, apk, dnf',

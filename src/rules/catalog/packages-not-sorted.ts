@@ -39,7 +39,7 @@ export default defineRule({
       for (const c of commands) {
         const inst = installOf(c);
         if (inst === null || inst.manager === 'go' || inst.groups) continue;
-        const words = inst.packages.filter((w) => w.value !== null && w.value !== '');
+        const words = inst.packages.filter((w) => w.value !== null && w.value !== '' && !/\s/.test(w.value));
         if (words.length < MIN_PACKAGES) continue;
         const byC = firstUnsorted(words, cKey);
         if (byC < 0 || firstUnsorted(words, alnumKey) < 0) continue;

@@ -106,7 +106,8 @@ export function installOf(cmd: ShellCommand): PackageInstall | null {
   if (manager === null) return null;
   const sub = cmd.subcommand;
   if (sub === null) {
-    if (manager === 'yarn' && cmd.parsed.subcommand === null && cmd.operands.length === 0) {
+    const info = cmd.options.some((o) => ['-v', '-V', '--version', '-h', '--help'].includes(o.name));
+    if (manager === 'yarn' && cmd.parsed.subcommand === null && cmd.operands.length === 0 && !info) {
       return { cmd, manager, packages: [], groups: false };
     }
     return null;
@@ -263,4 +264,15 @@ export function listNames(names: readonly string[], max = 5): string {
 export function envSet(facts: InstructionFacts, cmd: ShellCommand, name: string): boolean {
   if (cmd.assignments.some((a) => a.name === name)) return true;
   return facts.scope.vars.has(name) || facts.scope.env.has(name);
+}
+
+/**
+ * The package specs a word stands for: an unquoted `$DEPS` whose known value holds several names splits into them
+ * (the shell splits it); any other static word is one spec. Dynamic words give none.
+ */
+export function specsOf(w: Word): string[] {
+  const v = w.value;
+  if (v === null || v === '') return [];
+  if (w.raw.includes('$') && !w.quoted && /\s/.test(v)) return v.split(/\s+/).filter((x) => x !== '');
+  return [v];
 }
