@@ -66,7 +66,7 @@ export default defineRule({
       { name: 'frozen modes and explicit packages', code: 'FROM node:20\nRUN yarn install --frozen-lockfile && yarn --immutable && pnpm install --frozen-lockfile && npm install -g pm2@5.4.2\n' },
       { name: 'pip with hashes', code: 'FROM python:3.12\nRUN pip install --require-hashes -r requirements.txt && pip install flask==3.0.3\n' },
       { name: 'requirements file with --hash lines in the context', code: 'FROM python:3.12\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n', files: { 'requirements.txt': 'flask==3.0.3 \\\n    --hash=sha256:00\n' } },
-      { name: 'echo and comment', code: 'FROM node:20\n# npm install\nRUN echo "npm install" && pipenv install --deploy\n' },
+      { name: 'echo, comment, version query', code: 'FROM node:20\n# npm install\nRUN echo "npm install" && pipenv install --deploy && yarn --version\n' },
     ],
     invalid: [
       {
@@ -93,6 +93,7 @@ function classify(c: ShellCommand): Kind | null {
     case 'npm':
       return (sub === 'install' || sub === 'i') && c.operands.length === 0 && !c.hasFlag('-g') ? 'npm' : null;
     case 'yarn':
+      if (c.options.some((o) => ['-v', '-V', '--version', '-h', '--help'].includes(o.name))) return null;
       return (sub === null || sub === 'install') && c.operands.length === 0 && !c.hasFlag('--frozen-lockfile', '--immutable') ? 'yarn' : null;
     case 'pnpm':
       return (sub === 'install' || sub === 'i') && c.operands.length === 0 && !c.hasFlag('--frozen-lockfile') ? 'pnpm' : null;

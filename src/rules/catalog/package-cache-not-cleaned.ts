@@ -18,7 +18,7 @@ function fills(c: ShellCommand): CacheKind | null {
   switch (m) {
     case 'apt':
       // the lists are written by `apt-get update` (and add-apt-repository): an install alone adds none
-      return sub === 'update' && c.name !== 'aptitude' ? 'apt' : null;
+      return (sub === 'update' && c.name !== 'aptitude') || (sub === 'install' && c.hasFlag('--update')) ? 'apt' : null;
     case 'apk':
       return (sub === 'add' || sub === 'update' || sub === 'upgrade') && !c.hasFlag('--no-cache', '--no-network') ? 'apk' : null;
     case 'yum':

@@ -21,6 +21,8 @@ function updates(c: ShellCommand): Family | null {
   const f = family(c);
   const sub = c.subcommand;
   if (f === 'apt' && sub === 'update' && c.name !== 'apt-cache') return f;
+  // apt ≥ 3.0: `apt-get install --update` refreshes first
+  if (f === 'apt' && sub !== null && APT_USES.has(sub) && c.hasFlag('--update')) return f;
   // add-apt-repository refreshes the index unless told not to
   if ((c.name === 'add-apt-repository' || c.name === 'apt-add-repository') && !c.args.some((w) => w.value === '-n' || w.value === '--no-update')) return 'apt';
   if (f === 'apk' && (sub === 'update' || (c.hasFlag('-U') && sub !== null && APK_USES.has(sub)))) return f;
@@ -86,9 +88,9 @@ export default defineRule({
       const stale = new Map<Family, ShellCommand>();
       for (const c of r.commands) {
         const up = updates(c);
-        if (up !== null && !updated.has(up)) updated.set(up, c);
         const fam = installsFromLayer(c) ?? (uses(c) === 'yum' ? 'yum' : null);
-        if (fam !== null && !updated.has(fam) && !stale.has(fam)) stale.set(fam, c);
+        if (fam !== null && up !== fam && !updated.has(fam) && !stale.has(fam)) stale.set(fam, c);
+        if (up !== null && !updated.has(up)) updated.set(up, c);
       }
       const used = new Set(r.commands.map(uses).filter((f): f is Family => f !== null));
       return { r, updated, stale, used };
@@ -96,7 +98,8 @@ export default defineRule({
     for (const it of info) {
       if (it.r.facts.onbuild !== null) continue;
       for (const [fam, c] of it.updated) {
-        if (it.used.has(fam)) continue;
+        // adding a repository in its own RUN is normal; its implicit refresh only matters for the checks below
+        if (it.used.has(fam) || c.subcommand === null) continue;
         const later = laterRuns(model, runs, it.r);
         const victim = info.find((o) => later.includes(o.r) && o.stale.has(fam));
         if (victim === undefined) continue;
@@ -144,7 +147,7 @@ export default defineRule({
       { name: 'update alone, nothing installed later', code: 'FROM debian:12\nRUN apt-get update\nCMD ["bash"]\n' },
       { name: 'each RUN updates before it installs; apk --no-cache', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git\nRUN apk update && apk add x\nRUN apk add --no-cache y\n' },
       { name: 'echo and comment', code: 'FROM debian:12\n# RUN apt-get update\nRUN echo "apt-get update"\nRUN apt-get update && apt-get install -y curl\n' },
-      { name: 'add-apt-repository refreshes the index', code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y software-properties-common\nRUN add-apt-repository -y ppa:deadsnakes/ppa && apt-get install -y python3.12\n' },
+      { name: 'add-apt-repository refreshes the index', code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y software-properties-common\nRUN add-apt-repository -y ppa:deadsnakes/ppa && apt-get install -y python3.12\nRUN add-apt-repository -y ppa:x/y\nRUN apt-get update && apt-get install -y z\nRUN apt-get install --update -y w\n' },
       { name: 'another stage', code: 'FROM debian:12 AS a\nRUN apt-get update && apt-get install -y curl\nFROM debian:12\nRUN apt-get install -y ./local.deb\n' },
     ],
     invalid: [

@@ -4,22 +4,33 @@ import { installOf, runCommands } from '../helpers/packages.js';
 
 const MIN_PACKAGES = 4;
 
-/** Byte order of the lower-cased text (`LC_ALL=C sort`). */
-function cKey(s: string): string {
+/** Case-insensitive byte order (`sort -f`). */
+function foldKey(s: string): string {
   return s.toLowerCase();
+}
+/** Byte order (`LC_ALL=C sort`): upper case first. */
+function cKey(s: string): string {
+  return s;
 }
 /** Locale-like order that ignores punctuation (`sort` with en_US.UTF-8): `python3-dev` ~ `python3dev`. */
 function alnumKey(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '');
 }
 
-/** Index of the first word that sorts before its predecessor under `key`, or -1. */
+/**
+ * Index of the first word that sorts before its predecessor under `key`, or -1. A name right after a longer name it
+ * starts (`dpkg-dev dpkg`, `postgresql-server postgresql`) is a family kept together, not a mistake.
+ */
 function firstUnsorted(words: readonly Word[], key: (s: string) => string): number {
   for (let i = 1; i < words.length; i++) {
-    if (key(words[i]!.value!) < key(words[i - 1]!.value!)) return i;
+    const a = words[i - 1]!.value!;
+    const b = words[i]!.value!;
+    if (key(b) < key(a) && !a.toLowerCase().startsWith(b.toLowerCase())) return i;
   }
   return -1;
 }
+
+const KEYS = [foldKey, cKey, alnumKey];
 
 export default defineRule({
   meta: {
@@ -41,12 +52,14 @@ export default defineRule({
         if (inst === null || inst.manager === 'go' || inst.groups) continue;
         const words = inst.packages.filter((w) => w.value !== null && w.value !== '' && !/\s/.test(w.value));
         if (words.length < MIN_PACKAGES) continue;
-        const byC = firstUnsorted(words, cKey);
-        if (byC < 0 || firstUnsorted(words, alnumKey) < 0) continue;
-        const w = words[byC]!;
+        // sorted under any usual order is sorted; otherwise report where the most lenient order breaks
+        const breaks = KEYS.map((k) => firstUnsorted(words, k));
+        if (breaks.some((b) => b < 0)) continue;
+        const at = Math.max(...breaks);
+        const w = words[at]!;
         ctx.report({
           messageId: 'unsorted',
-          data: { word: w.value!, prev: words[byC - 1]!.value!, cmd: `${c.name} ${c.subcommand ?? ''}`.trim() },
+          data: { word: w.value!, prev: words[at - 1]!.value!, cmd: `${c.name} ${c.subcommand ?? ''}`.trim() },
           range: w.range,
         });
       }
@@ -68,6 +81,7 @@ export default defineRule({
       'FROM debian:12\nRUN apt-get install -y ca-certificates curl git wget\n',
       { name: 'fewer than four packages', code: 'FROM debian:12\nRUN apt-get install -y wget curl git\n' },
       { name: 'sorted ignoring punctuation (locale order)', code: 'FROM debian:12\nRUN apt-get install -y python3.11 python3-dev python3-pip zlib1g\n' },
+      { name: 'upper case first (C order), and a family kept together', code: 'FROM fedora:40\nRUN dnf install -y ImageMagick asciidoc bzip2 dpkg-dev dpkg gcc\n' },
       { name: 'echoed list and comment', code: 'FROM debian:12\n# apt-get install z y x w\nRUN echo apt-get install z y x w\n' },
       { name: 'versions do not matter; dynamic words are skipped', code: 'FROM alpine:3.20\nRUN apk add bash=5.2 curl=8.9 $EXTRA git make\n' },
     ],
