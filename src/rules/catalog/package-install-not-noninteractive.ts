@@ -123,6 +123,18 @@ export default defineRule({
         output: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n',
       },
       {
+        name: 'heredoc script',
+        code: 'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install curl\nEOF\n',
+        errors: [{ line: 5, column: 1, endLine: 5, endColumn: 16 }],
+        output: 'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl\nEOF\n',
+      },
+      {
+        name: 'ONBUILD trigger',
+        code: 'FROM debian:12\nONBUILD RUN apt-get install curl\n',
+        errors: [{ line: 2, column: 13, endColumn: 28 }],
+        output: 'FROM debian:12\nONBUILD RUN apt-get install -y curl\n',
+      },
+      {
         name: 'yum, dnf group install, zypper',
         code: 'FROM fedora:40\nRUN yum install httpd && dnf group install "Development Tools"\nRUN zypper install curl\n',
         errors: [

@@ -188,8 +188,10 @@ export function removesDir(cmd: ShellCommand, dir: string): boolean {
     return cmd.operands.some((w) => {
       const v = w.value;
       if (v === null || v === '') return false;
+      // the folder itself or a parent (`rm -rf /var/lib/apt`), or a glob inside it (`/var/lib/apt/lists/*`);
+      // one named file inside it (`rm -f /var/lib/apt/lists/lock`) is not a cleanup
       const b = removedBase(v);
-      return isWithin(dir, b) || isWithin(b, dir);
+      return isWithin(dir, b) || (v.includes('*') && isWithin(b, dir));
     });
   }
   if (cmd.name === 'find') {
