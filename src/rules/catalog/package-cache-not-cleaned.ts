@@ -131,7 +131,9 @@ export default defineRule({
       'help: the files stay in the earlier layer, so every pull downloads them and every scan reads them. Stale ' +
       'indexes in the image also make a later install in a derived image pick outdated packages. Only stages ' +
       'whose files end up in the final image are checked, and a RUN whose cache directory is a ' +
-      '`--mount=type=cache` (or tmpfs) target is fine: nothing is written to the layer.',
+      '`--mount=type=cache` (or tmpfs) target is fine: nothing is written to the layer. For apt the finding is on ' +
+      'the RUN that fetches the lists (`apt-get update`, `add-apt-repository`, `apt-get install --update`): an ' +
+      'install alone writes none, and removing lists fetched by an earlier RUN would not shrink that layer.',
     bad: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n',
     good:
       'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n' +

@@ -131,7 +131,8 @@ export default defineRule<
       'Pin each package: `apt-get install curl=<version>`, `apk add curl=<version>`, `dnf install curl-<version>`, ' +
       '`zypper in curl=<version>`, `pip install pkg==<version>` (or a requirements file with pins or hashes), ' +
       '`npm install pkg@<version>` (or `npm ci` with a lockfile), `gem install pkg -v <version>`, ' +
-      '`go install pkg@<version>`. Use the `managers` option to check only some package managers, e.g. ' +
+      '`go install pkg@<version>`. A lower bound alone (`pip install "django>=4"`) pins nothing; `@latest` and ' +
+      'similar tags are not versions. Use the `managers` option to check only some package managers, e.g. ' +
       '`{ "managers": ["pip", "npm"] }` when OS packages come from a pinned base image.',
     references: ['https://docs.docker.com/build/building/best-practices/#apt-get', 'https://pip.pypa.io/en/stable/topics/repeatable-installs/'],
   },

@@ -1,6 +1,6 @@
 import type { Word } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { installOf, runCommands } from '../helpers/packages.js';
+import { installOf, isLocalOrUrl, runCommands } from '../helpers/packages.js';
 
 const MIN_PACKAGES = 4;
 
@@ -50,7 +50,8 @@ export default defineRule({
       for (const c of commands) {
         const inst = installOf(c);
         if (inst === null || inst.manager === 'go' || inst.groups) continue;
-        const words = inst.packages.filter((w) => w.value !== null && w.value !== '' && !/\s/.test(w.value));
+        // names only: files, paths and URLs are not part of the list a reader scans
+        const words = inst.packages.filter((w) => w.value !== null && w.value !== '' && !/\s/.test(w.value) && !isLocalOrUrl(w.value));
         if (words.length < MIN_PACKAGES) continue;
         // sorted under any usual order is sorted; otherwise report where the most lenient order breaks
         const breaks = KEYS.map((k) => firstUnsorted(words, k));
@@ -83,6 +84,7 @@ export default defineRule({
       { name: 'sorted ignoring punctuation (locale order)', code: 'FROM debian:12\nRUN apt-get install -y python3.11 python3-dev python3-pip zlib1g\n' },
       { name: 'upper case first (C order), and a family kept together', code: 'FROM fedora:40\nRUN dnf install -y ImageMagick asciidoc bzip2 dpkg-dev dpkg gcc\n' },
       { name: 'echoed list and comment', code: 'FROM debian:12\n# apt-get install z y x w\nRUN echo apt-get install z y x w\n' },
+      { name: 'URLs and files are not part of the list', code: 'FROM python:3.12\nRUN pip install aiohttp flask git+https://example.com/z.git ./pkg gunicorn requests\n' },
       { name: 'versions do not matter; dynamic words are skipped', code: 'FROM alpine:3.20\nRUN apk add bash=5.2 curl=8.9 $EXTRA git make\n' },
     ],
     invalid: [
