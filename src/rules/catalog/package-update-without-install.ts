@@ -25,7 +25,7 @@ function updates(c: ShellCommand): Family | null {
   if (f === 'apt' && sub !== null && APT_USES.has(sub) && c.hasFlag('--update')) return f;
   // add-apt-repository refreshes the index unless told not to
   if ((c.name === 'add-apt-repository' || c.name === 'apt-add-repository') && !c.args.some((w) => w.value === '-n' || w.value === '--no-update')) return 'apt';
-  if (f === 'apk' && (sub === 'update' || (c.hasFlag('-U') && sub !== null && APK_USES.has(sub)))) return f;
+  if (f === 'apk' && (sub === 'update' || (c.hasFlag('-U', '--update') && sub !== null && APK_USES.has(sub)))) return f;
   if (f === 'yum' && sub === 'makecache') return f;
   return null;
 }
@@ -48,7 +48,7 @@ function installsFromLayer(c: ShellCommand): Family | null {
   const f = family(c);
   const sub = c.subcommand;
   if (f === 'apt' && c.name !== 'apt-cache' && sub === 'install') return f;
-  if (f === 'apk' && sub === 'add' && !c.hasFlag('--no-cache', '-U')) return f;
+  if (f === 'apk' && sub === 'add' && !c.hasFlag('--no-cache', '-U', '--update')) return f;
   return null;
 }
 
@@ -145,7 +145,7 @@ export default defineRule({
     valid: [
       'FROM debian:12\nRUN apt-get update && apt-get install -y curl\n',
       { name: 'update alone, nothing installed later', code: 'FROM debian:12\nRUN apt-get update\nCMD ["bash"]\n' },
-      { name: 'each RUN updates before it installs; apk --no-cache', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git\nRUN apk update && apk add x\nRUN apk add --no-cache y\n' },
+      { name: 'each RUN updates before it installs; apk --no-cache', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git\nRUN apk update && apk add x\nRUN apk add --no-cache y\nRUN apk add --update z\n' },
       { name: 'echo and comment', code: 'FROM debian:12\n# RUN apt-get update\nRUN echo "apt-get update"\nRUN apt-get update && apt-get install -y curl\n' },
       { name: 'add-apt-repository refreshes the index', code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y software-properties-common\nRUN add-apt-repository -y ppa:deadsnakes/ppa && apt-get install -y python3.12\nRUN add-apt-repository -y ppa:x/y\nRUN apt-get update && apt-get install -y z\nRUN apt-get install --update -y w\n' },
       { name: 'another stage', code: 'FROM debian:12 AS a\nRUN apt-get update && apt-get install -y curl\nFROM debian:12\nRUN apt-get install -y ./local.deb\n' },
