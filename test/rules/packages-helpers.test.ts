@@ -7,6 +7,7 @@ import { parse } from '../../src/parser/parse.js';
 import type { RunInstruction } from '../../src/parser/ast.js';
 import {
   cacheMountTargets,
+  expandBraces,
   inFinalImage,
   installOf,
   isWithin,
@@ -67,6 +68,14 @@ test('removesDir: the folder, a parent, a glob inside; not one named file; find 
   assert.equal(removesDir(d!, dir), true);
   assert.equal(removesDir(e!, dir), false);
   assert.equal(removesDir(f!, dir), false);
+});
+
+test('removesDir expands simple braces as bash does', () => {
+  const [a, b] = commands('FROM debian:12\nRUN rm -rf /var/lib/{apt,dpkg,cache,log}/ && rm -rf /var/lib/{dpkg,log}\n');
+  assert.equal(removesDir(a!, '/var/lib/apt/lists'), true);
+  assert.equal(removesDir(b!, '/var/lib/apt/lists'), false);
+  assert.deepEqual(expandBraces('/x/{a,b}/{c,d}'), ['/x/a/c', '/x/a/d', '/x/b/c', '/x/b/d']);
+  assert.deepEqual(expandBraces('/x/{a..c}'), ['/x/{a..c}']);
 });
 
 test('installOf: managers, subcommands, group installs, bare yarn, python -m pip', () => {

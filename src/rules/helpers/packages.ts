@@ -182,12 +182,53 @@ function removedBase(v: string): string {
   return v.slice(0, e);
 }
 
+/** The first `{…}` without nested braces that holds a comma, or null. */
+function braceGroup(s: string): { open: number; close: number } | null {
+  let open = -1;
+  let comma = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '{') {
+      open = i;
+      comma = false;
+    } else if (ch === ',' && open >= 0) comma = true;
+    else if (ch === '}' && open >= 0) {
+      if (comma) return { open, close: i };
+      open = -1;
+    }
+  }
+  return null;
+}
+
+/**
+ * Bash brace expansion of a static word (`/var/lib/{apt,dpkg}/` → two paths), for the simple comma form; at most
+ * 64 results, nested braces and `{a..b}` ranges left as written.
+ */
+export function expandBraces(v: string): string[] {
+  let out = [v];
+  for (let round = 0; round < 8; round++) {
+    const next: string[] = [];
+    let changed = false;
+    for (const s of out) {
+      const g = braceGroup(s);
+      if (g === null) {
+        next.push(s);
+        continue;
+      }
+      changed = true;
+      for (const alt of s.slice(g.open + 1, g.close).split(',')) next.push(s.slice(0, g.open) + alt + s.slice(g.close + 1));
+    }
+    if (!changed || next.length > 64) return changed ? out : next;
+    out = next;
+  }
+  return out;
+}
+
 /** True when a command deletes `dir` or files in it: `rm -rf dir/*`, `rm -rf <parent>`, `find dir … -delete`. */
 export function removesDir(cmd: ShellCommand, dir: string): boolean {
   if (cmd.name === 'rm') {
-    return cmd.operands.some((w) => {
-      const v = w.value;
-      if (v === null || v === '') return false;
+    return cmd.operands.flatMap((w) => (w.value === null ? [] : expandBraces(w.value))).some((v) => {
+      if (v === '') return false;
       // the folder itself or a parent (`rm -rf /var/lib/apt`), or a glob inside it (`/var/lib/apt/lists/*`);
       // one named file inside it (`rm -f /var/lib/apt/lists/lock`) is not a cleanup
       const b = removedBase(v);
