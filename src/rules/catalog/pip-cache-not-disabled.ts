@@ -42,7 +42,10 @@ export default defineRule({
         if (inst === null || inst.manager !== 'pip') continue;
         const uv = isUv(c);
         if (c.hasFlag('--no-cache-dir')) continue;
-        if (envSet(facts, c, uv ? 'UV_NO_CACHE' : 'PIP_NO_CACHE_DIR')) continue;
+        // any value disables the cache (pip reads even PIP_NO_CACHE_DIR=off as "no cache")
+        const envName = uv ? 'UV_NO_CACHE' : 'PIP_NO_CACHE_DIR';
+        if (envSet(facts, c, envName)) continue;
+        if (commands.some((x) => x.name === 'export' && x.args.some((w) => (w.value ?? w.prefix).startsWith(envName + '=')))) continue;
         const dirs: string[] = [];
         const flagDir = c.flagValue('--cache-dir')?.value;
         if (flagDir) dirs.push(flagDir);
@@ -83,6 +86,7 @@ export default defineRule({
     valid: [
       'FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n',
       { name: 'ENV and inline variable', code: 'FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask\nRUN PIP_NO_CACHE_DIR=off pip3 install gunicorn\n' },
+      { name: 'exported in the script', code: 'FROM python:3.12\nRUN export PIP_NO_CACHE_DIR=1 && pip install flask\n' },
       { name: 'cache mount and purge', code: 'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache pip install flask\nRUN pip install x && pip cache purge\nRUN pip install y && rm -rf ~/.cache/pip\n' },
       { name: 'builder stage', code: 'FROM python:3.12 AS build\nRUN pip install --prefix=/install flask\nFROM python:3.12-slim\nCOPY --from=build /install /usr/local\n' },
       { name: 'echo and comment', code: 'FROM python:3.12\n# pip install flask\nRUN echo "pip install flask" && pip download flask\n' },
