@@ -1,35 +1,8 @@
-import { stageChain } from '../../model/build.js';
-import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { commandHeadRange, inFinalImage, isWithin, runCommands } from '../helpers/packages.js';
+import { aptConfigured, commandHeadRange, inFinalImage, runCommands } from '../helpers/packages.js';
 
 const NO_RECOMMENDS = /Install-Recommends\W+(?:0|false|no|off)\b/i;
-
-function mentionsNoRecommends(c: ShellCommand): boolean {
-  return c.args.some((w) => NO_RECOMMENDS.test(w.value ?? w.raw)) || c.redirects.some((r) => r.heredoc !== null && NO_RECOMMENDS.test(r.heredoc));
-}
-
-/** True when apt is configured (before `at`, in the stages whose files `at` sees) not to install recommends. */
-function configuredOff(model: DockerfileModel, at: InstructionFacts, cmd: ShellCommand): boolean {
-  const stage = at.stage === null ? null : model.stages[at.stage];
-  if (!stage) return false;
-  const chain = new Set(stageChain(model, stage).map((s) => s.index));
-  for (const f of model.instructions) {
-    if (f.index > at.index) break;
-    if (f.stage === null || !chain.has(f.stage) || f.onbuild !== null) continue;
-    const i = f.instruction;
-    if ((i.kind === 'COPY' || i.kind === 'ADD') && i.destination !== null && isWithin(i.destination.value, '/etc/apt')) return true;
-    if (i.kind !== 'RUN') continue;
-    for (const s of f.shell ?? []) {
-      for (const c of s.all) {
-        if (f === at && c.id >= cmd.id && s.all.includes(cmd)) break;
-        if (mentionsNoRecommends(c)) return true;
-      }
-    }
-  }
-  return false;
-}
 
 function hasNoRecommends(c: ShellCommand): boolean {
   if (c.hasFlag('--no-install-recommends')) return true;
@@ -56,7 +29,7 @@ export default defineRule({
       if (!inFinalImage(model, facts)) continue;
       for (const c of commands) {
         if ((c.name !== 'apt-get' && c.name !== 'apt' && c.name !== 'aptitude') || c.subcommand !== 'install') continue;
-        if (hasNoRecommends(c) || configuredOff(model, facts, c)) continue;
+        if (hasNoRecommends(c) || aptConfigured(model, facts, c, NO_RECOMMENDS)) continue;
         const range = commandHeadRange(c);
         const sub = c.parsed.subcommand;
         const fixable = sub !== null && sub.raw === 'install' && range.end === sub.range.end && c.name !== 'aptitude';
@@ -96,6 +69,12 @@ export default defineRule({
         code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\n',
         errors: [{ line: 2, column: 23, endLine: 2, endColumn: 38, messageId: 'recommends' }],
         output: 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl\n',
+      },
+      {
+        name: 'a sources.list copied into /etc/apt says nothing about recommends',
+        code: 'FROM debian:12\nCOPY sources.list /etc/apt/sources.list\nRUN apt-get install -y curl\n',
+        errors: [{ line: 3, column: 5, endColumn: 20 }],
+        output: 'FROM debian:12\nCOPY sources.list /etc/apt/sources.list\nRUN apt-get install --no-install-recommends -y curl\n',
       },
       {
         name: 'the setting written later does not count; parent stage of the final one',

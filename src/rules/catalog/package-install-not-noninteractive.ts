@@ -1,12 +1,15 @@
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { commandHeadRange, managerOf, runCommands } from '../helpers/packages.js';
+import { aptConfigured, commandHeadRange, managerOf, runCommands } from '../helpers/packages.js';
 
 /** Subcommands that ask for confirmation before changing packages. */
 const APT_CONFIRMS = new Set(['install', 'remove', 'purge', 'upgrade', 'dist-upgrade', 'full-upgrade', 'autoremove', 'auto-remove', 'build-dep', 'reinstall', 'satisfy', 'safe-upgrade']);
 const YUM_CONFIRMS = new Set(['install', 'groupinstall', 'localinstall', 'reinstall', 'remove', 'erase', 'update', 'upgrade', 'groupupdate', 'distro-sync', 'downgrade', 'autoremove', 'groupremove', 'localupdate', 'builddep', 'update-minimal', 'upgrade-minimal']);
 const YUM_GROUP_CONFIRMS = new Set(['install', 'remove', 'upgrade', 'update', 'enable', 'reset', 'switch-to']);
 const ZYPPER_CONFIRMS = new Set(['install', 'in', 'remove', 'rm', 'update', 'up', 'dist-upgrade', 'dup', 'patch', 'source-install', 'si', 'install-new-recommends', 'inr']);
+
+/** `APT::Get::Assume-Yes "true";` written to apt's configuration. */
+const ASSUME_YES = /Assume-Yes\W+(?:1|true|yes|on)\b/i;
 
 /** apt `-o APT::Get::Assume-Yes=true`, yum `--setopt=assumeyes=1`. */
 function optionSaysYes(values: readonly (string | null)[], key: RegExp): boolean {
@@ -75,10 +78,11 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (const { commands } of runCommands(model)) {
+    for (const { facts, commands } of runCommands(model)) {
       for (const c of commands) {
         const flag = needsConfirmation(c);
         if (flag === null || fedYes(c)) continue;
+        if (managerOf(c) === 'apt' && aptConfigured(model, facts, c, ASSUME_YES)) continue;
         const range = commandHeadRange(c);
         const sub = c.parsed.subcommand;
         const fix =
@@ -112,6 +116,7 @@ export default defineRule({
     valid: [
       'FROM debian:12\nRUN apt-get update && apt-get install -y curl\n',
       { name: 'quiet level 2, -o Assume-Yes, yes pipe', code: 'FROM debian:12\nRUN apt-get -qq install curl && apt-get -o APT::Get::Assume-Yes=true install git && yes | apt-get install vim\n' },
+      { name: 'Assume-Yes written to apt.conf.d earlier', code: "FROM debian:12\nRUN echo 'APT::Get::Assume-Yes \"true\";' > /etc/apt/apt.conf.d/90yes\nRUN apt-get install curl\n" },
       { name: 'microdnf never prompts; yum with --assumeyes; zypper -n', code: 'FROM fedora:40\nRUN microdnf install git && yum --assumeyes install gcc && zypper --non-interactive in curl\n' },
       { name: 'echoed command and comment', code: 'FROM debian:12\n# apt-get install curl\nRUN echo "run: apt-get install curl"\n' },
       { name: 'queries do not prompt', code: 'FROM debian:12\nRUN apt-get update && apt-get clean && yum makecache\n' },

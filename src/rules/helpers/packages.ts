@@ -319,3 +319,36 @@ export function specsOf(w: Word): string[] {
   if (w.raw.includes('$') && !w.quoted && /\s/.test(v)) return v.split(/\s+/).filter((x) => x !== '');
   return [v];
 }
+
+function mentions(c: ShellCommand, setting: RegExp): boolean {
+  return c.args.some((w) => setting.test(w.value ?? w.raw)) || c.redirects.some((r) => r.heredoc !== null && setting.test(r.heredoc));
+}
+
+/**
+ * True when apt is configured with `setting` before `cmd` runs, in the stages whose files `at` sees: an earlier
+ * command (or an earlier command of the same RUN) writes text matching it (`echo 'APT::Install-Recommends "0";' >
+ * /etc/apt/apt.conf.d/…`), or a COPY/ADD writes apt.conf or into apt.conf.d (content unknown: assumed to set it).
+ */
+export function aptConfigured(model: DockerfileModel, at: InstructionFacts, cmd: ShellCommand, setting: RegExp): boolean {
+  const stage = at.stage === null ? null : model.stages[at.stage];
+  if (!stage) return false;
+  const chain = new Set(stageChain(model, stage).map((s) => s.index));
+  for (const f of model.instructions) {
+    if (f.index > at.index) break;
+    if (f.stage === null || !chain.has(f.stage) || (f.onbuild !== null && f !== at)) continue;
+    const i = f.instruction;
+    if ((i.kind === 'COPY' || i.kind === 'ADD') && i.destination !== null) {
+      const d = i.destination.value;
+      if (isWithin(d, '/etc/apt/apt.conf.d') || isWithin(d, '/etc/apt/apt.conf')) return true;
+    }
+    if (i.kind !== 'RUN') continue;
+    for (const s of f.shell ?? []) {
+      const own = f === at && s.all.includes(cmd);
+      for (const c of s.all) {
+        if (own && c.id >= cmd.id) break;
+        if (mentions(c, setting)) return true;
+      }
+    }
+  }
+  return false;
+}
