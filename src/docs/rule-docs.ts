@@ -45,6 +45,7 @@ export function ruleMarkdownBody(rule: Rule): string {
     ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n'),
     `## Why\n\n${d.why.trim()}`,
     ...(d.options ? [`The examples use the options \`${JSON.stringify(d.options)}\`.`] : []),
+    ...(d.env ? [`The examples are audited with these facts about the environment: bad \`${JSON.stringify(d.env.bad ?? {})}\`, good \`${JSON.stringify(d.env.good ?? {})}\`.`] : []),
     `## Bad\n\n${fence(d.bad)}`,
     `## Good\n\n${fence(d.good)}`,
     `## How to fix\n\n${d.fix.trim()}`,

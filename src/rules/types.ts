@@ -48,8 +48,8 @@ export interface RuleDocs {
   readonly references?: readonly string[];
   /** Rule options the `bad` and `good` examples are run with (for rules that only act when configured). */
   readonly options?: Readonly<Record<string, unknown>>;
-  /** Environment facts the examples are run with (e.g. `gitTracked: false`). */
-  readonly env?: { readonly gitTracked?: boolean };
+  /** Environment facts the `bad` and the `good` example are run with (e.g. `{ bad: { gitTracked: false } }`). */
+  readonly env?: { readonly bad?: { readonly gitTracked?: boolean }; readonly good?: { readonly gitTracked?: boolean } };
 }
 
 export interface RuleTestError {
