@@ -26,7 +26,6 @@ export default defineRule({
       missing: () =>
         'The final image names no maintainer: add LABEL org.opencontainers.image.authors="team <team@example.com>" so users know whom to report problems to.',
     },
-    aliases: ['DL3049'],
   },
   check(model, ctx) {
     const stage = model.finalStage;
