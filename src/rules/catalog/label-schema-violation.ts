@@ -13,11 +13,16 @@ interface Options {
 
 const RESERVED_NAMESPACES = ['com.docker.', 'io.docker.', 'org.dockerproject.'];
 
-/** Docker's key guideline: lower-case alphanumerics, `.` and `-`, starting and ending with a letter or digit, no `..`/`--`. */
+/**
+ * Docker's key guideline asks for lower-case alphanumerics, `.` and `-`. Upper case and `_` are tolerated: they are
+ * established conventions (Red Hat's `RUN`/`INSTALL`/`Version` labels for the atomic tool, `build_version`) and
+ * break no tool. Reported: characters outside letters, digits, `.`, `-`, `_` and `/`, a leading or trailing
+ * separator, and `..`/`--`.
+ */
 function keyProblem(key: string): 'reserved' | 'format' | null {
   const k = key.toLowerCase();
   if (RESERVED_NAMESPACES.some((ns) => k.startsWith(ns))) return 'reserved';
-  if (!/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/.test(key) || key.includes('..') || key.includes('--')) return 'format';
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?$/.test(key) || key.includes('..') || key.includes('--')) return 'format';
   return null;
 }
 
@@ -131,7 +136,7 @@ export default defineRule<Messages, Options>({
       empty: (d: { key: string }) => `Label "${d.key}" is empty: give it a value or remove it.`,
       reservedKey: (d: { key: string }) => `Label key "${d.key}" uses a namespace reserved by Docker (com.docker.*, io.docker.*, org.dockerproject.*): use your own reverse-DNS prefix.`,
       keyFormat: (d: { key: string }) =>
-        `Label key "${d.key}" does not follow Docker's key format: use lower-case letters, digits, "." and "-" (e.g. "org.opencontainers.image.version").`,
+        `Label key "${d.key}" is malformed: use letters, digits and single "." or "-" separators, starting and ending with a letter or digit (e.g. "org.opencontainers.image.version").`,
       wrongType: (d: { key: string; type: string; value: string }) => `Label "${d.key}" must be ${d.type}, not "${d.value}".`,
       superfluous: (d: { key: string }) => `Label "${d.key}" is not in the label schema (strictLabels): remove it or add it to labelSchema.`,
     },
@@ -190,6 +195,7 @@ export default defineRule<Messages, Options>({
         options: { labelSchema: { u: 'url', v: 'semver', h: 'hash', d: 'rfc3339', l: 'spdx', e: 'email', t: 'text' }, strictLabels: true },
       },
       { name: 'value from a build argument is not checked', code: 'FROM alpine:3.20\nARG V\nLABEL version=$V\n', options: { labelSchema: { version: 'semver' } } },
+      { name: 'conventional keys in upper case or with underscores', code: 'FROM alpine:3.20\nLABEL RUN="docker run -d IMAGE" Version=1 build_version=2\n' },
       { name: 'label-looking echo and comment', code: 'FROM alpine:3.20\n# LABEL Bad_Key=""\nRUN echo LABEL com.docker.x=""\n' },
       { name: 'strict without a schema does nothing', code: 'FROM alpine:3.20\nLABEL a=b\n', options: { strictLabels: true } },
     ],
@@ -203,12 +209,13 @@ export default defineRule<Messages, Options>({
         ],
       },
       {
-        name: 'keys: reserved namespace, upper case, double dot',
-        code: 'FROM alpine:3.20\nLABEL com.docker.thing=1 Version=2 a..b=3\n',
+        name: 'keys: reserved namespace, trailing dot, double dot, a space (quoted)',
+        code: 'FROM alpine:3.20\nLABEL com.docker.thing=1 version.=2 a..b=3 "my key"=4\n',
         errors: [
           { line: 2, column: 7, endColumn: 23, messageId: 'reservedKey' },
-          { line: 2, column: 26, endColumn: 33, messageId: 'keyFormat' },
-          { line: 2, column: 36, endColumn: 40, messageId: 'keyFormat' },
+          { line: 2, column: 26, endColumn: 34, messageId: 'keyFormat' },
+          { line: 2, column: 37, endColumn: 41, messageId: 'keyFormat' },
+          { line: 2, column: 44, endColumn: 52, messageId: 'keyFormat' },
         ],
       },
       {

@@ -27,12 +27,12 @@ export default defineRule<
       longRun: (d: { count: number }) =>
         `This RUN runs ${d.count} commands with no comment above it: add a comment saying what it sets up and why.`,
     },
-    defaultOptions: { minInstructions: 10, minCommands: 8 },
+    defaultOptions: { minInstructions: 15, minCommands: 20 },
   },
   check(model, ctx) {
     const df = model.dockerfile;
-    const minInstructions = Number.isFinite(ctx.options.minInstructions) ? ctx.options.minInstructions : 10;
-    const minCommands = Number.isFinite(ctx.options.minCommands) ? ctx.options.minCommands : 8;
+    const minInstructions = Number.isFinite(ctx.options.minInstructions) ? ctx.options.minInstructions : 15;
+    const minCommands = Number.isFinite(ctx.options.minCommands) ? ctx.options.minCommands : 20;
     const first = df.instructions[0];
     if (df.comments.length === 0 && first && df.instructions.length >= minInstructions) {
       ctx.report({ messageId: 'noComments', data: { count: df.instructions.length }, range: first.keywordRange });
@@ -65,29 +65,35 @@ export default defineRule<
       ' && echo "deb [signed-by=/etc/apt/keyrings/example.asc] https://example.com/apt stable main" > /etc/apt/sources.list.d/example.list \\\n' +
       ' && apt-get update && apt-get install -y --no-install-recommends example-tool && apt-get purge -y curl gnupg \\\n' +
       ' && rm -rf /var/lib/apt/lists/*\n',
+    options: { minCommands: 8 },
     fix: 'Add a comment line above long RUN scripts and at the top of the file saying what the image is for.',
   },
   tests: {
     valid: [
       'FROM alpine:3.20\nRUN apk add --no-cache curl\n',
       {
-        name: 'ten instructions with one comment',
-        code: '# the app image\nFROM alpine:3.20\n' + 'RUN true\n'.repeat(9),
+        name: 'fifteen instructions with one comment',
+        code: '# the app image\nFROM alpine:3.20\n' + 'RUN true\n'.repeat(14),
       },
       {
         name: 'long RUN with a comment inside the continuation',
         code: '# x\nFROM alpine:3.20\nRUN a && b && c \\\n# now the rest\n && d && e && f && g && h\n',
       },
+      {
+        name: 'nineteen commands stay under the default threshold',
+        code: '# x\nFROM alpine:3.20\nRUN ' + Array.from({ length: 19 }, (_, i) => `c${i}`).join(' && ') + '\n',
+      },
       { name: 'comment-looking text in an echo does not make a file documented; a short RUN is fine', code: 'FROM alpine:3.20\nRUN echo "# not a comment"\n' },
     ],
     invalid: [
       {
-        code: 'FROM alpine:3.20\n' + 'RUN true\n'.repeat(9),
+        code: 'FROM alpine:3.20\n' + 'RUN true\n'.repeat(14),
         errors: [{ line: 1, column: 1, endLine: 1, endColumn: 5, messageId: 'noComments' }],
       },
       {
         name: 'long RUN without a comment',
         code: '# base\nFROM alpine:3.20\n\n# the echo below is not a comment of the RUN\nRUN echo "# x"\nRUN a && b && c && d && e && f && g && h\n',
+        options: { minCommands: 8 },
         errors: [{ line: 6, column: 1, endLine: 6, endColumn: 4, messageId: 'longRun' }],
       },
       {
