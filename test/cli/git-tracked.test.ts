@@ -126,3 +126,20 @@ test('tracker: a missing or corrupt index, and a split index, are unknown', () =
   writeFileSync(join(bad, '.git', 'index'), 'DIRC garbage');
   assert.equal(createGitTracker()(join(bad, 'Dockerfile')), undefined);
 });
+
+test('DA904 through audit(): reported for an untracked Dockerfile of a work tree only', async () => {
+  const { audit } = await import('../../src/engine/audit.js');
+  const { ruleList } = await import('../../src/rules/registry.generated.js');
+  const rules = ruleList.filter((r) => r.meta.id === 'DA904');
+  const repo = join(tmp, 'e2e');
+  mkdirSync(join(repo, '.git'), { recursive: true });
+  writeFileSync(join(repo, '.git', 'index'), buildIndex(3, [{ path: 'Dockerfile' }]));
+  const tracked = createGitTracker();
+  const ids = async (file: string) => {
+    const t = tracked(file);
+    const r = await audit('FROM alpine:3.20\n', file, { rules, ...(t === undefined ? {} : { env: { gitTracked: t } }) });
+    return r.findings.map((f) => f.ruleId);
+  };
+  assert.deepEqual(await ids(join(repo, 'Dockerfile')), []);
+  assert.deepEqual(await ids(join(repo, 'other.Dockerfile')), ['DA904']);
+});
