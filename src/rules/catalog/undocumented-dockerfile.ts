@@ -42,6 +42,9 @@ export default defineRule<
       if (f.instruction.comments.length > 0 || !f.shell) continue;
       // comments inside the script (after a continuation, or in a heredoc) count too
       if (df.comments.some((c) => c.range.start > f.instruction.range.start && c.range.end <= f.instruction.range.end)) continue;
+      // a comment block separated from the RUN by one blank line documents it too
+      const before = f.instruction.startLine - 2;
+      if (before >= 1 && model.source.lineText(before + 1).trim() === '' && /^\s*#/.test(model.source.lineText(before))) continue;
       let count = 0;
       for (const s of f.shell) count += s.all.length;
       if (count >= minCommands) ctx.report({ messageId: 'longRun', data: { count }, range: f.instruction.keywordRange });
@@ -78,6 +81,11 @@ export default defineRule<
       {
         name: 'long RUN with a comment inside the continuation',
         code: '# x\nFROM alpine:3.20\nRUN a && b && c \\\n# now the rest\n && d && e && f && g && h\n',
+      },
+      {
+        name: 'comment block one blank line above',
+        code: 'FROM alpine:3.20\n# set up the tools\n\nRUN a && b && c && d && e && f && g && h\n',
+        options: { minCommands: 8 },
       },
       {
         name: 'nineteen commands stay under the default threshold',
