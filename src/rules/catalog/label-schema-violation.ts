@@ -163,7 +163,8 @@ export default defineRule<Messages, Options>({
       }
       const type = Object.prototype.hasOwnProperty.call(schema, key) ? schema[key] : undefined;
       const check = type !== undefined && Object.prototype.hasOwnProperty.call(CHECKS, type) ? CHECKS[type] : undefined;
-      if (type && check && !check(lp.value)) {
+      // a build argument's default is a placeholder the build usually replaces (`ARG VERSION=dev`)
+      if (type && check && !lp.fromBuildArg && !check(lp.value)) {
         ctx.report({ messageId: 'wrongType', data: { key, type: TYPE_NAMES[type], value: lp.value }, range: lp.pair.value.range });
       }
     }
@@ -195,6 +196,7 @@ export default defineRule<Messages, Options>({
         options: { labelSchema: { u: 'url', v: 'semver', h: 'hash', d: 'rfc3339', l: 'spdx', e: 'email', t: 'text' }, strictLabels: true },
       },
       { name: 'value from a build argument is not checked', code: 'FROM alpine:3.20\nARG V\nLABEL version=$V\n', options: { labelSchema: { version: 'semver' } } },
+      { name: 'nor a build argument default', code: 'FROM alpine:3.20\nARG V=dev\nLABEL version=$V\n', options: { labelSchema: { version: 'semver' } } },
       { name: 'conventional keys in upper case or with underscores', code: 'FROM alpine:3.20\nLABEL RUN="docker run -d IMAGE" Version=1 build_version=2\n' },
       { name: 'label-looking echo and comment', code: 'FROM alpine:3.20\n# LABEL Bad_Key=""\nRUN echo LABEL com.docker.x=""\n' },
       { name: 'strict without a schema does nothing', code: 'FROM alpine:3.20\nLABEL a=b\n', options: { strictLabels: true } },
@@ -217,6 +219,12 @@ export default defineRule<Messages, Options>({
           { line: 2, column: 37, endColumn: 41, messageId: 'keyFormat' },
           { line: 2, column: 44, endColumn: 52, messageId: 'keyFormat' },
         ],
+      },
+      {
+        name: 'an ENV value is fixed: checked',
+        code: 'FROM alpine:3.20\nENV V=dev\nLABEL version=$V\n',
+        options: { labelSchema: { version: 'semver' } },
+        errors: [{ line: 3, column: 15, endColumn: 17, messageId: 'wrongType' }],
       },
       {
         name: 'wrong types and a superfluous label',

@@ -10,6 +10,8 @@ export interface LabelPair {
   readonly key: string | null;
   /** Expanded value, or null when not known (build argument without default...). */
   readonly value: string | null;
+  /** The value uses a build argument's default, which `--build-arg` may replace. */
+  readonly fromBuildArg: boolean;
 }
 
 /** Every LABEL pair of the file (ONBUILD triggers excluded), expanded where possible. */
@@ -19,11 +21,13 @@ export function labelPairs(model: DockerfileModel): LabelPair[] {
     for (const pair of f.instruction.pairs) {
       const k = expand(model, pair.key.value, f.instruction);
       const v = expand(model, pair.value.value, f.instruction);
+      const fromBuildArg = v.ok && v.used.some((n) => f.scope.vars.get(n)?.overridable === true);
       out.push({
         instruction: f.instruction,
         pair,
         key: k.ok && !k.unknown ? k.value : null,
         value: v.ok && !v.unknown ? v.value : null,
+        fromBuildArg,
       });
     }
   }
