@@ -29,8 +29,9 @@ import type { AuditCommand, Command, Format } from './args.js';
 import { HELP, parseCommandLine } from './args.js';
 import { useColor } from './color.js';
 import { discover } from './discover.js';
-import { gitTrackedStatus } from './git-index.js';
 import { closest } from './suggest.js';
+import { createGitTracker } from './git-tracked.js';
+import type { RuleEnvironment } from '../rules/types.js';
 
 const out = (s: string): void => void process.stdout.write(s);
 const err = (s: string): void => void process.stderr.write(s);
@@ -91,7 +92,8 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     exit = 2;
   }
   const failLevels = new Map<FileResult, FailLevel>();
-  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean): Promise<void> => {
+  const gitTracked = createGitTracker();
+  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean, onDisk = true): Promise<void> => {
     const config = configFor(path);
     if (!explicit && isPathIgnored(config, resolve(cwd, path))) return;
     let bytes: Uint8Array;
@@ -106,18 +108,17 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     const overrides: Record<string, RuleSetting> = {};
     for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
     // tracked by git? read from .git/index, never by running git (undefined = unknown, e.g. for stdin)
-    const gitTracked = read === readStdin ? undefined : gitTrackedStatus(resolve(cwd, path));
     const r = await audit(bytes, path, {
       rules: settings.rules,
       severityOverrides: overrides,
       ruleOptions: Object.fromEntries(settings.ruleOptions),
       suppressions: suppressionOptionsFor(config, settings),
-      ...(gitTracked === undefined ? {} : { env: { gitTracked } }),
+      env: envFor(onDisk ? gitTracked(resolve(cwd, path)) : undefined),
     });
     failLevels.set(r, config.failLevel);
     results.push(r);
   };
-  if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true);
+  if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true, false);
   const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
   for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)));
   if (configFailed) return 2;
@@ -185,6 +186,11 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   }
   if (exit === 0 && reported.some((r) => exceedsFailLevel(r.findings, failLevels.get(r) ?? runConfig.failLevel))) exit = 1;
   return exit;
+}
+
+/** Facts about the file for rules: whether git tracks it (read from the index, no process spawned). */
+function envFor(tracked: boolean | undefined): RuleEnvironment {
+  return tracked === undefined ? {} : { gitTracked: tracked };
 }
 
 function runInit(force: boolean): number {

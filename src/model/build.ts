@@ -567,8 +567,14 @@ export function cleanPath(p: string): string {
 
 // --- helpers for rules -------------------------------------------------------------------------------------------
 
-/** The instruction node type of a kind. */
-export type OfKind<K extends InstructionKind> = Extract<Instruction, { kind: K }>;
+/** The instruction node type of a kind (`COPY` and `ADD` share `CopyInstruction`). */
+export type OfKind<K extends InstructionKind> = Instruction extends infer I
+  ? I extends { readonly kind: infer T }
+    ? [Extract<K, T>] extends [never]
+      ? never
+      : I
+    : never
+  : never;
 
 /** Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). */
 export function instructionsOf<K extends InstructionKind>(

@@ -1,5 +1,5 @@
 /**
- * gitTrackedStatus reads .git/index itself (no git process). Fixture repositories are made with the real git when it
+ * The git-tracked reader (src/cli/git-tracked.ts) reads .git/index itself (no git process). Fixture repositories are made with the real git when it
  * is installed (skipped otherwise): index versions 2, 3 (intent-to-add sets extended flags) and 4, a SHA-256
  * repository, a linked work tree, a split index (unknown), and corrupt/truncated indexes (unknown, never a throw).
  */
@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { gitTrackedStatus, parseGitIndex } from '../../src/cli/git-index.js';
+import { createGitTracker, parseGitIndex } from '../../src/cli/git-tracked.js';
+
+const gitTrackedStatus = (file: string): boolean | undefined => createGitTracker()(file);
 
 const hasGit = spawnSync('git', ['--version']).status === 0;
 let work = '';
