@@ -562,7 +562,9 @@ export function cleanPath(p: string): string {
 // --- helpers for rules -------------------------------------------------------------------------------------------
 
 /** The instruction node type of a kind. */
-export type OfKind<K extends InstructionKind> = Extract<Instruction, { kind: K }>;
+export type OfKind<K extends InstructionKind> = DistributeKind<Instruction, K>;
+/** Members of `I` whose `kind` union contains `K` (so `WORKDIR` finds `SimpleInstruction`, which `Extract` misses). */
+type DistributeKind<I, K> = I extends { readonly kind: infer KK } ? (K extends KK ? I : never) : never;
 
 /** Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). */
 export function instructionsOf<K extends InstructionKind>(
