@@ -12,6 +12,8 @@ export function runOne(rule: Rule, code: string, options?: unknown, files?: Read
   const model = buildModel(dockerfile);
   const raw = runRules(model, {
     rules: [rule],
+    // the rule under test runs even when it is disabled by default
+    severityOverrides: { [rule.meta.id]: 'on' },
     ...(options !== undefined ? { ruleOptions: { [rule.meta.id]: options } } : {}),
     env: { readContextFile: (p: string) => files?.[p] },
   });
