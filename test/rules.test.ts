@@ -118,9 +118,9 @@ for (const rule of ruleList) {
     });
 
     test('docs.bad triggers the rule, docs.good does not', () => {
-      const bad = runOne(rule, rule.docs.bad);
+      const bad = runOne(rule, rule.docs.bad, undefined, rule.docs.files);
       assert.ok(bad.findings.length > 0 && !bad.findings.some((f) => f.messageId === INTERNAL_ERROR), 'docs.bad must trigger the rule');
-      const good = runOne(rule, rule.docs.good);
+      const good = runOne(rule, rule.docs.good, undefined, rule.docs.files);
       assert.deepEqual(good.findings.map((f) => describeFinding(f, good)), []);
     });
   });

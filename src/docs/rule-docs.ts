@@ -43,6 +43,7 @@ export function ruleMarkdownBody(rule: Rule): string {
     m.description,
     ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n'),
     `## Why\n\n${d.why.trim()}`,
+    ...Object.entries(d.files ?? {}).map(([name, text]) => `## Build context of the examples\n\n\`${name}\`:\n\n${fence(text)}`),
     `## Bad\n\n${fence(d.bad)}`,
     `## Good\n\n${fence(d.good)}`,
     `## How to fix\n\n${d.fix.trim()}`,

@@ -46,6 +46,8 @@ export interface RuleDocs {
   readonly fix: string;
   /** Links (vendor docs, CWE pages, articles). */
   readonly references?: readonly string[];
+  /** Build-context files (path → content) the `bad` and `good` examples run with, for context-aware rules; shown in the docs. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 export interface RuleTestError {
