@@ -28,6 +28,7 @@ import { formatConfigError } from '../config/types.js';
 import type { AuditCommand, Command, Format } from './args.js';
 import { HELP, parseCommandLine } from './args.js';
 import { useColor } from './color.js';
+import { contextReader } from './context.js';
 import { discover } from './discover.js';
 import { closest } from './suggest.js';
 
@@ -90,7 +91,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     exit = 2;
   }
   const failLevels = new Map<FileResult, FailLevel>();
-  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean): Promise<void> => {
+  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean, fromDisk: boolean): Promise<void> => {
     const config = configFor(path);
     if (!explicit && isPathIgnored(config, resolve(cwd, path))) return;
     let bytes: Uint8Array;
@@ -106,6 +107,8 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
     const r = await audit(bytes, path, {
       rules: settings.rules,
+      // the Dockerfile's directory is the assumed build context (not for standard input: unknown)
+      ...(fromDisk ? { env: { readContextFile: contextReader(resolve(cwd, path)) } } : {}),
       severityOverrides: overrides,
       ruleOptions: Object.fromEntries(settings.ruleOptions),
       suppressions: suppressionOptionsFor(config, settings),
@@ -113,9 +116,9 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     failLevels.set(r, config.failLevel);
     results.push(r);
   };
-  if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true);
+  if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true, false);
   const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
-  for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)));
+  for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)), true);
   if (configFailed) return 2;
   if (results.length === 0 && found.errors.length === 0 && !cmd.paths.includes('-')) err(`${TOOL_NAME}: no Dockerfiles found in ${filePaths.join(', ')}\n`);
 

@@ -109,6 +109,7 @@ export function peerTool(alias: string): string {
   if (/^SC\d{4}$/.test(alias)) return 'ShellCheck (via hadolint)';
   if (/^DS-?\d{3,4}$/.test(alias)) return 'Trivy';
   if (/^CKV2?_DOCKER_\d+$/.test(alias)) return 'Checkov';
+  if (/^(?:CIS|DKL)-[A-Z]{2}-\d{4}$/.test(alias)) return 'Dockle';
   if (/^[A-Z][A-Za-z]+$/.test(alias)) return 'BuildKit build checks';
   return 'other';
 }
