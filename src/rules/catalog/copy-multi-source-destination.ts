@@ -7,7 +7,7 @@ export default defineRule({
     name: 'copy-multi-source-destination',
     category: 'runtime',
     severity: 'medium',
-    description: 'COPY or ADD has several sources but a destination that does not end with `/`, which fails the build.',
+    description: 'COPY or ADD has several sources but a destination that does not end with `/`, which the classic builder rejects and BuildKit treats according to what exists at the destination.',
     messages: {
       needsSlash: (d: { kind: string; dest: string }) =>
         `${d.kind} with several sources needs a directory destination ending with "/": write ${d.dest}/.`,
@@ -36,8 +36,10 @@ export default defineRule({
   },
   docs: {
     why:
-      'With more than one source, COPY and ADD copy into a directory, and BuildKit refuses the instruction unless the ' +
-      'destination ends with `/`: the build fails (or, with an older builder, files overwrite each other).',
+      'With more than one source, COPY and ADD must copy into a directory. The classic Docker builder (and Podman ' +
+      'or Kaniko in their compatible modes) refuses the instruction unless the destination ends with `/`; BuildKit ' +
+      'accepts it, and the result then depends on whether the destination already exists as a directory in the ' +
+      'base image. The trailing `/` makes the intent explicit and the build portable.',
     bad: 'FROM alpine:3.20\nCOPY package.json package-lock.json /app\n',
     good: 'FROM alpine:3.20\nCOPY package.json package-lock.json /app/\n',
     fix: 'End the destination with `/`. `dockaudit --fix` adds it.',

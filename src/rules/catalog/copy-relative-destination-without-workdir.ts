@@ -26,7 +26,7 @@ export default defineRule({
       const first = e.parts[0];
       if (e.unknown && (!first || first.unknown)) continue; // `$DIR/x`: may be absolute
       const known = e.unknown ? first!.text : e.value;
-      if (known.startsWith('/') || known === '') continue;
+      if (known.startsWith('/') || known === '' || /^[A-Za-z]:[\\/]/.test(known)) continue;
       ctx.report({ messageId: 'relative', data: { kind: i.keyword, dest: dest.value }, range: dest.range });
     }
   },
@@ -45,6 +45,7 @@ export default defineRule({
       { name: 'scratch starts in /', code: 'FROM scratch\nCOPY app .\n' },
       { name: 'WORKDIR in the parent stage', code: 'FROM alpine:3.20 AS base\nWORKDIR /app\nFROM base\nCOPY . .\n' },
       { name: 'variable destination', code: 'FROM alpine:3.20\nARG APP_HOME\nCOPY . $APP_HOME\n' },
+      { name: 'Windows drive destination', code: 'FROM example.com/jenkins:lts\nCOPY plugins.txt C:/ProgramData/Jenkins/plugins.txt\n' },
       { name: 'copy in RUN', code: 'FROM alpine:3.20\nRUN cp a b/\n' },
     ],
     invalid: [

@@ -24,6 +24,11 @@ function splitPath(v: string): string[] {
   return out;
 }
 
+function stripQuotes(v: string): string {
+  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) return v.slice(1, -1);
+  return v;
+}
+
 const REFERS_TO_PATH = /\$(?:PATH\b|\{PATH[}:])/;
 const SYSTEM_DIRS = new Set(['/bin', '/usr/bin', '/usr/local/bin', '/sbin', '/usr/sbin']);
 
@@ -47,11 +52,28 @@ export default defineRule({
       if (f.stage === null || model.stages[f.stage]?.os === 'windows') continue;
       for (const p of f.instruction.pairs) {
         if (p.key.value !== 'PATH') continue;
-        const e = expand(model, p.value.value, f.instruction);
-        if (!e.ok) continue;
         const raw = p.value.value;
-        const entries = splitPath(e.value);
-        const bad = entries.find((x) => !x.startsWith('/') && !x.startsWith('$'));
+        const entries: string[] = [];
+        let bad: string | undefined;
+        for (const entry of splitPath(stripQuotes(raw))) {
+          if (!entry.includes('$')) {
+            entries.push(entry);
+            if (!entry.startsWith('/')) bad ??= entry;
+            continue;
+          }
+          const e = expand(model, entry, f.instruction);
+          if (!e.ok) continue;
+          if (e.unknown) {
+            const first = e.parts[0];
+            if (first && !first.unknown && first.text !== '' && !first.text.startsWith('/')) bad ??= entry;
+            continue;
+          }
+          // a known value (an earlier ENV PATH): its own entries were checked where it was set; an unset variable
+          // gives nothing (BuildKit gives every image a default PATH, so `$PATH` is never really empty)
+          for (const x of e.value.split(':')) if (x !== '') entries.push(x);
+          const lead = e.value.split(':')[0] ?? '';
+          if (lead !== '' && !lead.startsWith('/')) bad ??= entry;
+        }
         if (bad !== undefined) {
           ctx.report({ messageId: 'relative', data: { entry: bad }, range: p.value.range });
           continue;
@@ -81,6 +103,8 @@ export default defineRule({
       { name: 'PATH in a RUN', code: 'FROM alpine:3.20\nRUN PATH=bin ./configure\n' },
       { name: 'unknown variable entry', code: 'FROM alpine:3.20\nARG HOME_BIN\nENV PATH=${HOME_BIN}:$PATH\n' },
       { name: 'earlier ENV PATH kept via expansion', code: 'FROM scratch\nENV PATH=/bin\nENV PATH=/app:$PATH\n' },
+      { name: 'scratch: $PATH is the default PATH, not empty', code: 'FROM scratch\nENV PATH "$PATH:/bin"\n' },
+      { name: 'variable holding an absolute directory', code: 'FROM alpine:3.20\nENV APP=/opt/app\nENV PATH=$APP/bin:$PATH\n' },
     ],
     invalid: [
       { code: 'FROM alpine:3.20\nENV PATH=/opt/app/bin\n', errors: [{ line: 2, column: 10, endLine: 2, endColumn: 22, messageId: 'replaced' }] },
@@ -88,6 +112,7 @@ export default defineRule({
         { line: 2, column: 10, endColumn: 16, messageId: 'relative' },
         { line: 3, column: 10, endColumn: 35, messageId: 'relative' },
       ] },
+      { name: 'tilde is not expanded in PATH by exec', code: 'FROM alpine:3.20\nENV PATH="~/.local/bin:$PATH"\n', errors: [{ line: 2, column: 10, endColumn: 30, messageId: 'relative' }] },
     ],
   },
 });

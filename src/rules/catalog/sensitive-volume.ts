@@ -2,7 +2,8 @@ import { cleanPath, expandWords } from '../../model/build.js';
 import { finalImageInstructions } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
 
-const SENSITIVE = new Set(['/', '/etc', '/proc', '/sys', '/dev', '/boot', '/bin', '/sbin', '/lib', '/lib64', '/usr', '/usr/bin', '/usr/lib', '/var/lib/docker']);
+const SENSITIVE = new Set(['/', '/etc', '/proc', '/sys', '/dev', '/boot', '/bin', '/sbin', '/lib', '/lib64', '/usr', '/usr/bin', '/usr/lib']);
+// not /var/lib/docker: docker-in-docker images must declare it (overlayfs cannot nest), as the official docker:dind does
 
 export default defineRule({
   meta: {

@@ -1,8 +1,11 @@
 import { finalImageInstructions, installedPackages, portSpecs } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
 
-/** Packages that install an SSH server (`openssh` on Alpine/Arch pulls in sshd). */
-const SSH_SERVERS = new Set(['openssh-server', 'openssh', 'dropbear', 'dropbear-ssh', 'dropbear-bin', 'tinyssh']);
+/**
+ * Packages whose purpose is an SSH server. Not Alpine's `openssh` meta package: images install it for the client (git
+ * over SSH) far more often than to run sshd, and sshd without host keys and a start command does not listen.
+ */
+const SSH_SERVERS = new Set(['openssh-server', 'dropbear', 'dropbear-ssh', 'dropbear-bin', 'tinyssh']);
 
 export default defineRule({
   meta: {
@@ -47,6 +50,7 @@ export default defineRule({
     valid: [
       { name: 'ssh client only, port in a comment', code: 'FROM alpine:3.20\n# EXPOSE 22\nRUN apk add --no-cache openssh-client\nEXPOSE 2222/udp\n' },
       { name: 'SSH server only in a builder stage', code: 'FROM debian:12 AS build\nRUN apt-get install -y openssh-server\nEXPOSE 22\nFROM debian:12\nCOPY --from=build /etc/issue /x\n' },
+      { name: 'Alpine openssh meta package installed for git over SSH', code: 'FROM alpine:3.20\nRUN apk add --no-cache git openssh\n' },
       { name: 'echoed package name', code: 'FROM debian:12\nRUN echo "apt-get install openssh-server" > /notes\n' },
     ],
     invalid: [
@@ -57,7 +61,7 @@ export default defineRule({
           { line: 3, column: 11, endLine: 3, endColumn: 13, messageId: 'port' },
         ],
       },
-      { name: 'apk openssh in a parent stage', code: 'FROM alpine:3.20 AS base\nRUN apk add openssh\nFROM base\n', errors: [{ line: 2, column: 13, endColumn: 20, messageId: 'server' }] },
+      { name: 'apk openssh-server in a parent stage', code: 'FROM alpine:3.20 AS base\nRUN apk add openssh-server\nFROM base\n', errors: [{ line: 2, column: 13, endColumn: 27, messageId: 'server' }] },
     ],
   },
 });

@@ -3,8 +3,9 @@ import { instructionsOf } from '../../model/build.js';
 import { defineRule } from '../types.js';
 
 function isAbsolute(p: string, windows: boolean): boolean {
-  if (p.startsWith('/')) return true;
-  return windows && (/^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\'));
+  // a drive letter is absolute whatever the OS guess says (no Linux path starts with `C:\`)
+  if (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) return true;
+  return windows && p.startsWith('\\');
 }
 
 export default defineRule({
@@ -51,6 +52,7 @@ export default defineRule({
       { name: 'unknown variable', code: 'FROM alpine:3.20\nWORKDIR $HOME/app\n' },
       { name: 'scratch, then parent stage WORKDIR', code: 'FROM alpine:3.20 AS a\nWORKDIR /a\nFROM a\nWORKDIR b\n' },
       { name: 'Windows drive path', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:\\\\app\n' },
+      { name: 'drive path in a stage not recognised as Windows', code: 'FROM example.com/custom-image:1\nWORKDIR "c:\\\\inetpub\\\\wwwroot"\nWORKDIR C:/ProgramData/app\n' },
       { name: 'relative path in a RUN', code: 'FROM alpine:3.20\nRUN mkdir app && cd app\n' },
     ],
     invalid: [
