@@ -84,3 +84,42 @@ test('Dockerfile-specific ignore file takes precedence', () => {
   assert.deepEqual(readDockerignore((p) => files[p], 'Dockerfile'), { file: '.dockerignore', text: 'a' });
   assert.equal(readDockerignore(() => undefined, 'Dockerfile'), null);
 });
+
+// Reference: the documented translation of a pattern into an anchored regular expression (`*` → `[^/]*`, `?` → `[^/]`,
+// `**/` or inner `**` → `(.*/)?`, trailing `**` → `.*`), applied to the path and each parent directory. Used only here,
+// on tiny inputs, to cross-check the dynamic-programming matcher.
+function reference(pattern: string, path: string): boolean {
+  let re = '^';
+  for (let k = 0; k < pattern.length; k++) {
+    const c = pattern[k]!;
+    if (c === '*') {
+      if (pattern[k + 1] === '*') {
+        k++;
+        if (pattern[k + 1] === '/') k++;
+        re += k + 1 >= pattern.length ? '.*' : '(.*/)?';
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  const rx = new RegExp(re + '$');
+  const parts = path.split('/');
+  for (let n = parts.length; n >= 1; n--) if (rx.test(parts.slice(0, n).join('/'))) return true;
+  return false;
+}
+
+test('property: the matcher agrees with the documented regex translation', async () => {
+  const fc = await import('fast-check');
+  const seg = fc.stringMatching(/^[ab]{1,3}$/);
+  const pathArb = fc.array(seg, { minLength: 1, maxLength: 4 }).map((xs) => xs.join('/'));
+  const patArb = fc
+    .array(fc.constantFrom('a', 'b', '*', '?', '**/', '**', '/'), { minLength: 1, maxLength: 6 })
+    .map((xs) => xs.join(''))
+    .filter((p) => !p.startsWith('/') && !p.endsWith('/') && !p.includes('//') && !/\/\.\.?(\/|$)/.test(p));
+  fc.assert(
+    fc.property(patArb, pathArb, (pat, path) => {
+      const cleaned = parseDockerignore(pat)[0]?.pattern ?? pat;
+      return DockerignoreMatcher.fromText(pat).excludes(path) === reference(cleaned, path);
+    }),
+    { numRuns: 3000 },
+  );
+});
