@@ -18,11 +18,11 @@ function yamlList(items: readonly string[]): string {
   return `[${items.map((i) => JSON.stringify(i)).join(', ')}]`;
 }
 
-function fence(code: string): string {
+function fence(code: string, lang = 'dockerfile'): string {
   const body = code.endsWith('\n') ? code : code + '\n';
   let ticks = '```';
   while (body.includes(ticks)) ticks += '`';
-  return `${ticks}dockerfile\n${body}${ticks}`;
+  return `${ticks}${lang}\n${body}${ticks}`;
 }
 
 /** The body shared by the doc page, SARIF help and `explain` (no front matter). */
@@ -43,7 +43,7 @@ export function ruleMarkdownBody(rule: Rule): string {
     m.description,
     ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n'),
     `## Why\n\n${d.why.trim()}`,
-    ...Object.entries(d.files ?? {}).map(([name, text]) => `## Build context of the examples\n\n\`${name}\`:\n\n${fence(text)}`),
+    ...Object.entries(d.files ?? {}).map(([name, text]) => `## Build context of the examples\n\n\`${name}\`:\n\n${fence(text, 'text')}`),
     `## Bad\n\n${fence(d.bad)}`,
     `## Good\n\n${fence(d.good)}`,
     `## How to fix\n\n${d.fix.trim()}`,
