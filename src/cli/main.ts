@@ -28,6 +28,7 @@ import { formatConfigError } from '../config/types.js';
 import type { AuditCommand, Command, Format } from './args.js';
 import { HELP, parseCommandLine } from './args.js';
 import { useColor } from './color.js';
+import { contextReader } from './context.js';
 import { discover } from './discover.js';
 import { closest } from './suggest.js';
 import { createGitTracker } from './git-tracked.js';
@@ -93,7 +94,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   }
   const failLevels = new Map<FileResult, FailLevel>();
   const gitTracked = createGitTracker();
-  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean, onDisk = true): Promise<void> => {
+  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean, fromDisk: boolean): Promise<void> => {
     const config = configFor(path);
     if (!explicit && isPathIgnored(config, resolve(cwd, path))) return;
     let bytes: Uint8Array;
@@ -107,20 +108,21 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     const settings = ruleSettingsFor(config, resolve(cwd, path), ruleList);
     const overrides: Record<string, RuleSetting> = {};
     for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
-    // tracked by git? read from .git/index, never by running git (undefined = unknown, e.g. for stdin)
     const r = await audit(bytes, path, {
       rules: settings.rules,
       severityOverrides: overrides,
       ruleOptions: Object.fromEntries(settings.ruleOptions),
       suppressions: suppressionOptionsFor(config, settings),
-      env: envFor(onDisk ? gitTracked(resolve(cwd, path)) : undefined),
+      // files on disk: the Dockerfile's directory is the assumed build context, and whether git tracks the file is
+      // read from .git/index (never by running git); standard input has neither (unknown)
+      env: fromDisk ? envFor(contextReader(resolve(cwd, path)), gitTracked(resolve(cwd, path))) : {},
     });
     failLevels.set(r, config.failLevel);
     results.push(r);
   };
   if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true, false);
   const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
-  for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)));
+  for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)), true);
   if (configFailed) return 2;
   if (results.length === 0 && found.errors.length === 0 && !cmd.paths.includes('-')) err(`${TOOL_NAME}: no Dockerfiles found in ${filePaths.join(', ')}\n`);
 
@@ -189,8 +191,8 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
 }
 
 /** Facts about the file for rules: whether git tracks it (read from the index, no process spawned). */
-function envFor(tracked: boolean | undefined): RuleEnvironment {
-  return tracked === undefined ? {} : { gitTracked: tracked };
+function envFor(readContextFile: RuleEnvironment['readContextFile'], tracked: boolean | undefined): RuleEnvironment {
+  return tracked === undefined ? { readContextFile } : { readContextFile, gitTracked: tracked };
 }
 
 function runInit(force: boolean): number {
