@@ -623,17 +623,32 @@ export function rootImageOf(model: DockerfileModel, stage: Stage): BaseImage | n
 }
 
 /** Expands `text` as BuildKit would at `at` (its scope, the file's escape). */
+/**
+ * Expansion budgets of the helpers below, one per model (a cache keyed by the model, not shared state): the rules'
+ * expansions of a file together substitute at most MAX_MODEL_EXPANSION_CHARS characters, as buildModel's own do.
+ * Without it, 20,000 `ENV Bn=$A$A…` over a large A made the rules re-expand gigabytes.
+ */
+const helperBudgets = new WeakMap<DockerfileModel, ExpansionBudget>();
+function helperBudget(model: DockerfileModel): ExpansionBudget {
+  let b = helperBudgets.get(model);
+  if (b === undefined) {
+    b = { remaining: MAX_MODEL_EXPANSION_CHARS };
+    helperBudgets.set(model, b);
+  }
+  return b;
+}
+
 export function expand(model: DockerfileModel, text: string, at: Instruction): ExpandResult {
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
-  return processWord(text, lookupFor(scope), { escape: model.escape });
+  return processWord(text, lookupFor(scope), { escape: model.escape, budget: helperBudget(model) });
 }
 
 /** Expands and splits `text` into words as BuildKit would at `at` (EXPOSE, VOLUME, ...). */
 export function expandWords(model: DockerfileModel, text: string, at: Instruction): WordsResult {
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
-  return processWords(text, lookupFor(scope), { escape: model.escape });
+  return processWords(text, lookupFor(scope), { escape: model.escape, budget: helperBudget(model) });
 }
 
 /**

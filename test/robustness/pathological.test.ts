@@ -256,4 +256,15 @@ describe('the whole pipeline (audit + reports) on pathological inputs', () => {
     const gaveUp = last!.scripts.some((s) => s.errors.some((e) => /gave up/.test(e.message)));
     t.diagnostic(`${ms.toFixed(0)} ms; shell parse ${gaveUp ? 'gave up at the deadline' : 'finished'}`);
   });
+
+  it('10,000 findings each under a suppression pragma, and 10,000 ADD findings: bounded', async () => {
+    const pragmas = ['FROM alpine:3.20'];
+    for (let i = 0; i < 10_000; i++) pragmas.push(`# hadolint ignore=DL3008,DL4000`, `MAINTAINER m${i}`);
+    await parseWithin(pragmas.join('\n') + '\n', 5000);
+    assert.ok(last!.result.findings.length >= 10_000, `${last!.result.findings.length} findings`);
+    const adds = ['FROM alpine:3.20'];
+    for (let i = 0; i < 10_000; i++) adds.push(`ADD f${i} /x/`);
+    await parseWithin(adds.join('\n') + '\n', 5000);
+    assert.ok(last!.result.findings.length >= 10_000, `${last!.result.findings.length} findings`);
+  });
 });
