@@ -1,5 +1,38 @@
 import { isTopLevel, runScripts } from '../helpers/run-scripts.js';
 import { defineRule } from '../types.js';
+import type { ShellCommand } from '../../shell/index.js';
+
+/** The names a word refers to (`$X`, `${X}`, `${X:-…}`). */
+function referencedVars(raw: string): string[] {
+  return [...raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
+}
+
+/**
+ * True when the `cd` target uses a variable the same script sets before the `cd` (`T="$(mktemp -d)"; cd "$T"`,
+ * `export T=…`, `read T`): its value only exists during this RUN, so WORKDIR cannot name it.
+ */
+function assignedInScript(all: readonly ShellCommand[], cd: ShellCommand, raw: string, before: string): boolean {
+  const names = new Set(referencedVars(raw));
+  if (names.size === 0) return false;
+  // a plain assignment statement (`T=$(mktemp -d) && cd "$T"`) is not a command of its own: look for `NAME=` as a word
+  for (const n of names) {
+    for (let i = before.indexOf(n + '='); i >= 0; i = before.indexOf(n + '=', i + 1)) {
+      if (i === 0 || !/[A-Za-z0-9_$]/.test(before[i - 1]!)) return true;
+    }
+  }
+  for (const c of all) {
+    if (c.range.start >= cd.range.start) break;
+    if (c.assignments.some((a) => names.has(a.name))) return true;
+    if (c.name === 'export' || c.name === 'declare' || c.name === 'local' || c.name === 'readonly' || c.name === 'read') {
+      for (const w of c.args) {
+        const v = w.value ?? w.raw;
+        const eq = v.indexOf('=');
+        if (names.has(eq < 0 ? v : v.slice(0, eq))) return true;
+      }
+    }
+  }
+  return false;
+}
 
 export default defineRule({
   meta: {
@@ -22,6 +55,7 @@ export default defineRule({
       // `cd` (home), `cd -`, computed places (`cd "$(mktemp -d)"`) and scratch places (`/`, `/tmp`) have no WORKDIR equivalent
       if (dir === undefined || dir.value === '-' || dir.value === '/' || dir.value === '/tmp' || /\$\(|`|[*?[]/.test(dir.raw)) continue;
       // a relative cd after other commands usually enters something this RUN just created (extracted, cloned, mkdir)
+      if (dir.value === null && assignedInScript(rs.script.all, c, dir.raw, model.source.text.slice(rs.script.range.start, c.range.start))) continue;
       const first = top.findIndex((x) => x.name !== 'set') === top.indexOf(c);
       if (!first && !/^["']?(?:\/|\$|~)/.test(dir.raw)) continue;
       ctx.report({ messageId: 'useWorkdir', data: { dir: dir.raw }, range: c.range });
@@ -34,7 +68,7 @@ export default defineRule({
       'it if needed, and applies to every later RUN, CMD, ENTRYPOINT, COPY and ADD.',
     bad: 'FROM alpine:3.20\nRUN cd /src && make\n',
     good: 'FROM alpine:3.20\nWORKDIR /src\nRUN make && (cd docs && make html)\nRUN echo "cd /src"\n',
-    fix: 'Replace the `cd` by a `WORKDIR` instruction before the RUN. Only the first top-level `cd` of a RUN is reported, and a relative `cd` after other commands (into a directory the RUN just extracted, cloned or created) is not; neither is a `cd` inside a subshell `( … )`, a loop or a nested `sh -c`, nor `cd /`, `cd /tmp` or `cd -`.',
+    fix: 'Replace the `cd` by a `WORKDIR` instruction before the RUN. Only the first top-level `cd` of a RUN is reported, and a relative `cd` after other commands (into a directory the RUN just extracted, cloned or created) is not, nor a `cd` into a directory named by a variable the RUN itself sets (`T=$(mktemp -d)`); neither is a `cd` inside a subshell `( … )`, a loop or a nested `sh -c`, nor `cd /`, `cd /tmp` or `cd -`.',
     references: ['https://docs.docker.com/build/building/best-practices/#workdir'],
   },
   tests: {
@@ -42,6 +76,7 @@ export default defineRule({
       'FROM alpine:3.20\nWORKDIR /src\nRUN make\n',
       { name: 'subshell, loop, echoed text, comment', code: 'FROM alpine:3.20\n# cd /x\nRUN (cd /a && make) && for d in a b; do cd $d; done && echo "cd /b"\n' },
       { name: 'temporary directory', code: 'FROM alpine:3.20\nRUN cd "$(mktemp -d)" && wget -q https://example.com/x\n' },
+      { name: 'a directory named by a variable the RUN itself sets', code: 'FROM alpine:3.20\nRUN export T="$(mktemp -d)"; cd $T; wget -q https://example.com/x\nRUN D=$(pwd)/build && cd "$D" && make\n' },
       { name: 'cd - and plain cd', code: 'FROM alpine:3.20\nRUN cd && cd -\n' },
       { name: 'glob (WORKDIR cannot match)', code: 'FROM alpine:3.20\nRUN cd /tmp/app-* && make\n' },
       { name: 'into a directory the RUN created', code: 'FROM alpine:3.20\nRUN tar -xzf src.tgz && cd src-1.0 && make\n' },
