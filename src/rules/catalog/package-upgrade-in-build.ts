@@ -21,7 +21,7 @@ export default defineRule({
       upgradeAll: (d: { cmd: string }) =>
         `\`${d.cmd}\` upgrades every package to whatever the mirror serves today: the image is not reproducible. Prefer a newer, pinned base image (rebuilt regularly), or upgrade only the packages you need.`,
     },
-    aliases: ['DL3035', 'DS-0024'],
+    aliases: ['DL3035', 'DS-0024', 'DL3005', 'DL3017', 'DL3031', 'DL3039'],
   },
   check(model, ctx) {
     for (const { commands } of runCommands(model)) {
