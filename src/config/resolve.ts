@@ -255,10 +255,17 @@ export function ruleSettingsFor(config: Config, file: string, rules: readonly Ru
     const rel = relPath(o.baseDir, file);
     if (rel !== null && o.files.some((g) => globMatch(g, rel))) apply(o.rules);
   }
+  // top-level keys shared by several rules apply to every rule that has an option of that name (before ruleOptions)
+  const shared: Record<string, unknown> = {};
+  if (config.trustedRegistries.length > 0) shared['trustedRegistries'] = [...config.trustedRegistries];
+  if (config.requiredLabels.length > 0) shared['requiredLabels'] = [...config.requiredLabels];
+  if (config.labelSchema.size > 0) shared['labelSchema'] = Object.fromEntries(config.labelSchema);
+  if (config.strictLabels) shared['strictLabels'] = true;
   const opts = new Map<string, Readonly<Record<string, unknown>>>();
   for (const r of rules) {
     const d = r.meta.defaultOptions as Record<string, unknown> | undefined;
     let merged: Record<string, unknown> | undefined = d === undefined ? undefined : { ...d };
+    if (merged !== undefined) for (const k of Object.keys(shared)) if (Object.hasOwn(merged, k)) merged[k] = shared[k];
     for (const [ref, o] of config.ruleOptions) {
       if (index.resolve(ref).includes(r)) merged = { ...(merged ?? {}), ...o };
     }
@@ -300,7 +307,7 @@ export function initConfigText(): string {
 # Values: off, on, critical, high, medium, low, info.
 rules: {}
 #   DA501: off
-#   no-curl-pipe-shell: high
+#   remote-code-piped-to-interpreter: high
 #   DL3008: off
 
 # Exit with status 1 when an unsuppressed finding is at least this severe (critical, high, medium, low, info, none).

@@ -1,5 +1,5 @@
 /**
- * Looking rules up by what users write: a rule ID (`DA501`), a rule name (`no-curl-pipe-shell`) or a peer tool's ID
+ * Looking rules up by what users write: a rule ID (`DA501`), a rule name (`remote-code-piped-to-interpreter`) or a peer tool's ID
  * listed in `meta.aliases` (`DL3008`, `SC2086`, `JSONArgsRecommended`, `CKV_DOCKER_3`). IDs and aliases compare
  * case-insensitively, names too. One alias may name several rules.
  */
