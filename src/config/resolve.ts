@@ -5,7 +5,7 @@
  * file (enabled rules, severities, options), `ignorePaths`, `dockaudit init` text and `print-config` output.
  */
 import { dirname, relative, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { yaml } from './yaml-lazy.js';
 import { SEVERITY_RANK, type Finding, type Rule, type Severity } from '../rules/types.js';
 import type { SuppressionOptions } from '../engine/suppressions.js';
 
@@ -288,7 +288,7 @@ export function partialToPlain(p: PartialConfig): Record<string, unknown> {
 /** `dockaudit print-config FILE`: the effective config as YAML, with where it came from. */
 export function formatEffectiveConfig(e: EffectiveConfig): string {
   const head = `# effective configuration (source: ${e.file === null ? 'defaults only' : `${e.file.path} (${e.file.kind})`}, then environment, then command line)\n`;
-  return head + stringify(partialToPlain(e.config));
+  return head + yaml().stringify(partialToPlain(e.config));
 }
 
 /** `dockaudit init`: a commented starter `.dockaudit.yaml`. */

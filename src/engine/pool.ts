@@ -60,6 +60,16 @@ function defaultWorkerUrl(): URL {
 }
 
 /**
+ * A worker running a TypeScript entry (tests and benchmarks run the sources through tsx): Node 20 does not apply
+ * the parent's `--import tsx` to worker threads, so the worker registers tsx itself before importing the entry.
+ */
+function typeScriptWorker(url: URL): Worker {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(code, { eval: true, workerData: { mark: WORKER_MARK } });
+}
+
+/**
  * Audits `inputs` in worker threads; resolves to one result per input, in input order. Rejects only when a worker
  * cannot start or dies (the caller can then fall back to auditing on the main thread).
  */
@@ -102,7 +112,7 @@ export function auditInWorkers(inputs: readonly PoolInput[], options: PoolOption
     for (let i = 0; i < count; i++) {
       let w: Worker;
       try {
-        w = new Worker(url, { workerData: { mark: WORKER_MARK } });
+        w = url.pathname.endsWith('.ts') ? typeScriptWorker(url) : new Worker(url, { workerData: { mark: WORKER_MARK } });
       } catch (e) {
         finish(e instanceof Error ? e : new Error(String(e)));
         return;
