@@ -11,7 +11,7 @@ import type { SuppressionOptions } from '../engine/suppressions.js';
 
 /** DA102 unused-suppression (its findings come from the suppression pass). */
 const UNUSED_SUPPRESSION_ID = 'DA102';
-import { RuleIndex, suggestion } from '../rules/rule-ref.js';
+import { RuleIndex, ruleIndexOf, suggestion } from '../rules/rule-ref.js';
 import { globMatch, normalizePath } from './glob.js';
 import { findConfig, loadConfigFile, type FindOptions } from './load.js';
 import { readHadolintConfig } from './hadolint.js';
@@ -235,7 +235,7 @@ export interface RuleRunSettings {
 
 /** What the engine needs for one file: enabled rules, severity overrides, options (overrides applied in order). */
 export function ruleSettingsFor(config: Config, file: string, rules: readonly Rule[]): RuleRunSettings {
-  const index = new RuleIndex(rules);
+  const index = ruleIndexOf(rules);
   const enabled = new Map<string, boolean>(rules.map((r) => [r.meta.id, r.meta.disabledByDefault !== true]));
   const sev = new Map<string, Severity>();
   const apply = (m: ReadonlyMap<string, RuleSetting>): void => {

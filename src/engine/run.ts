@@ -33,11 +33,14 @@ export function effectiveRules(
   rules: readonly Rule[],
   overrides: Readonly<Record<string, RuleSetting>> = {},
 ): { rule: Rule; severity: Severity; overridden: boolean }[] {
-  const index = createRuleIndex(rules);
   const setting = new Map<Rule, RuleSetting>();
-  for (const [key, value] of Object.entries(overrides)) {
-    const r = index.get(key);
-    if (r) setting.set(r, value);
+  const entries = Object.entries(overrides);
+  if (entries.length > 0) {
+    const index = createRuleIndex(rules);
+    for (const [key, value] of entries) {
+      const r = index.get(key);
+      if (r) setting.set(r, value);
+    }
   }
   const out: { rule: Rule; severity: Severity; overridden: boolean }[] = [];
   for (const rule of rules) {
@@ -60,12 +63,16 @@ function validRange(r: unknown, length: number): r is Range {
   return Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= length;
 }
 
-function optionsFor(rule: Rule, ruleOptions: Readonly<Record<string, unknown>>): unknown {
-  const index = createRuleIndex([rule]);
-  let merged: unknown = rule.meta.defaultOptions ?? {};
-  for (const [key, value] of Object.entries(ruleOptions)) {
-    if (index.get(key) && typeof value === 'object' && value !== null) {
-      merged = { ...(merged as object), ...(value as object) };
+/** Each rule's options: `ruleOptions` entries (keyed by ID, name or alias) merged in order over its defaults. */
+function optionsByRule(rules: readonly Rule[], ruleOptions: Readonly<Record<string, unknown>>): Map<Rule, unknown> {
+  const merged = new Map<Rule, unknown>();
+  const entries = Object.entries(ruleOptions);
+  if (entries.length === 0) return merged;
+  const index = createRuleIndex(rules);
+  for (const [key, value] of entries) {
+    const rule = index.get(key);
+    if (rule && typeof value === 'object' && value !== null) {
+      merged.set(rule, { ...((merged.get(rule) ?? rule.meta.defaultOptions ?? {}) as object), ...(value as object) });
     }
   }
   return merged;
@@ -83,13 +90,13 @@ export function compareFindings(a: Finding, b: Finding): number {
 export function runRules(model: DockerfileModel, options: RunOptions): Finding[] {
   const findings: Finding[] = [];
   const env = options.env ?? {};
-  const ruleOptions = options.ruleOptions ?? {};
+  const mergedOptions = optionsByRule(options.rules, options.ruleOptions ?? {});
   const textLength = model.source.text.length;
   for (const { rule, severity, overridden } of effectiveRules(options.rules, options.severityOverrides)) {
     const own: Finding[] = [];
     let failure: string | undefined;
     const ctx = {
-      options: optionsFor(rule, ruleOptions),
+      options: mergedOptions.has(rule) ? mergedOptions.get(rule) : (rule.meta.defaultOptions ?? {}),
       env,
       report(r: { messageId: PropertyKey; data?: unknown; range: Range; severity?: Severity; fix?: readonly TextEdit[] }) {
         if (failure !== undefined) return;
