@@ -52,6 +52,9 @@ function describeError(e: unknown): string {
   return typeof message === 'string' ? message : String(e);
 }
 
+/** Largest file for which workers get a capped heap (a 1.4 MB Dockerfile needs ~130 MB of heap). */
+const SMALL_FILE_BYTES = 256 * 1024;
+
 /** Total size of the files, stopping once it exceeds `limit` (only stats files while it matters). */
 function sizeUpTo(paths: readonly string[], cwd: string, limit: number): number {
   let total = 0;
@@ -83,10 +86,17 @@ async function auditInParallel(
   if (!pool.shouldUseWorkers(files.length, files.length > pool.PARALLEL_MIN_FILES ? 0 : sizeUpTo(files, cwd, pool.PARALLEL_MIN_BYTES))) return false;
   const inputs: PoolInput[] = [];
   const levels: FailLevel[] = [];
+  let largest = 0;
   for (const path of files) {
     const o = optionsFor(path, explicit.has(resolve(cwd, path)));
     if (o === null) continue;
-    inputs.push({ path, file: resolve(cwd, path), options: o.options });
+    const file = resolve(cwd, path);
+    try {
+      largest = Math.max(largest, statSync(file).size);
+    } catch {
+      // unreadable: the worker reports it
+    }
+    inputs.push({ path, file, options: o.options });
     levels.push(o.failLevel);
   }
   const requested = Number(process.env['DOCKAUDIT_WORKERS']);
@@ -94,6 +104,8 @@ async function auditInParallel(
   try {
     audited = await pool.auditInWorkers(inputs, {
       ...(Number.isInteger(requested) && requested > 0 ? { workers: requested } : {}),
+      // small files only: cap each worker's heap (peak RSS 164 → 134 MB on the corpus); a big file could exhaust it
+      ...(largest <= SMALL_FILE_BYTES ? { maxOldGenerationMb: 64 } : {}),
       // this module is its own worker entry (see the end of the file), also when bundled
       workerUrl: new URL(import.meta.url),
       onReadError: (input, f) => unreadableFile(input.path, `cannot read: ${describeError(f)}`),

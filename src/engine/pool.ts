@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
 import { SourceFile } from '../source.js';
 import type { FileResult } from './result.js';
 import type { PhaseTimings } from './timing.js';
@@ -35,6 +36,12 @@ export interface PoolOptions {
   readonly workerUrl?: URL;
   /** Files per message (default 8). */
   readonly batchSize?: number;
+  /**
+   * Old-generation heap limit per worker (MB). Bounds peak RSS when every input is small (V8 otherwise lets each
+   * worker's heap grow with garbage); a worker that runs out of it fails the pool (the caller falls back to one
+   * thread), so set it only when the largest input is known to be small. Default: no limit.
+   */
+  readonly maxOldGenerationMb?: number;
   /** Benchmark hook: the workers' phase timings are added here. */
   readonly timings?: PhaseTimings;
   /** The result for a file a worker could not read. */
@@ -62,18 +69,22 @@ function defaultWorkerUrl(): URL {
 /**
  * A small young generation per worker: each file's syntax trees and model are garbage once its result is sent, and
  * V8's default young generation (up to 16 MB semi-spaces per isolate) only raised peak RSS. Measured on the corpus
- * with ~110 rules and 2 workers: peak RSS 293 MB → 199 MB, CPU +4 %.
+ * with ~110 rules and 2 workers: peak RSS 293 MB (default) → 199 MB (8 MB) → 187 MB (4 MB), CPU +4–9 %.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 } as const;
+const YOUNG_GENERATION_MB = 4;
+
+function workerLimits(oldMb: number | undefined): NonNullable<WorkerOptions['resourceLimits']> {
+  return { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(oldMb !== undefined ? { maxOldGenerationSizeMb: oldMb } : {}) };
+}
 
 /**
  * A worker running a TypeScript entry (tests and benchmarks run the sources through tsx): Node 20 does not apply
  * the parent's `--import tsx` to worker threads, so the worker registers tsx itself before importing the entry.
  */
-function typeScriptWorker(url: URL): Worker {
+function typeScriptWorker(url: URL, resourceLimits: WorkerOptions['resourceLimits']): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(code, { eval: true, workerData: { mark: WORKER_MARK }, resourceLimits: WORKER_LIMITS });
+  return new Worker(code, { eval: true, workerData: { mark: WORKER_MARK }, ...(resourceLimits ? { resourceLimits } : {}) });
 }
 
 /**
@@ -119,7 +130,8 @@ export function auditInWorkers(inputs: readonly PoolInput[], options: PoolOption
     for (let i = 0; i < count; i++) {
       let w: Worker;
       try {
-        w = url.pathname.endsWith('.ts') ? typeScriptWorker(url) : new Worker(url, { workerData: { mark: WORKER_MARK }, resourceLimits: WORKER_LIMITS });
+        const limits = workerLimits(options.maxOldGenerationMb);
+        w = url.pathname.endsWith('.ts') ? typeScriptWorker(url, limits) : new Worker(url, { workerData: { mark: WORKER_MARK }, resourceLimits: limits });
       } catch (e) {
         finish(e instanceof Error ? e : new Error(String(e)));
         return;
