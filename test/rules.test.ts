@@ -86,14 +86,14 @@ for (const rule of ruleList) {
     rule.tests.valid.forEach((c, i) => {
       const tc = typeof c === 'string' ? { code: c } : c;
       test(`valid #${i + 1}${tc.name ? `: ${tc.name}` : ''}`, () => {
-        const r = runOne(rule, tc.code, tc.options, tc.files);
+        const r = runOne(rule, tc.code, tc.options, tc.files, tc.gitTracked);
         assert.deepEqual(r.findings.map((f) => describeFinding(f, r)), []);
       });
     });
 
     rule.tests.invalid.forEach((c, i) => {
       test(`invalid #${i + 1}${c.name ? `: ${c.name}` : ''}`, () => {
-        const r = runOne(rule, c.code, c.options, c.files);
+        const r = runOne(rule, c.code, c.options, c.files, c.gitTracked);
         const shown = r.findings.map((f) => describeFinding(f, r)).join('\n');
         assert.ok(!r.findings.some((f) => f.messageId === INTERNAL_ERROR), shown);
         assert.equal(r.findings.length, c.errors.length, `expected ${c.errors.length} findings, got:\n${shown}`);
@@ -118,9 +118,9 @@ for (const rule of ruleList) {
     });
 
     test('docs.bad triggers the rule, docs.good does not', () => {
-      const bad = runOne(rule, rule.docs.bad);
+      const bad = runOne(rule, rule.docs.bad, rule.docs.options, undefined, rule.docs.env?.bad?.gitTracked);
       assert.ok(bad.findings.length > 0 && !bad.findings.some((f) => f.messageId === INTERNAL_ERROR), 'docs.bad must trigger the rule');
-      const good = runOne(rule, rule.docs.good);
+      const good = runOne(rule, rule.docs.good, rule.docs.options, undefined, rule.docs.env?.good?.gitTracked);
       assert.deepEqual(good.findings.map((f) => describeFinding(f, good)), []);
     });
   });

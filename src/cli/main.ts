@@ -27,6 +27,7 @@ import { HELP, parseCommandLine } from './args.js';
 import { useColor } from './color.js';
 import { discover } from './discover.js';
 import { closest } from './suggest.js';
+import { createGitTracker } from './git-tracked.js';
 // Modules only some runs need (report formats, baselines, rule docs, parse views, the worker pool) are imported
 // where they are used, so a plain audit of one file loads none of them.
 
@@ -159,24 +160,28 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     exit = 2;
   }
   const failLevels = new Map<FileResult, FailLevel>();
+  const gitTracked = createGitTracker();
   /** Config-derived audit options of one file, or null when config ignores it. */
-  const optionsFor = (path: string, explicit: boolean): { options: TransferableAuditOptions; failLevel: FailLevel } | null => {
+  const optionsFor = (path: string, explicit: boolean, onDisk = true): { options: TransferableAuditOptions; failLevel: FailLevel } | null => {
     const config = configFor(path);
     if (!explicit && isPathIgnored(config, resolve(cwd, path))) return null;
     const settings = ruleSettingsFor(config, resolve(cwd, path), ruleList);
     const overrides: Record<string, RuleSetting> = {};
     for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
+    const tracked = onDisk ? gitTracked(resolve(cwd, path)) : undefined;
     const options: TransferableAuditOptions = {
       ruleIds: settings.rules.map((r) => r.meta.id),
       severityOverrides: overrides,
       ruleOptions: Object.fromEntries(settings.ruleOptions),
       suppressions: suppressionOptionsFor(config, settings),
+      // tracked by git? read from .git/index, never by running git (undefined = unknown, e.g. for stdin)
+      ...(tracked !== undefined ? { gitTracked: tracked } : {}),
     };
     return { options, failLevel: config.failLevel };
   };
   const byId = new Map(ruleList.map((r) => [r.meta.id, r]));
-  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean): Promise<void> => {
-    const o = optionsFor(path, explicit);
+  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean, onDisk = true): Promise<void> => {
+    const o = optionsFor(path, explicit, onDisk);
     if (o === null) return;
     let bytes: Uint8Array;
     try {
@@ -186,16 +191,17 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       results.push(r);
       return;
     }
-    const { ruleIds, suppressions, ...rest } = o.options;
+    const { ruleIds, suppressions, gitTracked: tracked, ...rest } = o.options;
     const r = await audit(bytes, path, {
       ...rest,
       rules: (ruleIds ?? []).map((id) => byId.get(id)!),
       ...(suppressions !== undefined ? { suppressions } : {}),
+      env: tracked !== undefined ? { gitTracked: tracked } : {},
     });
     failLevels.set(r, o.failLevel);
     results.push(r);
   };
-  if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true);
+  if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true, false);
   const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
   if (!(await auditInParallel(found.files, explicit, optionsFor, results, failLevels))) {
     for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)));
@@ -266,6 +272,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   if (exit === 0 && reported.some((r) => exceedsFailLevel(r.findings, failLevels.get(r) ?? runConfig.failLevel))) exit = 1;
   return exit;
 }
+
 
 function runInit(force: boolean): number {
   const target = resolve(process.cwd(), '.dockaudit.yaml');

@@ -38,11 +38,14 @@ export function ruleMarkdownBody(rule: Rule): string {
   if (m.aliases && m.aliases.length > 0) rows.push(['Also known as', m.aliases.map((a) => `\`${a}\``).join(', ')]);
   if (m.fix) rows.push(['Fix', m.fix === 'safe' ? 'safe automatic fix' : 'suggested fix (review it)']);
   if (m.disabledByDefault) rows.push(['Enabled', 'no (enable it in the config)']);
+  if (m.defaultOptions && Object.keys(m.defaultOptions).length > 0) rows.push(['Options (defaults)', `\`${JSON.stringify(m.defaultOptions)}\``]);
   const parts = [
     `# ${m.name} (${m.id})`,
     m.description,
     ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n'),
     `## Why\n\n${d.why.trim()}`,
+    ...(d.options ? [`The examples use the options \`${JSON.stringify(d.options)}\`.`] : []),
+    ...(d.env ? [`The examples are audited with these facts about the environment: bad \`${JSON.stringify(d.env.bad ?? {})}\`, good \`${JSON.stringify(d.env.good ?? {})}\`.`] : []),
     `## Bad\n\n${fence(d.bad)}`,
     `## Good\n\n${fence(d.good)}`,
     `## How to fix\n\n${d.fix.trim()}`,

@@ -27,6 +27,8 @@ export interface TransferableAuditOptions {
   readonly ruleOptions?: Readonly<Record<string, unknown>>;
   readonly suppressions?: SuppressionOptions | false;
   readonly model?: Omit<BuildModelOptions, 'timings'>;
+  /** `RuleEnvironment.gitTracked` (the only environment fact that can cross threads; none when absent). */
+  readonly gitTracked?: boolean;
 }
 
 export interface WorkerJob {
@@ -87,6 +89,7 @@ async function auditJob(job: WorkerJob, timings: PhaseTimings | undefined): Prom
     ...(o.ruleOptions ? { ruleOptions: o.ruleOptions } : {}),
     ...(o.suppressions !== undefined ? { suppressions: o.suppressions } : {}),
     ...(o.model ? { model: o.model } : {}),
+    env: o.gitTracked !== undefined ? { gitTracked: o.gitTracked } : {},
     ...(timings ? { timings } : {}),
   });
   const { source, ...rest } = r;

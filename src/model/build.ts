@@ -23,6 +23,7 @@ import type {
 } from '../parser/ast.js';
 import type { Range } from '../source.js';
 import { UNKNOWN, processWord } from './expand.js';
+import type { ExpansionBudget } from './expand.js';
 import { processWords } from './expand.js';
 import type { EnvValue, ExpandResult, ExpandedWord, WordsResult } from './expand.js';
 import { parseImageRef } from './image-ref.js';
@@ -64,6 +65,9 @@ export const DEFAULT_WINDOWS_SHELL: readonly string[] = ['cmd', '/S', '/C'];
 /** ARGs BuildKit keeps out of the build environment (frontend controls). */
 const NON_ENV_ARGS = new Set(['BUILDKIT_SYNTAX', 'BUILDKIT_CACHE_MOUNT_NS', 'BUILDKIT_MULTI_PLATFORM', 'BUILDKIT_SANDBOX_HOSTNAME', 'BUILDKIT_CONTEXT_KEEP_GIT_DIR', 'BUILDKIT_INLINE_CACHE', 'BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE', 'BUILDKIT_DOCKERFILE_CHECK']);
 const RESERVED_STAGE_NAMES = new Set(['context', 'scratch']);
+
+/** Characters variable substitution may produce over a whole file (real files use a tiny fraction of this). */
+const MAX_MODEL_EXPANSION_CHARS = 32 << 20;
 
 const STAGE_NAME = /^[a-z][a-z0-9\-_.]*$/;
 
@@ -165,8 +169,10 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     return f;
   };
 
+  // one allowance of substituted text for the whole file: `ENV B=$A$A`, `ENV C=$B$B`, … cannot blow up
+  const budget: ExpansionBudget = { remaining: MAX_MODEL_EXPANSION_CHARS };
   const expandIn = (text: string, scope: Scope, range: Range | null, what: string): Expansion => {
-    const r = processWord(text, lookupFor(scope), { escape });
+    const r = processWord(text, lookupFor(scope), { escape, budget });
     if (!r.ok) {
       if (range) diag('expansion-error', `${what}: ${r.message}`, { start: Math.min(range.start + r.offset, range.end), end: range.end });
       return r;
@@ -565,8 +571,14 @@ export function cleanPath(p: string): string {
 
 // --- helpers for rules -------------------------------------------------------------------------------------------
 
-/** The instruction node type of a kind. */
-export type OfKind<K extends InstructionKind> = Extract<Instruction, { kind: K }>;
+/** The instruction node type of a kind (`COPY` and `ADD` share `CopyInstruction`). */
+export type OfKind<K extends InstructionKind> = Instruction extends infer I
+  ? I extends { readonly kind: infer T }
+    ? [Extract<K, T>] extends [never]
+      ? never
+      : I
+    : never
+  : never;
 
 /** Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). */
 export function instructionsOf<K extends InstructionKind>(

@@ -47,7 +47,27 @@ export interface ExpandOptions {
   readonly skipUnsetEnv?: boolean;
   /** Compare variable names case-insensitively (BuildKit on a Windows builder host). Default false. */
   readonly caseInsensitiveKeys?: boolean;
+  /**
+   * Characters that variable substitution may still produce, shared by every call that is handed the same object
+   * (the model passes one per file). Substituting past it is an error value, so that `ENV A=$B$B` chains cannot
+   * make the work grow exponentially. Each call is also limited to MAX_EXPANSION_CHARS on its own.
+   */
+  readonly budget?: ExpansionBudget;
 }
+
+/** A mutable allowance of substituted characters (see `ExpandOptions.budget`). */
+export interface ExpansionBudget {
+  remaining: number;
+}
+
+/** Most characters one `processWord`/`processWords` call may substitute (1 Mi). */
+export const MAX_EXPANSION_CHARS = 1 << 20;
+/** Deepest `${…${…}…}` nesting processed; deeper is an error value (the recursion would exhaust the JS stack). */
+export const MAX_SUBSTITUTION_DEPTH = 256;
+/** Longest `#`/`%`/`/` pattern (in characters) matched; the matcher recurses once per pattern token. */
+const MAX_PATTERN_TOKENS = 2000;
+/** Most steps one pattern match may take (the memoised matcher is O(pattern × value²) at worst). */
+const MAX_MATCH_STEPS = 4_000_000;
 
 /** One piece of an expanded word. */
 export interface ExpandedPart {
@@ -199,9 +219,20 @@ class Words {
   }
   addPieces(ps: Pieces): void {
     for (const p of ps) {
-      if (typeof p === 'string') for (const ch of p) this.addChar(ch);
+      if (typeof p === 'string') this.addText(p);
       else this.addRaw(p);
     }
+  }
+  /** `addChar` for each character of `p`, adding each run of non-blank characters as one piece (same words). */
+  private addText(p: string): void {
+    let runStart = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (!isSpace(p[i]!)) continue;
+      if (i > runStart) this.addRaw(p.slice(runStart, i));
+      this.addChar(p[i]!);
+      runStart = i + 1;
+    }
+    if (p.length > runStart) this.addRaw(runStart === 0 ? p : p.slice(runStart));
   }
   addRawPieces(ps: Pieces): void {
     for (const p of ps) this.addRaw(p);
@@ -289,6 +320,8 @@ class Lexer {
   private readonly unset = new Set<string>();
   private readonly unknownVars = new Set<string>();
   private readonly assumed = new Set<string>();
+  private depth = 0;
+  private produced = 0;
 
   constructor(
     input: string,
@@ -342,6 +375,23 @@ class Lexer {
     throw new Failure(message, this.offset());
   }
 
+  /** Counts `n` substituted characters against this call's limit and the shared budget. */
+  private charge(n: number): void {
+    this.produced += n;
+    if (this.produced > MAX_EXPANSION_CHARS) this.fail(`expansion larger than ${MAX_EXPANSION_CHARS} characters`);
+    const b = this.opts.budget;
+    if (b) {
+      b.remaining -= n;
+      if (b.remaining < 0) this.fail('expansion budget exhausted: variables expand to too much text in this file');
+    }
+  }
+  private chargePieces(p: Pieces): Pieces {
+    let n = 0;
+    for (const x of p) n += typeof x === 'string' ? x.length : x.text.length + 32; // an unknown part also costs an object
+    this.charge(n);
+    return p;
+  }
+
   private getEnv(name: string): EnvValue | undefined {
     const v = lookupIn(this.env, name, this.opts.caseInsensitiveKeys ?? false);
     if (v === undefined) this.unset.add(name);
@@ -357,7 +407,9 @@ class Lexer {
     const words = new Words();
     const saved = this.rawEscapes;
     this.rawEscapes = rawEscapes;
+    this.depth++;
     try {
+      if (this.depth > MAX_SUBSTITUTION_DEPTH) this.fail(`substitutions nested more than ${MAX_SUBSTITUTION_DEPTH} deep`);
       const quotes = !this.opts.skipProcessQuotes;
       while (this.peek() !== EOF) {
         const ch = this.peek();
@@ -367,11 +419,11 @@ class Lexer {
         }
         if (ch === '$') {
           const tmp = this.processDollar();
-          result.push(...tmp);
+          for (const x of tmp) result.push(x); // no push(...tmp): a huge spread overflows the stack
           words.addPieces(tmp);
         } else if (quotes && (ch === "'" || ch === '"')) {
           const tmp = ch === "'" ? this.processSingleQuote() : this.processDoubleQuote();
-          result.push(...tmp);
+          for (const x of tmp) result.push(x);
           words.addRawPieces(tmp);
         } else {
           let c = this.next();
@@ -391,6 +443,7 @@ class Lexer {
       return { result, words: words.get() };
     } finally {
       this.rawEscapes = saved;
+      this.depth--;
     }
   }
 
@@ -422,7 +475,7 @@ class Lexer {
         return out;
       }
       if (p === '$') {
-        out.push(...this.processDollar());
+        for (const x of this.processDollar()) out.push(x);
         continue;
       }
       let ch = this.next();
@@ -483,7 +536,8 @@ class Lexer {
       if (name === '') return ['$'];
       const v = this.getEnv(name);
       if (v === undefined) return this.opts.skipUnsetEnv ? ['$' + name] : [''];
-      if (typeof v !== 'string') return this.unknownValuePieces(v, name, start);
+      if (typeof v !== 'string') return this.chargePieces(this.unknownValuePieces(v, name, start));
+      this.charge(v.length);
       return [v];
     }
     this.next();
@@ -497,7 +551,8 @@ class Lexer {
       case '}': {
         const v = this.getEnv(name);
         if (v === undefined) return this.opts.skipUnsetEnv ? ['${' + name + '}'] : [''];
-        if (typeof v !== 'string') return this.unknownValuePieces(v, name, start);
+        if (typeof v !== 'string') return this.chargePieces(this.unknownValuePieces(v, name, start));
+        this.charge(v.length);
         return [v];
       }
       case ':':
@@ -520,7 +575,7 @@ class Lexer {
           switch (ch) {
             case '-':
             case '?':
-              return this.unknownValuePieces(v, name, start);
+              return this.chargePieces(this.unknownValuePieces(v, name, start));
             case '+':
               return word;
             case '#':
@@ -549,7 +604,7 @@ class Lexer {
         const value = v ?? '';
         switch (ch) {
           case '-':
-            return !set || (nullIsUnset && value === '') ? word : [value];
+            return !set || (nullIsUnset && value === '') ? word : this.chargePieces([value]);
           case '+':
             return !set || (nullIsUnset && value === '') ? [''] : word;
           case '?': {
@@ -558,7 +613,7 @@ class Lexer {
               const message = w !== '' ? w : !set ? 'is not allowed to be unset' : 'is not allowed to be empty';
               this.fail(`${name}: ${message}`);
             }
-            return [value];
+            return this.chargePieces([value]);
           }
           case '%':
           case '#': {
@@ -571,7 +626,7 @@ class Lexer {
             }
             const r = ch === '%' ? trimSuffix(pat, value, greedy) : trimPrefix(pat, value, greedy);
             if (typeof r !== 'string') this.fail(`invalid pattern (${pat}) in substitution: ${r.error}`);
-            return [r];
+            return this.chargePieces([r]);
           }
           default:
             this.fail(`unsupported modifier (${chs}) in substitution`);
@@ -594,14 +649,14 @@ class Lexer {
         const chars = Array.from(value);
         if (!replaceAll) {
           const m = findMatch(pat, chars, 0, true, false);
-          if (!m) return [value];
-          return [chars.slice(0, m[0]).join(''), ...replacement, chars.slice(m[1]).join('')];
+          if (!m) return this.chargePieces([value]);
+          return this.chargePieces([chars.slice(0, m[0]).join(''), ...replacement, chars.slice(m[1]).join('')]);
         }
         if (!piecesKnown(replacement)) {
-          if (!findMatch(pat, chars, 0, true, false)) return [value];
+          if (!findMatch(pat, chars, 0, true, false)) return this.chargePieces([value]);
           return [this.unknownPiece(piecesVars(replacement), start)];
         }
-        return [replaceAllGo(pat, chars, piecesText(replacement))];
+        return this.chargePieces([replaceAllGo(pat, chars, piecesText(replacement))]);
       }
       default:
         this.fail(`unsupported modifier (${chs}) in substitution`);
@@ -652,10 +707,15 @@ function findMatch(
   from: number,
   greedy: boolean,
   anchored: boolean,
+  /** Steps taken so far; share one object across the calls of one substitution so their total stays bounded. */
+  work: { steps: number } = { steps: 0 },
 ): [number, number] | null {
+  // Errors thrown here are Failures: every caller runs inside Lexer.run, which turns them into error values.
+  if (pat.length > MAX_PATTERN_TOKENS) throw new Failure(`pattern longer than ${MAX_PATTERN_TOKENS} characters`, 0);
   const memo = new Map<number, number>();
   const n = s.length;
   const at = (pi: number, si: number): number => {
+    if (++work.steps > MAX_MATCH_STEPS) throw new Failure('pattern too complex to match against this value', 0);
     if (pi === pat.length) return si;
     const key = pi * (n + 1) + si;
     const hit = memo.get(key);
@@ -724,8 +784,9 @@ function replaceAllGo(pat: readonly GlobTok[], s: readonly string[], repl: strin
   let out = '';
   let lastEnd = 0;
   let searchPos = 0;
+  const work = { steps: 0 };
   while (searchPos <= s.length) {
-    const m = findMatch(pat, s, searchPos, true, false);
+    const m = findMatch(pat, s, searchPos, true, false, work);
     if (!m) break;
     out += s.slice(lastEnd, m[0]).join('');
     if (m[1] > lastEnd || m[0] === 0) out += expandTemplate(repl, s.slice(m[0], m[1]).join(''));

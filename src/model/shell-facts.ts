@@ -8,10 +8,11 @@ import type { Instruction } from '../parser/ast.js';
 import { analyzeStage, envFrom, instructionScripts, shellKindOf, shellReady } from '../shell/index.js';
 import type { ShellScript, StageInstruction, StageShellFacts } from '../shell/index.js';
 import { processWord } from './expand.js';
+import type { ExpansionBudget } from './expand.js';
 import { lookupFor } from './build.js';
 import type { DockerfileModel, InstructionFacts } from './types.js';
 
-function stageItem(f: InstructionFacts, escape: '\\' | '`'): StageInstruction {
+function stageItem(f: InstructionFacts, escape: '\\' | '`', budget: ExpansionBudget): StageInstruction {
   const lookup = lookupFor(f.scope);
   return {
     instruction: f.instruction,
@@ -19,7 +20,7 @@ function stageItem(f: InstructionFacts, escape: '\\' | '`'): StageInstruction {
     env: envFrom(lookup),
     workdir: f.workdir.path,
     expand: (word: string) => {
-      const r = processWord(word, lookup, { escape });
+      const r = processWord(word, lookup, { escape, budget });
       return r.ok && !r.unknown ? r.value : null;
     },
   };
@@ -29,16 +30,18 @@ function stageItem(f: InstructionFacts, escape: '\\' | '`'): StageInstruction {
 export function attachShellFacts(model: DockerfileModel): void {
   if (!shellReady()) return;
   const escape = model.escape;
+  // one allowance of substituted text for all COPY/ADD words of the file (see ExpandOptions.budget)
+  const budget: ExpansionBudget = { remaining: 32 << 20 };
   for (const stage of model.stages) {
     // ONBUILD triggers run in a downstream build: their scripts are parsed, but they are not part of this stage's
     // dataflow.
     const own = stage.instructions.filter((f) => f.onbuild === null);
-    const facts: StageShellFacts = analyzeStage(model.source, own.map((f) => stageItem(f, escape)));
+    const facts: StageShellFacts = analyzeStage(model.source, own.map((f) => stageItem(f, escape, budget)));
     (stage as { shell?: StageShellFacts }).shell = facts;
     for (const f of stage.instructions) {
       let scripts: readonly ShellScript[] | undefined = facts.scripts.get(f.instruction);
       if (f.onbuild !== null) {
-        const it = stageItem(f, escape);
+        const it = stageItem(f, escape, budget);
         scripts = instructionScripts(model.source, f.instruction, { shell: it.shell, env: it.env! });
       }
       if (scripts && scripts.length > 0) (f as { shell?: readonly ShellScript[] }).shell = scripts;

@@ -18,6 +18,12 @@ interface LexOptions {
 }
 
 const EOF = -1;
+/**
+ * `${…}` substitutions nested deeper than this make the lexer fail (as a lexing error, which heredoc detection treats
+ * like BuildKit treats any lexing error: no heredoc words). Go's stacks grow; a JavaScript stack holds ~2,400 levels
+ * of this recursion, so the limit keeps a wide margin and no real Dockerfile nests substitutions this deep.
+ */
+const MAX_SUBSTITUTION_DEPTH = 256;
 const letter = /\p{L}/u;
 const digit = /\p{Nd}/u;
 
@@ -28,6 +34,7 @@ class LexError {
 /** BuildKit `shell.Lex` with escape `\`, SkipUnsetEnv and an empty environment, reduced to what word splitting needs. */
 class ShellWords {
   pos = 0;
+  private depth = 0;
   constructor(
     readonly s: string,
     readonly opt: LexOptions,
@@ -45,7 +52,12 @@ class ShellWords {
   stopOn(stop: number, rawEscapes: boolean): { result: string; words: LexWord[] } {
     const saved = this.opt.rawEscapes;
     this.opt.rawEscapes = rawEscapes;
+    this.depth++;
     try {
+      if (this.depth > MAX_SUBSTITUTION_DEPTH) throw new LexError('substitutions nested too deeply');
+      // The outermost call (no stop character) feeds word splitting; nested calls (inside `${…}`) feed their text
+      // back to the enclosing substitution. Each builds only what its caller reads, which halves the allocations.
+      const top = stop === EOF;
       let result = '';
       const words: LexWord[] = [];
       let word = '';
@@ -58,12 +70,14 @@ class ShellWords {
         inWord = false;
       };
       const addRaw = (str: string, at: number) => {
+        if (!top) return;
         if (!inWord) wordStart = at;
         word += str;
         inWord = true;
         wordEnd = this.pos;
       };
       const addChar = (c: number, at: number) => {
+        if (!top) return;
         if (isSpace(c)) {
           if (inWord && word.length !== 0) flush();
         } else addRaw(String.fromCharCode(c), at);
@@ -78,45 +92,46 @@ class ShellWords {
         }
         if (ch === 0x24 /* $ */) {
           const tmp = this.dollar();
-          result += tmp;
-          for (let k = 0; k < tmp.length; k++) addChar(tmp.charCodeAt(k), at);
+          if (top) for (let k = 0; k < tmp.length; k++) addChar(tmp.charCodeAt(k), at);
+          else result += tmp;
           continue;
         }
         if (ch === 0x3c /* < */) {
           const tmp = this.possibleHeredoc();
-          result += tmp;
-          addRaw(tmp, at);
+          if (top) addRaw(tmp, at);
+          else result += tmp;
           continue;
         }
         if (ch === 0x27 /* ' */) {
           const tmp = this.singleQuote();
-          result += tmp;
-          addRaw(tmp, at);
+          if (top) addRaw(tmp, at);
+          else result += tmp;
           continue;
         }
         if (ch === 0x22 /* " */) {
           const tmp = this.doubleQuote();
-          result += tmp;
-          addRaw(tmp, at);
+          if (top) addRaw(tmp, at);
+          else result += tmp;
           continue;
         }
         ch = this.next();
         if (ch === 0x5c /* \ */) {
           if (this.opt.rawEscapes) {
             addRaw('\\', at);
-            result += '\\';
+            if (!top) result += '\\';
           }
           ch = this.next();
           if (ch === EOF) break;
           addRaw(String.fromCharCode(ch), at);
         } else addChar(ch, at);
-        result += String.fromCharCode(ch);
+        if (!top) result += String.fromCharCode(ch);
       }
       if (stop !== EOF) throw new LexError(`unexpected end of statement while looking for matching ${String.fromCharCode(stop)}`);
       flush();
       return { result, words };
     } finally {
       this.opt.rawEscapes = saved;
+      this.depth--;
     }
   }
 

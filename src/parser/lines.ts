@@ -76,6 +76,10 @@ export function splitCommand(line: string, from: number, to: number): SplitComma
  * this walks UTF-8 bytes too, keeping for each the index of its UTF-16 unit in the line.
  */
 export function extractBuilderFlags(line: string, from: number, to: number): { flags: FlagPiece[]; rest: number } {
+  // Fast path: an ASCII first character that is neither blank nor `-` starts no flag (what the byte walk below
+  // would also decide), so the common case never scans, or converts to bytes, the whole line.
+  const c0 = line.charCodeAt(from);
+  if (from < to && c0 < 0x80 && c0 !== 0x2d && !isSpace(c0)) return { flags: [], rest: from };
   let units: number[] | null = null;
   let idx: number[] | null = null;
   for (let i = from; i < to; i++) {

@@ -45,9 +45,12 @@ function readLine(text: string, at: number): PhysLine {
   return { start: at, end, next };
 }
 
-/** Builds a MappedText from source slices without quadratic string building. */
+/**
+ * Builds a MappedText from source slices in linear time. Only the segments are kept while lines are added; the text
+ * is cut and joined once in `build`, so the slices die young instead of surviving (and being copied by) every
+ * garbage collection while a long continuation is read.
+ */
 class MappedBuilder {
-  private readonly parts: string[] = [];
   readonly segments: MappedSegment[] = [];
   length = 0;
   constructor(private readonly src: string) {}
@@ -57,13 +60,16 @@ class MappedBuilder {
     if (last && last.src + last.length === start) {
       this.segments[this.segments.length - 1] = { at: last.at, src: last.src, length: last.length + end - start };
     } else this.segments.push({ at: this.length, src: start, length: end - start });
-    this.parts.push(this.src.slice(start, end));
     this.length += end - start;
   }
   /** `fallback`: source offset an empty text maps to. */
   build(fallback: number): MappedText {
-    if (this.segments.length === 0) return { text: '', segments: [{ at: 0, src: fallback, length: 0 }] };
-    return { text: this.parts.join(''), segments: this.segments };
+    const segs = this.segments;
+    if (segs.length === 0) return { text: '', segments: [{ at: 0, src: fallback, length: 0 }] };
+    if (segs.length === 1) return { text: this.src.slice(segs[0]!.src, segs[0]!.src + segs[0]!.length), segments: segs };
+    const parts = new Array<string>(segs.length);
+    for (let i = 0; i < segs.length; i++) parts[i] = this.src.slice(segs[i]!.src, segs[i]!.src + segs[i]!.length);
+    return { text: parts.join(''), segments: segs };
   }
 }
 
@@ -73,8 +79,20 @@ function sliceMapped(m: MappedText, from: number, to: number): MappedText {
     const r = toSourceRange(m, from, from);
     return { text: '', segments: m.segments.length ? [{ at: 0, src: r.start, length: 0 }] : [] };
   }
+  const segs = m.segments;
   const segments: MappedSegment[] = [];
-  for (const s of m.segments) {
+  // binary search for the first segment ending after `from`, then copy only the segments that overlap [from, to)
+  let lo = 0;
+  let hi = segs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const s = segs[mid]!;
+    if (s.at + s.length <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < segs.length; i++) {
+    const s = segs[i]!;
+    if (s.at >= to) break;
     const a = Math.max(from, s.at);
     const b = Math.min(to, s.at + s.length);
     if (b <= a) continue;
@@ -150,8 +168,21 @@ interface LineContext {
   rangeEnd: number;
 }
 
+/**
+ * How many `ONBUILD` keywords may wrap one another before the parser stops descending. BuildKit's parser recurses
+ * without a limit (Go stacks grow) but the build refuses any `ONBUILD ONBUILD`, so stopping early changes no verdict
+ * and keeps `ONBUILD ONBUILD …` repeated 100,000 times from exhausting the JavaScript stack.
+ */
+const MAX_ONBUILD_DEPTH = 16;
+
 /** BuildKit `newNodeFromLine` over [from, to) of the logical line. */
-function buildInstruction(ctx: LineContext, from: number, to: number, comments: readonly Comment[]): Instruction {
+function buildInstruction(
+  ctx: LineContext,
+  from: number,
+  to: number,
+  comments: readonly Comment[],
+  depth = 0,
+): Instruction {
   const { line } = ctx;
   const text = line.text;
   const map = (a: number, b: number): Range => toSourceRange(line, a, b);
@@ -175,8 +206,19 @@ function buildInstruction(ctx: LineContext, from: number, to: number, comments: 
   let parsed: ParsedArgs;
   if (lower === 'onbuild') {
     if (a >= b) parsed = { args: [], json: false };
-    else {
-      trigger = buildInstruction(ctx, a, b, []);
+    else if (depth >= MAX_ONBUILD_DEPTH) {
+      parsed = {
+        args: [{ value: '', start: a, end: a }],
+        json: false,
+        error: {
+          code: 'onbuild-too-deep',
+          message: `ONBUILD nested more than ${MAX_ONBUILD_DEPTH} levels deep (chaining ONBUILD is not allowed)`,
+          start: a,
+          end: b,
+        },
+      };
+    } else {
+      trigger = buildInstruction(ctx, a, b, [], depth + 1);
       parsed = { args: [{ value: '', start: a, end: a }], json: false };
     }
   } else {

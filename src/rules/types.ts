@@ -46,6 +46,10 @@ export interface RuleDocs {
   readonly fix: string;
   /** Links (vendor docs, CWE pages, articles). */
   readonly references?: readonly string[];
+  /** Rule options the `bad` and `good` examples are run with (for rules that only act when configured). */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Environment facts the `bad` and the `good` example are run with (e.g. `{ bad: { gitTracked: false } }`). */
+  readonly env?: { readonly bad?: { readonly gitTracked?: boolean }; readonly good?: { readonly gitTracked?: boolean } };
 }
 
 export interface RuleTestError {
@@ -64,6 +68,8 @@ export interface RuleTestCase<O = unknown> {
   readonly options?: Partial<O>;
   /** Extra files of the build context (path → content), for context-aware rules. */
   readonly files?: Readonly<Record<string, string>>;
+  /** `RuleEnvironment.gitTracked` for this case (unknown when absent). */
+  readonly gitTracked?: boolean;
 }
 
 export interface RuleInvalidCase<O = unknown> extends RuleTestCase<O> {

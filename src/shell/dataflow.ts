@@ -70,14 +70,47 @@ const PASSTHROUGH: ReadonlySet<string> = new Set(['tee', 'gunzip', 'gzip', 'zcat
 const PATH_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin', '/bin', '/sbin'];
 const SHA1_RE = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
+/**
+ * An interpreter that takes its script from stdin: no script operand, `-` or `/dev/stdin` as the script, `sh -s`, or
+ * `php -- args` (php passes the words after `--` to the script it reads from stdin).
+ */
+function readsScriptFromStdin(c: ShellCommand): boolean {
+  const first = c.operands[0];
+  if (first === undefined || first.value === '-' || first.value === '/dev/stdin' || c.hasFlag('-s')) return true;
+  if (c.tool === 'php') {
+    const dd = c.args.findIndex((w) => w.value === '--');
+    return dd >= 0 && c.args.slice(0, dd).every((w) => (w.value ?? '').startsWith('-'));
+  }
+  return false;
+}
+
 interface FileState {
   artifact: Artifact;
   verification: Verification | null;
 }
 
+/** `s` without its trailing `/` characters (a loop: `/\/+$/` backtracks quadratically on long runs of `/`). */
+export function trimTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x2f) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/**
+ * `s.replace(/[?#].*$/, '')` without the regex's quadratic backtracking: cuts at the first `?` or `#` that has no
+ * line break after it (`.` does not match one), i.e. the first one after the last line break.
+ */
+export function stripQueryAndFragment(s: string): string {
+  for (let i = s.lastIndexOf('\n') + 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x3f || c === 0x23) return s.slice(0, i);
+  }
+  return s;
+}
+
 /** Normalises `a/./b/../c` and resolves against a working directory (kept relative when unknown). */
 export function resolvePath(cwd: string | null, p: string): string {
-  const abs = p.startsWith('/') ? p : cwd === null ? p : `${cwd.replace(/\/+$/, '')}/${p}`;
+  const abs = p.startsWith('/') ? p : cwd === null ? p : `${trimTrailingSlashes(cwd)}/${p}`;
   const out: string[] = [];
   for (const part of abs.split('/')) {
     if (part === '' || part === '.') continue;
@@ -93,7 +126,7 @@ function urlFacts(u: Url | null): ArtifactUrl | null {
 }
 
 function urlBasename(url: string): string {
-  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/[?#].*$/, '');
+  const path = stripQueryAndFragment(url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''));
   return basename(path) || 'index.html';
 }
 
@@ -226,7 +259,7 @@ class Flow {
     // streamed input uses
     const streamed = this.streamedInto(c);
     if (streamed !== null) {
-      if (INTERPRETERS.has(tool) && (c.operands.length === 0 || c.operands[0]!.value === '-' || c.hasFlag('-s'))) this.use('pipe-to-interpreter', c, streamed, null);
+      if (INTERPRETERS.has(tool) && readsScriptFromStdin(c)) this.use('pipe-to-interpreter', c, streamed, null);
       else if (tool === 'tar' || tool === 'unzip' || tool === 'bsdtar' || tool === 'cpio') this.use('pipe-to-extract', c, streamed, null);
     }
     switch (tool) {

@@ -25,8 +25,11 @@ export function withHeredocs(script: MappedText, heredocs: readonly Heredoc[]): 
     push('\n', Math.max(0, h.bodyRange.start - 1));
     for (const s of h.body.segments) segs.push({ at: text.length + s.at, src: s.src, length: s.length });
     text += h.body.text;
-    if (!h.body.text.endsWith('\n') && h.body.text !== '') push('\n', h.bodyRange.end);
-    push(h.name, Math.max(h.terminatorRange.start, h.terminatorRange.end - h.name.length));
+    // synthetic text maps onto source characters that exist: the body's last character, the terminator line
+    if (!h.body.text.endsWith('\n') && h.body.text !== '') push('\n', Math.max(h.bodyRange.start, h.bodyRange.end - 1));
+    // an unterminated heredoc (the parser reports it) has no terminator line to map to: the script just ends
+    if (h.terminatorRange.end - h.terminatorRange.start >= h.name.length)
+      push(h.name, Math.max(h.terminatorRange.start, h.terminatorRange.end - h.name.length));
   }
   return { text, segments: segs };
 }
@@ -37,11 +40,23 @@ function isBareHeredoc(script: string, heredocs: readonly Heredoc[]): boolean {
   return m !== null && m[2] === heredocs[0]!.name;
 }
 
+/** `-c` or a cluster of letters with a `c` (`-ec`, `-xc`): what `/^-[a-zA-Z]*c[a-zA-Z]*$/` says, without backtracking. */
+function isCommandStringOption(s: string): boolean {
+  if (s.length < 2 || s[0] !== '-') return false;
+  let c = false;
+  for (let i = 1; i < s.length; i++) {
+    const ch = s.charCodeAt(i) | 0x20;
+    if (ch < 0x61 || ch > 0x7a) return false;
+    if (s[i] === 'c') c = true;
+  }
+  return c;
+}
+
 /** Exec-form `["sh", "-c", "script"]`: the script argument, when its JSON text has no escapes. */
 function execScript(source: SourceFile, args: readonly Arg[]): MappedText | null {
   const a0 = args[0]?.value;
   if (a0 === undefined || !SHELLS.has(toolKey(basename(a0)))) return null;
-  const ci = args.findIndex((a, i) => i > 0 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a.value));
+  const ci = args.findIndex((a, i) => i > 0 && isCommandStringOption(a.value));
   const s = ci < 0 ? undefined : args[ci + 1];
   if (s === undefined) return null;
   const inner = source.text.slice(s.range.start + 1, s.range.end - 1);

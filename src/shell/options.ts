@@ -508,6 +508,7 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
       ['-a', '--append'],
       ['-L', '--lock'],
       ['-U', '--unlock'],
+      ['-p', '--password'],
     ],
   },
   sudo: {
@@ -558,6 +559,7 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     longValued: ['--mode', '--owner', '--group', '--target-directory', '--suffix', '--strip-program', '--backup'],
     aliases: [['-m', '--mode'], ['-o', '--owner'], ['-g', '--group'], ['-t', '--target-directory'], ['-D']],
   },
+  mkdir: { shortValued: 'm', longValued: ['--mode'], aliases: [['-m', '--mode'], ['-p', '--parents']] },
   ln: { shortValued: 'tS', longValued: ['--target-directory', '--suffix'], aliases: [['-s', '--symbolic'], ['-f', '--force']] },
   echo: { strictShort: 'neE', noDashDash: true, stopAtOperand: true },
   printf: { shortValued: 'v', stopAtOperand: true },
@@ -615,7 +617,7 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
 export function toolKey(name: string): string {
   if (/^python[0-9.]*$/.test(name)) return 'python';
   if (/^pip[0-9.]*$/.test(name)) return 'pip';
-  if (/^(perl|ruby|php)[0-9.]*$/.test(name)) return name.replace(/[0-9.]+$/, '');
+  if (/^(perl|ruby|php)[0-9.]*$/.test(name)) return name.startsWith('php') ? 'php' : name.slice(0, 4); // perl, ruby
   if (name === 'nodejs') return 'node';
   if (name === 'gpg2') return 'gpg';
   if (name === 'busybox') return 'busybox';

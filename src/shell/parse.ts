@@ -12,7 +12,7 @@ import { toolKey } from './options.js';
 import { tokenizeNonPosix } from './powershell.js';
 import { UNKNOWN } from './types.js';
 import type { Connector, Construct, ConstructKind, ParseOptions, Redirect, ShellKind, Word } from './types.js';
-import { envLookup, literalWord, makeWord, wordAsMappedText } from './words.js';
+import { envLookup, literalWord, makeJoinedWord, makeWord, wordAsMappedText } from './words.js';
 import type { Lookup } from './words.js';
 
 
@@ -110,6 +110,11 @@ const CONSTRUCTS: Readonly<Record<string, ConstructKind>> = {
   negated_command: 'negation',
 };
 
+/** Milliseconds the bash parser may spend on a script of `length` characters: 2 s plus 20 ms per KB. */
+export function parseBudgetMs(length: number): number {
+  return 2000 + length / 50;
+}
+
 /** Commands that, after `||`, make a failure harmless (`|| true`, `|| :`, `|| echo "warning"`, `|| exit 0`). */
 const SUBST_HINT = /\$\(|`|[<>]\(/;
 
@@ -137,9 +142,15 @@ class Walker {
   }
 
   run(): void {
-    const tree = bashParser().parse(this.m.text);
+    const parser = bashParser();
+    // tree-sitter-bash slows down superlinearly on some inputs (thousands of heredocs in one command: 8,000 take
+    // ~17 s); parsing stops at a deadline proportional to the script's size, far above what real scripts need
+    // (well under 10 ms), and the script becomes an error value instead of a hang.
+    const deadline = performance.now() + parseBudgetMs(this.m.text.length);
+    const tree = parser.parse(this.m.text, null, { progressCallback: () => performance.now() > deadline });
     if (tree === null) {
-      this.script.errors.push({ message: 'the shell parser gave no tree', range: this.script.range });
+      parser.reset(); // else the next parse would resume this one
+      this.script.errors.push({ message: 'the shell parser gave up on this script (too slow to parse)', range: this.script.range });
       return;
     }
     try {
@@ -343,7 +354,17 @@ class Walker {
     if (body === null) return;
     if (body.type === 'command') this.command(body, redirects);
     else if (body.type === 'test_command') this.test(body, redirects);
-    else this.visit(body);
+    else if (body.type === 'list' || body.type === 'pipeline') {
+      // tree-sitter-bash 0.25 parses `a && b > f` and `a | b > f` as `(a && b) > f`; in bash the redirection
+      // belongs to the last command of the chain
+      const from = this.cmds.length;
+      this.visit(body);
+      let last: ShellCommand | null = null;
+      for (const c of this.own(from)) {
+        if (last === null || c.range.end > last.range.end || (c.range.end === last.range.end && c.range.start < last.range.start)) last = c;
+      }
+      if (last !== null) last.redirects.push(...redirects);
+    } else this.visit(body);
   }
 
   private redirect(n: Node): Redirect[] {
@@ -401,7 +422,17 @@ class Walker {
     const assigns: Assignment[] = [];
     const words: Word[] = [];
     const redirects: Redirect[] = [];
+    // argument nodes of the current word, when tree-sitter split it at a `$` (see makeJoinedWord)
+    let joined: Node[] | null = null;
     for (const c of named(n)) {
+      const prev = joined?.[joined.length - 1];
+      if (c.type !== 'comment' && !c.type.endsWith('redirect') && c.type !== 'variable_assignment' && c.type !== 'command_name' && prev !== undefined && prev.endIndex === c.startIndex && this.m.text[prev.endIndex - 1] === '$') {
+        this.substitutions(c);
+        joined!.push(c);
+        words[words.length - 1] = makeJoinedWord(joined!, this.m, this.lookup);
+        continue;
+      }
+      joined = null;
       if (c.type === 'variable_assignment') {
         this.substitutions(c);
         const name = c.childForFieldName('name');
@@ -415,6 +446,7 @@ class Walker {
       } else if (c.type !== 'comment') {
         this.substitutions(c);
         words.push(this.word(c));
+        joined = [c];
       }
     }
     const cmd = this.newCommand(n, [...redirects, ...extra]);

@@ -7,7 +7,7 @@ import type { Instruction } from '../parser/ast.js';
 import type { SourceFile } from '../source.js';
 import { basename } from './commands.js';
 import type { ShellScript } from './commands.js';
-import { analyzeDataflow } from './dataflow.js';
+import { analyzeDataflow, stripQueryAndFragment, trimTrailingSlashes } from './dataflow.js';
 import type { Dataflow, StageStep } from './dataflow.js';
 import { instructionScripts } from './instruction.js';
 import { UNKNOWN } from './types.js';
@@ -65,7 +65,7 @@ export function analyzeStage(source: SourceFile, items: readonly StageInstructio
       for (const src of instr.sources) {
         const v = ex(src.value);
         if (v === null || v.startsWith('<<')) continue;
-        const dest = many ? `${destRaw.replace(/\/+$/, '')}/${basename(v.replace(/[?#].*$/, '').replace(/\/+$/, ''))}` : destRaw;
+        const dest = many ? `${trimTrailingSlashes(destRaw)}/${basename(trimTrailingSlashes(stripQueryAndFragment(v)))}` : destRaw;
         const base = { range: src.range, ...(workdir === undefined ? {} : { workdir }) };
         if (instr.kind === 'ADD' && !fromStage && URL_SOURCE.test(v)) {
           steps.push({ kind: 'add', url: v, dest: many && !/\.git(#|$)/.test(v) ? destRaw : dest, checksum, ...base });

@@ -85,6 +85,21 @@ class Builder {
   dyn(): void {
     this.dynamic = true;
   }
+  /** The last character pushed, if any. */
+  last(): string | undefined {
+    return this.text.length > 0 ? this.text[this.text.length - 1] : undefined;
+  }
+  /** Removes the last character (there must be one); returns its script offset. */
+  pop(): number {
+    const r = this.runs;
+    const j = r.length - 3;
+    const at = r[j]!;
+    const index = this.text.length - 1;
+    const off = r[j + 2] === 1 ? r[j + 1]! + (index - at) : r[j + 1]!;
+    this.text = this.text.slice(0, -1);
+    if (index === at) r.length = j;
+    return off;
+  }
 }
 
 const SPECIAL_PARAM = /^(?:[0-9]+|[@*#?$!_-])$/;
@@ -94,6 +109,30 @@ export function makeWord(node: Node, m: MappedText, lookup: Lookup): Word {
   const b = new Builder();
   evalNode(node, m.text, lookup, b, false);
   return finish(b, m, node.startIndex, node.endIndex);
+}
+
+/**
+ * One word from adjacent argument nodes that tree-sitter-bash 0.25 splits apart: in `a/$V/b-$V-c` it ends the first
+ * node with a bare `$` and starts a new argument at the variable name. The `$` and the name are rejoined as the
+ * expansion bash performs.
+ */
+export function makeJoinedWord(nodes: readonly Node[], m: MappedText, lookup: Lookup): Word {
+  const b = new Builder();
+  const text = m.text;
+  nodes.forEach((n, i) => {
+    if (i > 0 && !b.dynamic && b.last() === '$' && n.type === 'word') {
+      const t = text.slice(n.startIndex, n.endIndex);
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t)?.[0];
+      if (name !== undefined && !/[\\'"]/.test(t)) {
+        const off = b.pop();
+        lookupInto(b, name, lookup, off);
+        b.push(t.slice(name.length), n.startIndex + name.length);
+        return;
+      }
+    }
+    evalNode(n, text, lookup, b, false);
+  });
+  return finish(b, m, nodes[0]!.startIndex, nodes[nodes.length - 1]!.endIndex);
 }
 
 /** A literal word for a range of the script (operators, test operands). */

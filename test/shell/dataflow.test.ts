@@ -26,6 +26,15 @@ describe('dataflow', () => {
     assert.equal(d.artifacts[0]!.url!.scheme, 'https');
   });
 
+  it('stdin scripts: php -- args and /dev/stdin are interpreter uses, a php script file is not', () => {
+    const d = flow([
+      'curl -sS https://getcomposer.org/installer | php -- --install-dir=/usr/bin',
+      'curl -sSL https://aka.ms/getvsdbgsh | bash /dev/stdin -v latest',
+      'curl -s https://example.com/data.json | php /opt/import.php --',
+    ]);
+    assert.deepEqual(summary(d), ['pipe-to-interpreter:getcomposer.org:unverified', 'pipe-to-interpreter:aka.ms:unverified']);
+  });
+
   it('look-alikes are not uses', () => {
     const d = flow(['echo "curl https://x.io/a | sh" # wget -O- https://y | sh', "printf '%s' 'wget -qO- https://z | bash'"]);
     assert.deepEqual(d.uses, []);

@@ -108,6 +108,46 @@ describe('parseScript', () => {
     assert.equal(sum!.redirects[0]!.target!.value, 'abc  f');
   });
 
+  it('gives a redirect after && / || / | to the last command of the chain, as bash does', () => {
+    const s = parse('true && echo a > /tmp/a && true; false || echo b >> /tmp/b; echo c | tee x > /tmp/c; a && cat <<EOF > /etc/d\nd\nEOF\n');
+    const w = (c: ShellScript['all'][number]) => c.writes.map((x) => x.value);
+    assert.deepEqual(s.all.map((c) => [c.name, w(c)]), [
+      ['true', []],
+      ['echo', ['/tmp/a']],
+      ['true', []],
+      ['false', []],
+      ['echo', ['/tmp/b']],
+      ['echo', []],
+      ['tee', ['/tmp/c']],
+      ['a', []],
+      ['cat', ['/etc/d']],
+    ]);
+    assert.equal(s.all[8]!.redirects.find((r) => r.heredoc !== null)?.heredoc, 'd\n');
+  });
+
+  it('rejoins a word tree-sitter-bash splits at a `$` (a/$V/b-$V-c)', () => {
+    const env: EnvLookup = (n) => (n === 'V' ? '1.2' : UNKNOWN);
+    const s = parseScript(mt('curl -o /t/m-$V.tgz https://x.org/$V/m-$V-bin.tgz https://x.org/$V/m-$W-bin.tgz'), { shell: 'sh', env });
+    const [, , out, url, dyn] = s.all[0]!.argv;
+    assert.equal(s.all[0]!.argv.length, 5);
+    assert.equal(out!.value, '/t/m-1.2.tgz');
+    assert.equal(url!.value, 'https://x.org/1.2/m-1.2-bin.tgz');
+    assert.equal(url!.raw, 'https://x.org/$V/m-$V-bin.tgz');
+    assert.equal(dyn!.value, null);
+    assert.equal(dyn!.prefix, 'https://x.org/1.2/m-');
+    assert.equal(dyn!.raw, 'https://x.org/$V/m-$W-bin.tgz');
+  });
+
+  it('binds a redirection after a list or pipeline to its last command, as bash does', () => {
+    const s = parse('useradd app && echo "x" >> /etc/sudoers; a | b > out && c');
+    const byName = (n: string) => s.all.find((c) => c.name === n)!;
+    assert.deepEqual(byName('echo').writes.map((w) => w.value), ['/etc/sudoers']);
+    assert.deepEqual(byName('useradd').redirects, []);
+    assert.deepEqual(byName('b').writes.map((w) => w.value), ['out']);
+    assert.deepEqual(byName('a').redirects, []);
+    assert.deepEqual(byName('c').redirects, []);
+  });
+
   it('looks through wrappers', () => {
     const s = parse(
       'sudo -E -u root DEBIAN_FRONTEND=noninteractive apt-get install -y x; env -i A=1 B=2 /usr/bin/curl https://x; exec nice -n 5 nohup timeout -s KILL 10 stdbuf -oL time wget https://y; command -v curl; xargs -n1 rm -f; python3 -m pip install x; uv pip install y; gosu app ./run.sh',

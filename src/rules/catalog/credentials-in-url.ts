@@ -1,0 +1,178 @@
+import type { ShellCommand } from '../../shell/index.js';
+import type { Word } from '../../shell/types.js';
+import type { Range } from '../../source.js';
+import { commandSites, literalStdin, wordSubRange } from '../helpers/commands.js';
+import { couldBeSecretValue } from '../helpers/secrets.js';
+import { defineRule } from '../types.js';
+
+/** `scheme://user:password@` (the user part may be empty: `redis://:pw@host`). */
+const URL_CREDENTIALS = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@'"`]*:([^\s/@'"`]+)@/g;
+const DYNAMIC = /[$`]/;
+/** `--disabled-password`, `--ask-password`…: switches, not options carrying a password. */
+const SWITCH_PREFIXES: ReadonlySet<string> = new Set([
+  'disabled', 'disable', 'no', 'ask', 'prompt', 'skip', 'empty', 'allow', 'random', 'generate', 'reset', 'change',
+  'expire', 'lock', 'require', 'with', 'without', 'stdin', 'use', 'store', 'save', 'remember', 'keep',
+]);
+const PLACEHOLDER = /^(?:<[^<>]*>|\{[^{}]*\}|\*+|x+|%s|\.\.\.)$/i;
+
+function literalSecret(s: string): boolean {
+  return !DYNAMIC.test(s) && couldBeSecretValue(s) && !PLACEHOLDER.test(s);
+}
+
+type Finding = { readonly messageId: 'url' | 'option' | 'stdin'; readonly range: Range; readonly what: string };
+
+/** The range of `part` inside `w` (searched from the end), or the whole word. */
+function partRange(w: Word, part: string): Range {
+  const k = w.raw.lastIndexOf(part);
+  return k >= 0 ? wordSubRange(w, k, k + part.length) : w.range;
+}
+
+function optionFindings(c: ShellCommand): Finding[] {
+  const out: Finding[] = [];
+  const name = c.name ?? '';
+  const words = c.args;
+  if (name === 'curl') {
+    for (const opt of ['-u', '--proxy-user']) {
+      for (const v of c.flagValues(opt)) {
+        const colon = (v.value ?? '').indexOf(':');
+        const pw = colon >= 0 ? v.value!.slice(colon + 1) : '';
+        if (v.value !== null && literalSecret(pw)) out.push({ messageId: 'option', range: partRange(v, pw), what: `curl ${opt}` });
+      }
+    }
+  }
+  words.forEach((w, k) => {
+    const v = w.value;
+    if (v === null) return;
+    // --password=x, --http-password x, --db-passwd=x (not --password-stdin / --password-file)
+    const m = /^(--(?:([A-Za-z0-9]+)-)?pass(?:word|wd)?)(?:=(.*))?$/s.exec(v);
+    if (m !== null && !SWITCH_PREFIXES.has((m[2] ?? '').toLowerCase())) {
+      const valueWord = m[3] === undefined ? words[k + 1] : w;
+      const pw = m[3] ?? valueWord?.value ?? null;
+      if (valueWord !== undefined && pw !== null && !valueWord.dynamic && literalSecret(pw) && !pw.startsWith('-')) {
+        out.push({ messageId: 'option', range: partRange(valueWord, pw), what: `${name} ${m[1]}` });
+      }
+      return;
+    }
+    const short =
+      (v === '-p' && (name === 'sshpass' || ((name === 'docker' || name === 'podman' || name === 'buildah') && words.some((x) => x.value === 'login')))) ||
+      (name === 'skopeo' && v === '--creds');
+    if (short) {
+      const next = words[k + 1];
+      if (next !== undefined && next.value !== null && !next.dynamic && literalSecret(next.value)) {
+        out.push({ messageId: 'option', range: next.range, what: `${name} ${v}` });
+      }
+    }
+    if ((name === 'mysql' || name === 'mariadb' || name === 'mysqladmin' || name === 'mysqldump') && v.startsWith('-p') && v.length > 2 && !w.dynamic) {
+      const pw = v.slice(2);
+      if (literalSecret(pw)) out.push({ messageId: 'option', range: partRange(w, pw), what: `${name} -p` });
+    }
+  });
+  if (words.some((w) => w.value === '--password-stdin')) {
+    const lit = literalStdin(c);
+    if (lit !== null && literalSecret(lit.text.trim())) out.push({ messageId: 'stdin', range: lit.words[0]!.range, what: name });
+  }
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'DA403',
+    name: 'credentials-in-url',
+    category: 'secrets',
+    severity: 'high',
+    cwe: [522],
+    description: 'A literal password is written into a URL (`scheme://user:password@host`) or a command option (`curl -u user:pw`, `--password pw`).',
+    messages: {
+      url: () =>
+        'A password is written into this URL: it ends up in the image history and build logs; read it from a secret mount (`RUN --mount=type=secret`) instead.',
+      option: (d: { what: string }) =>
+        `\`${d.what}\` is given a literal password: it ends up in the image history and build logs; read it from a secret mount (\`RUN --mount=type=secret\`) instead.`,
+      stdin: (d: { what: string }) =>
+        `The password piped into \`${d.what} --password-stdin\` is a literal: --password-stdin only helps when the password comes from a secret file.`,
+    },
+  },
+  check(model, ctx) {
+    const df = model.dockerfile;
+    const comments = df.comments.map((c) => c.range);
+    const seen = new Set<number>();
+    const report = (messageId: Finding['messageId'], range: Range, what = ''): void => {
+      if (seen.has(range.start)) return;
+      seen.add(range.start);
+      ctx.report({ messageId, data: { what }, range });
+    };
+    for (const i of df.instructions) {
+      const target = i.kind === 'ONBUILD' ? i.trigger : i;
+      if (target === null || !['RUN', 'ENV', 'ARG', 'ADD'].includes(target.kind)) continue;
+      const text = model.source.slice(i.range);
+      URL_CREDENTIALS.lastIndex = 0;
+      for (let m = URL_CREDENTIALS.exec(text); m !== null; m = URL_CREDENTIALS.exec(text)) {
+        const pw = m[1]!;
+        if (!literalSecret(pw)) continue;
+        const start = i.range.start + m.index + m[0].length - 1 - pw.length;
+        if (comments.some((c) => c.start <= start && start < c.end)) continue;
+        report('url', { start, end: start + pw.length });
+      }
+    }
+    for (const { command } of commandSites(model.instructions)) {
+      for (const f of optionFindings(command)) report(f.messageId, f.range, f.what);
+    }
+  },
+  docs: {
+    why:
+      'A password in a RUN line, an ENV/ARG value or an ADD URL is stored in the image history (`docker history ' +
+      '--no-trunc` shows every RUN command), printed in build logs and kept in source control. Everyone who can ' +
+      'pull the image or read the repository can use it, and it stays valid until someone rotates it.',
+    bad: 'FROM alpine:3.20\nRUN wget https://deploy:Sup3rS3cret@repo.example.com/app.tar.gz\n',
+    good:
+      'FROM alpine:3.20\nRUN --mount=type=secret,id=netrc,target=/root/.netrc wget https://repo.example.com/app.tar.gz\n' +
+      'RUN --mount=type=secret,id=token curl -u "deploy:$(cat /run/secrets/token)" -O https://repo.example.com/b\n',
+    fix:
+      'Keep credentials out of the Dockerfile: mount them with `RUN --mount=type=secret` (as a `.netrc`, a config ' +
+      'file, or an environment variable with `env=`), and build with `docker build --secret id=…,src=…`. Values ' +
+      'from variables (`$TOKEN`) are not reported here (see DA401 for how the variable is set).',
+    references: ['https://docs.docker.com/build/building/secrets/', 'https://cwe.mitre.org/data/definitions/522.html'],
+  },
+  tests: {
+    valid: [
+      'FROM alpine:3.20\nRUN curl -fsSLO https://example.com/a.tar.gz\n',
+      {
+        name: 'variables, user without password, ports, password files and comments',
+        code:
+          'FROM alpine:3.20\nARG TOKEN\nRUN git clone https://oauth2:${TOKEN}@gitlab.com/o/r.git && curl -u "$U:$P" https://x\n' +
+          'RUN git clone ssh://git@github.com:22/o/r && curl https://example.com:8443/a@b\n' +
+          '# RUN curl https://user:pw@example.com\nRUN docker login --password-stdin < /run/secrets/pw && mysql --password="$DB_PW"\n',
+      },
+      { name: 'password switches', code: 'FROM alpine:3.20\nRUN adduser --disabled-password app && sudo --ask-password x && ssh-keygen --no-password y\n' },
+      { name: 'docker run -p is a port', code: 'FROM docker:27\nRUN docker run -p 8080:80 nginx\n' },
+      { name: 'placeholders', code: 'FROM alpine:3.20\nRUN echo "postgres://user:<password>@db/app" && wget --password=*** x\n' },
+    ],
+    invalid: [
+      {
+        code: 'FROM alpine:3.20\nRUN wget https://deploy:Sup3rS3cret@repo.example.com/app.tar.gz\n',
+        errors: [{ line: 2, column: 25, endLine: 2, endColumn: 36, messageId: 'url' }],
+      },
+      {
+        name: 'ENV and ADD URLs',
+        code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:pa55@db:5432/app\nADD ftp://bob:hunter2@files.example.com/f /f\n',
+        errors: [
+          { line: 2, column: 33, endColumn: 37, messageId: 'url' },
+          { line: 3, column: 15, endColumn: 22, messageId: 'url' },
+        ],
+      },
+      {
+        name: 'options: curl -u, --password, docker login -p, mysql -p, echo into --password-stdin',
+        code:
+          'FROM alpine:3.20\nRUN curl -u admin:hunter2 https://x && wget --http-password=pw1 https://y\n' +
+          'RUN docker login -p pw2 -u me reg.example.com && mysql -uroot -ppw3 -e "select 1"\n' +
+          'RUN echo pw4 | docker login --password-stdin -u me reg.example.com\n',
+        errors: [
+          { line: 2, column: 19, endColumn: 26, messageId: 'option' },
+          { line: 2, column: 61, endColumn: 64, messageId: 'option' },
+          { line: 3, column: 21, endColumn: 24, messageId: 'option' },
+          { line: 3, column: 65, endColumn: 68, messageId: 'option' },
+          { line: 4, column: 10, endColumn: 13, messageId: 'stdin' },
+        ],
+      },
+    ],
+  },
+});

@@ -1,0 +1,173 @@
+import type { Dataflow, ShellCommand } from '../../shell/index.js';
+import type { Range } from '../../source.js';
+import { envSettings } from '../helpers/env-settings.js';
+import { commandsOfModel, fileWrites, isFalseValue, isTrueValue, locateInWrite, optionRange } from '../helpers/shell.js';
+import { defineRule } from '../types.js';
+
+const APT_OPTIONS: ReadonlySet<string> = new Set(['--allow-unauthenticated', '--allow-insecure-repositories', '--force-yes', '--allow-downgrade-to-insecure-repositories']);
+const APT_SETTINGS = /^(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|Acquire::AllowDowngradeToInsecureRepositories|APT::Get::Force-Yes)=(.*)$/i;
+const YUM_TOOLS: ReadonlySet<string> = new Set(['yum', 'dnf', 'dnf5', 'microdnf', 'tdnf', 'yum-config-manager']);
+const RPM_NO_CHECK: ReadonlySet<string> = new Set(['--nosignature', '--nodigest', '--noverify', '--nofiledigest']);
+
+/** Settings written into package manager configuration that turn signature checks off. */
+const CONFIG_LINES: readonly { readonly path: RegExp; readonly line: RegExp; readonly tool: string }[] = [
+  { path: /\.repo$|(?:^|\/)(?:yum|dnf)\.conf$|(?:^|\/)zypp\.conf$/, line: /^[ \t]*gpgcheck[ \t]*=[ \t]*(?:0|false|no|off)[ \t]*$/im, tool: 'yum/dnf' },
+  // a `file:`/`copy:` source is a local repository built in the same build (no download to verify)
+  { path: /^\/etc\/apt\/|\.list$|\.sources$/, line: /\[[^\]\n]*\b(?:trusted|allow-insecure)=yes\b[^\]\n]*\][ \t]+(?!file:|copy:)|^[ \t]*Trusted:[ \t]*yes[ \t]*$/im, tool: 'apt' },
+  { path: /(?:^|\/)apt\.conf(?:\.d\/[^/]+)?$/, line: /(?:AllowUnauthenticated|AllowInsecureRepositories)[ \t]+"?(?:true|yes|1)"?/i, tool: 'apt' },
+];
+
+type Hit =
+  | { readonly messageId: 'option'; readonly data: { tool: string; option: string }; readonly range: Range }
+  | { readonly messageId: 'setting'; readonly data: { tool: string; setting: string }; readonly range: Range };
+
+function commandHits(c: ShellCommand): Hit[] {
+  const out: Hit[] = [];
+  const tool = c.tool;
+  if (tool === null) return out;
+  if (tool === 'apt-get' || tool === 'apt' || tool === 'aptitude') {
+    for (const o of c.options) {
+      if (APT_OPTIONS.has(o.canonical) || APT_OPTIONS.has(o.name)) out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
+      else if (o.canonical === '-o') {
+        const m = APT_SETTINGS.exec(o.value?.value ?? '');
+        if (m !== null && isTrueValue(m[1]!)) out.push({ messageId: 'setting', data: { tool, setting: o.value!.value! }, range: o.value!.range });
+      }
+    }
+  } else if (tool === 'apk') {
+    for (const o of c.options) if (o.name === '--allow-untrusted') out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
+  } else if (YUM_TOOLS.has(tool)) {
+    for (const o of c.options) {
+      if (o.canonical === '--nogpgcheck') out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
+    }
+    for (const w of c.args) {
+      const m = /^(?:--setopt=)?((?:[^=]*\.)?gpgcheck)=(.*)$/i.exec(w.value ?? '');
+      if (m !== null && isFalseValue(m[2]!)) out.push({ messageId: 'setting', data: { tool, setting: `${m[1]}=${m[2]}` }, range: w.range });
+    }
+  } else if (tool === 'zypper') {
+    const addRepo = c.subcommand === 'addrepo' || c.subcommand === 'ar';
+    for (const o of c.options) {
+      if (o.name === '--no-gpg-checks' || o.name === '--no-gpgcheck' || (addRepo && o.name === '-G')) {
+        out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
+      }
+    }
+  } else if (tool === 'rpm') {
+    if (c.hasFlag('-q', '-V', '-e', '-K')) return out;
+    for (const o of c.options) if (RPM_NO_CHECK.has(o.name)) out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
+  }
+  return out;
+}
+
+/** Every package operand is a downloaded file verified before this install. */
+function verifiedLocalPackages(df: Dataflow, c: ShellCommand): boolean {
+  const uses = df.uses.filter((u) => u.command === c && u.kind === 'install');
+  return c.operands.length > 0 && uses.length === c.operands.length && uses.every((u) => u.verified);
+}
+
+export default defineRule({
+  meta: {
+    id: 'DA508',
+    name: 'package-signature-check-disabled',
+    category: 'supply-chain',
+    severity: 'high',
+    cwe: [347],
+    description: 'A package manager is told to install packages whose signatures it did not verify.',
+    messages: {
+      option: (d: { tool: string; option: string }) =>
+        `${d.tool} ${d.option} installs packages without verifying their signatures: remove it and import the repository's signing key instead.`,
+      setting: (d: { tool: string; setting: string }) =>
+        `${d.setting} makes ${d.tool} skip package signature checks: remove it and import the repository's signing key instead.`,
+      env: (d: { name: string; value: string; tool: string }) =>
+        `${d.name}=${d.value} makes ${d.tool} skip its checksum verification: remove it.`,
+    },
+    aliases: ['CKV2_DOCKER_7', 'CKV2_DOCKER_8', 'CKV2_DOCKER_9', 'CKV2_DOCKER_10', 'CKV2_DOCKER_11'],
+  },
+  check(model, ctx) {
+    for (const { at, cmd } of commandsOfModel(model)) {
+      // local packages whose signature or checksum the build verified itself (gpg --verify x.sig x.apk) are fine
+      if (at.stage?.shell !== undefined && verifiedLocalPackages(at.stage.shell.dataflow, cmd)) continue;
+      for (const h of commandHits(cmd)) ctx.report(h);
+    }
+    for (const e of envSettings(model)) {
+      if (e.value === null) continue;
+      if (e.name === 'GOSUMDB' && e.value.trim() === 'off') ctx.report({ messageId: 'env', data: { name: e.name, value: e.value, tool: 'Go (module checksum database)' }, range: e.range });
+      if (e.name === 'YARN_CHECKSUM_BEHAVIOR' && e.value.trim() === 'ignore') ctx.report({ messageId: 'env', data: { name: e.name, value: e.value, tool: 'Yarn' }, range: e.range });
+    }
+    for (const w of fileWrites(model)) {
+      if (w.path === null) continue;
+      for (const c of CONFIG_LINES) {
+        if (!c.path.test(w.path)) continue;
+        const m = c.line.exec(w.text);
+        if (m === null) continue;
+        const setting = m[0].trim();
+        const re = new RegExp(setting.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        ctx.report({ messageId: 'setting', data: { tool: c.tool, setting: `${setting} (in ${w.path})` }, range: locateInWrite(model, w, re) });
+      }
+    }
+  },
+  docs: {
+    why:
+      'Package managers verify a signature on every repository index or package before installing it: that check ' +
+      'is what ties the bytes to the distribution or vendor that built them, whatever mirror or proxy served them. ' +
+      '`--allow-unauthenticated`, `--force-yes`, `[trusted=yes]`, `apk --allow-untrusted`, `--nogpgcheck`, ' +
+      '`gpgcheck=0` and `rpm --nosignature` turn that check off, so a compromised mirror or a network attacker can ' +
+      'install any package they like, as root, in your image.\n\n' +
+      'pip and npm have no such switch (they rely on TLS and lockfile hashes): see `tls-verification-disabled` ' +
+      'and `unverified-download`.',
+    bad: 'FROM debian:12\nRUN apt-get update && apt-get install -y --allow-unauthenticated curl\n',
+    good:
+      'FROM debian:12\n' +
+      'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n' +
+      ' && echo "do not use --allow-unauthenticated" > /dev/null\n',
+    fix:
+      'Remove the option. For a third-party repository, download its signing key, check the key fingerprint, ' +
+      'store it in `/etc/apt/keyrings/` and reference it with `signed-by=` (apt), or `rpm --import` it and keep ' +
+      '`gpgcheck=1` (yum/dnf); Alpine keys go to `/etc/apk/keys/`.',
+    references: [
+      'https://cwe.mitre.org/data/definitions/347.html',
+      'https://wiki.debian.org/SecureApt',
+      'https://man7.org/linux/man-pages/man5/yum.conf.5.html',
+    ],
+  },
+  tests: {
+    valid: [
+      'FROM debian:12\nRUN apt-get update && apt-get install -y curl\n',
+      { name: 'comment and echoed text', code: 'FROM debian:12\n# never use --allow-unauthenticated\nRUN echo "deb [trusted=yes] http://x/ ./" && echo "gpgcheck=0"\n' },
+      { name: 'gpgcheck=1 written', code: 'FROM fedora:40\nRUN printf "[x]\\nbaseurl=https://x/\\ngpgcheck=1\\n" > /etc/yum.repos.d/x.repo\n' },
+      { name: 'rpm verifying or querying', code: 'FROM fedora:40\nRUN rpm -K --nosignature pkg.rpm && rpm -qa --nodigest\n' },
+      { name: 'signed-by source list', code: 'FROM debian:12\nRUN echo "deb [signed-by=/etc/apt/keyrings/x.gpg] https://x/ stable main" > /etc/apt/sources.list.d/x.list\n' },
+      { name: 'local package verified with gpg first', code: 'FROM alpine:3.20\nRUN curl -fsSLO https://example.com/tool.apk && curl -fsSLO https://example.com/tool.sig && gpg --verify tool.sig tool.apk\nRUN apk add --allow-untrusted tool.apk\n' },
+      { name: 'label', code: 'FROM alpine:3.20\nLABEL hint="apk add --allow-untrusted"\n' },
+      { name: 'trusted local repository built in the same RUN', code: 'FROM debian:12\nRUN dpkg-scanpackages . > Packages && echo "deb [ trusted=yes ] file:///tmp/repo ./" > /etc/apt/sources.list.d/temp.list\n' },
+    ],
+    invalid: [
+      {
+        code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --allow-unauthenticated curl\n',
+        errors: [{ line: 2, column: 42, endLine: 2, endColumn: 65, messageId: 'option' }],
+      },
+      {
+        name: 'apt -o, apk, dnf, rpm',
+        code: 'FROM fedora:40\nRUN apt-get -o APT::Get::AllowUnauthenticated=true install -y x\nRUN apk add --allow-untrusted /tmp/x.apk\nRUN dnf install -y --nogpgcheck x && rpm -Uvh --nosignature x.rpm\n',
+        errors: [
+          { line: 2, column: 16, endColumn: 51, messageId: 'setting' },
+          { line: 3, column: 13, endColumn: 30, messageId: 'option' },
+          { line: 4, column: 20, endColumn: 32, messageId: 'option' },
+          { line: 4, column: 47, endColumn: 60, messageId: 'option' },
+        ],
+      },
+      {
+        name: 'trusted=yes source and gpgcheck=0 repo file',
+        code: 'FROM debian:12\nRUN echo "deb [trusted=yes] http://repo.example.com/ ./" > /etc/apt/sources.list.d/x.list\nCOPY <<EOF /etc/yum.repos.d/x.repo\n[x]\nbaseurl=https://x/\ngpgcheck=0\nEOF\nRUN sed -i "s/gpgcheck=1/gpgcheck=0/" /etc/yum.conf\n',
+        errors: [
+          { line: 2, column: 15, endColumn: 28, messageId: 'setting' },
+          { line: 6, column: 1, endColumn: 11, messageId: 'setting' },
+          { line: 8, column: 26, endColumn: 36, messageId: 'setting' },
+        ],
+      },
+      {
+        name: 'GOSUMDB=off',
+        code: 'FROM golang:1.22\nENV GOSUMDB=off\n',
+        errors: [{ line: 2, column: 5, endColumn: 16, messageId: 'env' }],
+      },
+    ],
+  },
+});

@@ -1,0 +1,178 @@
+import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
+import { stageChain } from '../../model/build.js';
+import type { ShellCommand } from '../../shell/index.js';
+import { defineRule } from '../types.js';
+import { commandHeadRange, managerOf, runCommands } from '../helpers/packages.js';
+import type { RunCommands } from '../helpers/packages.js';
+
+type Family = 'apt' | 'apk' | 'yum';
+
+const APT_USES = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'source', 'download', 'reinstall', 'satisfy', 'safe-upgrade']);
+const APK_USES = new Set(['add', 'upgrade', 'fetch', 'fix', 'search', 'info', 'policy']);
+const YUM_USES = new Set(['install', 'groupinstall', 'localinstall', 'reinstall', 'update', 'upgrade', 'group', 'module', 'distro-sync', 'downgrade', 'builddep', 'download', 'info', 'search', 'list', 'repoquery']);
+
+function family(c: ShellCommand): Family | null {
+  const m = managerOf(c);
+  return m === 'apt' || m === 'apk' || m === 'yum' ? m : c.name === 'apt-cache' ? 'apt' : null;
+}
+
+/** `apt-get update`, `apk update`, `yum makecache`. */
+function updates(c: ShellCommand): Family | null {
+  const f = family(c);
+  const sub = c.subcommand;
+  if (f === 'apt' && sub === 'update' && c.name !== 'apt-cache') return f;
+  // apt ≥ 3.0: `apt-get install --update` refreshes first
+  if (f === 'apt' && sub !== null && APT_USES.has(sub) && c.hasFlag('--update')) return f;
+  // add-apt-repository refreshes the index unless told not to
+  if ((c.name === 'add-apt-repository' || c.name === 'apt-add-repository') && !c.args.some((w) => w.value === '-n' || w.value === '--no-update')) return 'apt';
+  if (f === 'apk' && (sub === 'update' || (c.hasFlag('-U', '--update') && sub !== null && APK_USES.has(sub)))) return f;
+  if (f === 'yum' && sub === 'makecache') return f;
+  return null;
+}
+
+/** A command that reads the package indexes (installs, upgrades, queries). */
+function uses(c: ShellCommand): Family | null {
+  const f = family(c);
+  if (f === null) return null;
+  if (c.name === 'apt-cache') return 'apt';
+  const sub = c.subcommand;
+  if (sub === null) return null;
+  if (f === 'apt' && APT_USES.has(sub)) return f;
+  if (f === 'apk' && APK_USES.has(sub)) return f;
+  if (f === 'yum' && YUM_USES.has(sub)) return f;
+  return null;
+}
+
+/** Installs that take their indexes from the layer (not `apk add --no-cache`, which fetches them). */
+function installsFromLayer(c: ShellCommand): Family | null {
+  const f = family(c);
+  const sub = c.subcommand;
+  if (f === 'apt' && c.name !== 'apt-cache' && sub === 'install') return f;
+  if (f === 'apk' && sub === 'add' && !c.hasFlag('--no-cache', '-U', '--update')) return f;
+  return null;
+}
+
+/** RUNs after `r` whose stage sees `r`'s files (same stage or one built FROM it). */
+function laterRuns(model: DockerfileModel, runs: readonly RunCommands[], r: RunCommands): RunCommands[] {
+  return runs.filter((o) => {
+    if (o.facts.index <= r.facts.index || o.facts.stage === null || r.facts.stage === null || o.facts.onbuild !== null) return false;
+    const st = model.stages[o.facts.stage];
+    return st !== undefined && stageChain(model, st).some((s) => s.index === r.facts.stage);
+  });
+}
+
+function lineOf(model: DockerfileModel, f: InstructionFacts): number {
+  return model.source.positionAt(f.instruction.range.start).line;
+}
+
+export default defineRule({
+  meta: {
+    id: 'DA601',
+    name: 'package-update-without-install',
+    category: 'package-manager',
+    severity: 'medium',
+    description: 'The package index is refreshed in one RUN and used by an install in another, so the layer cache can serve outdated indexes.',
+    messages: {
+      updateAlone: (d: { cmd: string; line: number }) =>
+        `\`${d.cmd}\` runs in a RUN that installs nothing, while the install on line ${d.line} reuses this cached layer and its outdated index (builds fail with "404 Not Found" or install old versions): update and install in the same RUN.`,
+      staleIndex: (d: { cmd: string; line: number; update: string }) =>
+        `\`${d.cmd}\` uses the package index fetched on line ${d.line}, which the layer cache can keep for months: run \`${d.update} && ${d.cmd} …\` in this RUN.`,
+    },
+    aliases: ['DS-0017', 'CKV_DOCKER_5'],
+  },
+  check(model, ctx) {
+    const runs = runCommands(model);
+    // per RUN: the first update per family, whether the RUN also uses the index, and installs before any own update
+    const info = runs.map((r) => {
+      const updated = new Map<Family, ShellCommand>();
+      const stale = new Map<Family, ShellCommand>();
+      for (const c of r.commands) {
+        const up = updates(c);
+        const fam = installsFromLayer(c) ?? (uses(c) === 'yum' ? 'yum' : null);
+        if (fam !== null && up !== fam && !updated.has(fam) && !stale.has(fam)) stale.set(fam, c);
+        if (up !== null && !updated.has(up)) updated.set(up, c);
+      }
+      const used = new Set(r.commands.map(uses).filter((f): f is Family => f !== null));
+      return { r, updated, stale, used };
+    });
+    for (const it of info) {
+      if (it.r.facts.onbuild !== null) continue;
+      for (const [fam, c] of it.updated) {
+        // adding a repository in its own RUN is normal; its implicit refresh only matters for the checks below
+        if (it.used.has(fam) || c.subcommand === null) continue;
+        const later = laterRuns(model, runs, it.r);
+        const victim = info.find((o) => later.includes(o.r) && o.stale.has(fam));
+        if (victim === undefined) continue;
+        ctx.report({
+          messageId: 'updateAlone',
+          data: { cmd: `${c.name} ${c.subcommand}`, line: lineOf(model, victim.r.facts) },
+          range: commandHeadRange(c),
+        });
+      }
+    }
+    // installs without their own update, after an earlier RUN refreshed and used the index (an earlier RUN that only
+    // refreshed it is reported above)
+    for (const it of info) {
+      if (it.r.facts.onbuild !== null) continue;
+      for (const [fam, c] of it.stale) {
+        if (fam === 'yum') continue; // dnf/yum refresh expired metadata themselves
+        let last: (typeof info)[number] | undefined;
+        for (const o of info) if (o.updated.has(fam) && laterRuns(model, runs, o.r).includes(it.r)) last = o;
+        if (last === undefined || !last.used.has(fam)) continue;
+        ctx.report({
+          messageId: 'staleIndex',
+          data: { cmd: `${c.name} ${c.subcommand}`, line: lineOf(model, last.r.facts), update: fam === 'apt' ? `${c.name === 'apt' ? 'apt' : 'apt-get'} update` : 'apk update' },
+          range: commandHeadRange(c),
+        });
+      }
+    }
+  },
+  docs: {
+    why:
+      'Docker caches each RUN as a layer keyed by its text. When `apt-get update` sits in its own RUN, that layer ' +
+      'is reused for as long as the line does not change, and the next RUN installs from an index that may be ' +
+      'months old: the build then fails with "404 Not Found" once the mirror drops the old packages, or quietly ' +
+      'installs versions without the latest security fixes. The same happens when an install in a later RUN ' +
+      'relies on the index fetched by an earlier one.',
+    bad: 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\n',
+    good: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
+    fix:
+      'Refresh the index and install in the same RUN (`apt-get update && apt-get install -y …`, ' +
+      '`apk add --no-cache …`, `dnf install -y …` without a separate `makecache`), and clean up in that RUN too.',
+    references: ['https://docs.docker.com/build/building/best-practices/#apt-get'],
+  },
+  tests: {
+    valid: [
+      'FROM debian:12\nRUN apt-get update && apt-get install -y curl\n',
+      { name: 'update alone, nothing installed later', code: 'FROM debian:12\nRUN apt-get update\nCMD ["bash"]\n' },
+      { name: 'each RUN updates before it installs; apk --no-cache', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git\nRUN apk update && apk add x\nRUN apk add --no-cache y\nRUN apk add --update z\n' },
+      { name: 'echo and comment', code: 'FROM debian:12\n# RUN apt-get update\nRUN echo "apt-get update"\nRUN apt-get update && apt-get install -y curl\n' },
+      { name: 'add-apt-repository refreshes the index', code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y software-properties-common\nRUN add-apt-repository -y ppa:deadsnakes/ppa && apt-get install -y python3.12\nRUN add-apt-repository -y ppa:x/y\nRUN apt-get update && apt-get install -y z\nRUN apt-get install --update -y w\n' },
+      { name: 'another stage', code: 'FROM debian:12 AS a\nRUN apt-get update && apt-get install -y curl\nFROM debian:12\nRUN apt-get install -y ./local.deb\n' },
+    ],
+    invalid: [
+      {
+        code: 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n',
+        errors: [{ line: 2, column: 5, endLine: 2, endColumn: 19, messageId: 'updateAlone' }],
+      },
+      {
+        name: 'an install after an update-only RUN is reported once, at the update',
+        code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update\nRUN apt-get install -y git\nRUN apt-get update && apt-get install -y vim\n',
+        errors: [{ line: 3, column: 5, endColumn: 19, messageId: 'updateAlone' }],
+      },
+      {
+        name: 'install relying on an earlier RUN; child stage',
+        code: 'FROM debian:12 AS base\nRUN apt-get update && apt-get install -y curl\nFROM base\nRUN apt-get install -y git\n',
+        errors: [{ line: 4, column: 5, endLine: 4, endColumn: 20, messageId: 'staleIndex' }],
+      },
+      {
+        name: 'apk and yum',
+        code: 'FROM alpine:3.20\nRUN apk update\nRUN apk add curl\nRUN yum makecache\nRUN yum install -y git\n',
+        errors: [
+          { line: 2, column: 5, endColumn: 15, messageId: 'updateAlone' },
+          { line: 4, column: 5, endColumn: 18, messageId: 'updateAlone' },
+        ],
+      },
+    ],
+  },
+});

@@ -1,0 +1,118 @@
+/** Secret detection shared by the 4xx rules: names that say "secret", token formats, masking. */
+
+/** Splits a variable name into lower-cased words: `dbPassword_FILE` → `db password file`. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '')
+    .map((w) => w.toLowerCase());
+}
+
+const SECRET_WORDS: ReadonlySet<string> = new Set([
+  'password', 'passwd', 'pwd', 'pass', 'passphrase', 'pword',
+  'token', 'secret', 'apikey', 'credential', 'credentials', 'creds',
+  'privatekey', 'secretkey', 'accesskey', 'authtoken', 'auth',
+]);
+/** `<word> key` pairs that name a secret key (a bare `key` is often a public key id: `GPG_KEY`). */
+const KEY_QUALIFIERS: ReadonlySet<string> = new Set(['api', 'private', 'secret', 'access', 'signing', 'encryption', 'master', 'client']);
+/** Words that make the name about something other than the secret value itself. */
+const NOT_A_VALUE: ReadonlySet<string> = new Set([
+  'public', 'pub', 'file', 'files', 'path', 'dir', 'directory', 'url', 'uri', 'endpoint', 'host', 'port', 'version',
+  'name', 'user', 'username', 'type', 'length', 'len', 'size', 'mode', 'enabled', 'enable', 'disable', 'disabled',
+  'required', 'require', 'min', 'max', 'expire', 'expires', 'expiry', 'expiration', 'ttl', 'timeout', 'header',
+  'policy', 'method', 'format', 'provider', 'prefix', 'field', 'location', 'helper', 'command', 'cmd', 'id', 'ids',
+  'fingerprint', 'keyring', 'keyserver', 'store', 'manager', 'plugin', 'hash', 'algorithm', 'algo', 'server', 'servers',
+  'realm', 'scheme', 'strategy', 'backend', 'empty', 'allow', 'reset', 'check', 'rotation', 'complexity', 'hint',
+  'digest', 'issuer', 'audience', 'scope', 'scopes', 'config', 'env', 'var', 'source', 'through', 'mount',
+]);
+
+/** The secret word a variable name contains (`DB_PASSWORD` → `password`), or null (also for `PASSWORD_FILE`). */
+export function secretNameWord(name: string): string | null {
+  const words = nameWords(name);
+  if (words.some((w) => NOT_A_VALUE.has(w))) return null;
+  let found: string | null = null;
+  words.forEach((w, k) => {
+    if (found !== null) return;
+    if (SECRET_WORDS.has(w)) found = w;
+    else if (w === 'key' && k > 0 && KEY_QUALIFIERS.has(words[k - 1]!)) found = `${words[k - 1]} key`;
+  });
+  return found;
+}
+
+/** Values that are not secrets whatever the name: booleans, switches, placeholders. */
+const NON_SECRET_VALUES: ReadonlySet<string> = new Set([
+  'true', 'false', 'yes', 'no', 'on', 'off', '0', '1', 'none', 'null', 'nil', 'undefined', 'empty', 'disabled',
+  'enabled', 'required', 'optional', '-', '*', '!',
+]);
+
+/** True when a literal value could be a secret (not empty, a switch, a path to a secret file or a placeholder). */
+export function couldBeSecretValue(value: string): boolean {
+  const v = value.trim();
+  if (v === '' || NON_SECRET_VALUES.has(v.toLowerCase())) return false;
+  if (v.startsWith('/')) return false; // a path (e.g. /run/secrets/db)
+  if (/^<[^<>]*>$/.test(v) || /^\{\{[^{}]*\}\}$/.test(v)) return false; // <placeholder>, {{template}}
+  // `_`, `{}`, `0000…`, `XXXX…`, `00000000-0000-…`: no letters or digits, or one repeated character
+  const alnum = v.replace(/[^A-Za-z0-9]/g, '');
+  if (alnum === '' || /^(.)\1*$/.test(alnum)) return false;
+  return true;
+}
+
+/** `ghp_abcd…(40 chars)`: keeps a recognisable prefix, hides the rest. */
+export function maskSecret(s: string): string {
+  const keep = Math.min(4, Math.floor(s.length / 4));
+  return `${s.slice(0, keep)}…(${s.length} chars)`;
+}
+
+export interface TokenPattern {
+  readonly kind: string;
+  readonly re: RegExp;
+}
+
+/**
+ * Token formats with a fixed, documented shape. Every expression is linear (no nested quantifiers). Matches
+ * containing `EXAMPLE`/`XXXX` (documentation placeholders) are dropped by `findTokens`.
+ */
+export const TOKEN_PATTERNS: readonly TokenPattern[] = [
+  { kind: 'AWS access key id', re: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
+  { kind: 'GitHub token', re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
+  { kind: 'GitHub fine-grained token', re: /\bgithub_pat_[A-Za-z0-9_]{60,255}\b/g },
+  { kind: 'GitLab token', re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  { kind: 'Slack token', re: /\bxox[baprs]-[0-9]{6,}-[0-9A-Za-z-]{8,}/g },
+  { kind: 'Slack webhook', re: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}/g },
+  { kind: 'Discord webhook', re: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/[0-9]{10,}\/[A-Za-z0-9_-]{40,}/g },
+  { kind: 'Stripe secret key', re: /\b[sr]k_live_[0-9A-Za-z]{20,}/g },
+  { kind: 'Google API key', re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
+  { kind: 'npm token', re: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { kind: 'PyPI token', re: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g },
+  { kind: 'OpenAI API key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/g },
+  { kind: 'Anthropic API key', re: /\bsk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,}/g },
+  {
+    kind: 'private key',
+    re: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\n|\\r|[\s"'])*[A-Za-z0-9+/]{40}/g,
+  },
+  { kind: 'JSON Web Token', re: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}/g },
+];
+
+const PLACEHOLDER = /EXAMPLE|XXXXXXXX|xxxxxxxx|0{16}/;
+
+export interface TokenMatch {
+  readonly kind: string;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** Known token formats in `text` (offsets into it), placeholders dropped, overlapping matches merged. */
+export function findTokens(text: string): TokenMatch[] {
+  const out: TokenMatch[] = [];
+  for (const p of TOKEN_PATTERNS) {
+    p.re.lastIndex = 0;
+    for (let m = p.re.exec(text); m !== null; m = p.re.exec(text)) {
+      if (PLACEHOLDER.test(m[0])) continue;
+      out.push({ kind: p.kind, start: m.index, end: m.index + m[0].length, text: m[0] });
+    }
+  }
+  out.sort((a, b) => a.start - b.start || b.end - a.end);
+  return out.filter((m, k) => k === 0 || m.start >= out[k - 1]!.end);
+}

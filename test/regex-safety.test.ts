@@ -1,0 +1,223 @@
+/**
+ * ReDoS-proofing: every regular expression in src/**\/*.ts (regex literals, `new RegExp(...)`/`RegExp(...)` with a
+ * literal pattern, and string literals handed to `.match`/`.matchAll`/`.search`, which compile them to regexes) is
+ * found by walking the TypeScript AST and checked for catastrophic backtracking with recheck. A vulnerable regex is
+ * reported with file:line, its complexity and the attack string. A RegExp built from a non-literal pattern must carry
+ * a `// regex-safety: <why safe>` comment on its line or the line above.
+ *
+ * recheck runs with its pure-JavaScript backend in this process: no native binary, no Java, no worker, no download
+ * (the test also makes child_process.spawn throw while it runs).
+ */
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import ts from 'typescript';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const srcDir = join(repoRoot, 'src');
+
+export interface FoundRegex {
+  readonly file: string;
+  readonly line: number;
+  readonly kind: 'literal' | 'constructor' | 'string-method';
+  readonly source: string;
+  readonly flags: string;
+}
+
+export interface DynamicRegex {
+  readonly file: string;
+  readonly line: number;
+  readonly code: string;
+  /** The text after `regex-safety:`, or null when the comment is missing. */
+  readonly justification: string | null;
+}
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
+    else if (e.endsWith('.ts') && !e.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** The value of a string literal or a template literal without substitutions, else null. */
+function literalString(node: ts.Node | undefined): string | null {
+  if (node === undefined) return null;
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  if (ts.isParenthesizedExpression(node)) return literalString(node.expression);
+  return null;
+}
+
+const SAFETY = /\/\/\s*regex-safety:(.*)$/;
+
+/** `// regex-safety: …` on the line of `line` (1-based) or on the line above it. */
+function justification(lines: readonly string[], line: number): string | null {
+  for (const l of [line, line - 1]) {
+    const m = SAFETY.exec(lines[l - 1] ?? '');
+    if (m && m[1]!.trim() !== '') return m[1]!.trim();
+  }
+  return null;
+}
+
+/** Every regex (and dynamic RegExp construction) in one TypeScript source text. */
+export function collectRegexes(file: string, text: string): { found: FoundRegex[]; dynamic: DynamicRegex[] } {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const lines = text.split('\n');
+  const found: FoundRegex[] = [];
+  const dynamic: DynamicRegex[] = [];
+  const lineOf = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  const visit = (node: ts.Node): void => {
+    if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
+      const t = node.getText(sf);
+      const slash = t.lastIndexOf('/');
+      found.push({ file, line: lineOf(node), kind: 'literal', source: t.slice(1, slash), flags: t.slice(slash + 1) });
+    } else if (
+      (ts.isNewExpression(node) || ts.isCallExpression(node)) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'RegExp'
+    ) {
+      const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+      const pattern = literalString(args[0]);
+      const flags = args.length > 1 ? literalString(args[1]) : '';
+      const first = args[0];
+      if (first && first.kind === ts.SyntaxKind.RegularExpressionLiteral && (args.length < 2 || flags !== null)) {
+        // new RegExp(/re/, 'g'): the literal itself is collected when visited; only the flags change
+        const t = first.getText(sf);
+        const slash = t.lastIndexOf('/');
+        if (flags !== null && args.length > 1)
+          found.push({ file, line: lineOf(node), kind: 'constructor', source: t.slice(1, slash), flags });
+      } else if (pattern !== null && flags !== null) {
+        found.push({ file, line: lineOf(node), kind: 'constructor', source: pattern, flags });
+      } else {
+        const line = lineOf(node);
+        dynamic.push({ file, line, code: node.getText(sf).slice(0, 120), justification: justification(lines, line) });
+      }
+    } else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ['match', 'matchAll', 'search'].includes(node.expression.name.text) &&
+      node.arguments.length === 1
+    ) {
+      // String.prototype.match/matchAll/search compile a string argument to a RegExp
+      const pattern = literalString(node.arguments[0]);
+      if (pattern !== null)
+        found.push({ file, line: lineOf(node), kind: 'string-method', source: pattern, flags: node.expression.name.text === 'matchAll' ? 'g' : '' });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return { found, dynamic };
+}
+
+export function collectAll(dir: string): { found: FoundRegex[]; dynamic: DynamicRegex[] } {
+  const found: FoundRegex[] = [];
+  const dynamic: DynamicRegex[] = [];
+  for (const f of tsFiles(dir)) {
+    const r = collectRegexes(relative(repoRoot, f), readFileSync(f, 'utf8'));
+    found.push(...r.found);
+    dynamic.push(...r.dynamic);
+  }
+  return { found, dynamic };
+}
+
+// --- recheck, pure-JS backend only --------------------------------------------------------------------------------
+
+type Recheck = typeof import('recheck');
+const require = createRequire(import.meta.url);
+const childProcess = require('node:child_process') as Record<string, unknown>;
+const saved: Record<string, unknown> = {};
+let recheck: Recheck;
+
+before(() => {
+  // recheck reads these at each call: 'pure' runs its Scala.js build in this thread instead of a synckit worker that
+  // would start the native `recheck` binary or `java -jar`.
+  process.env.RECHECK_SYNC_BACKEND = 'pure';
+  process.env.RECHECK_BACKEND = 'pure';
+  for (const k of ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'exec', 'execSync', 'fork']) {
+    saved[k] = childProcess[k];
+    childProcess[k] = () => {
+      throw new Error(`regex-safety: recheck tried child_process.${k}`);
+    };
+  }
+  recheck = require('recheck') as Recheck;
+});
+
+after(() => {
+  for (const [k, v] of Object.entries(saved)) childProcess[k] = v;
+});
+
+/** A one-line verdict, or null when safe. */
+function verdict(r: FoundRegex): string | null {
+  const d = recheck.checkSync(r.source, r.flags, { timeout: 10_000, randomSeed: 1 });
+  const where = `${r.file}:${r.line} /${r.source}/${r.flags}`;
+  if (d.status === 'safe') return null;
+  if (d.status === 'vulnerable') {
+    const attack = JSON.stringify(d.attack.string.length > 80 ? d.attack.string.slice(0, 80) + '…' : d.attack.string);
+    return `${where}: ${d.complexity.summary} (${d.complexity.type}); attack ${d.attack.pattern} e.g. ${attack}`;
+  }
+  return `${where}: recheck could not decide (${d.error.kind}${'message' in d.error ? ': ' + d.error.message : ''})`;
+}
+
+describe('regex safety', () => {
+  it('the collector finds literals, constructors, string-method patterns and dynamic RegExps', () => {
+    const sample = [
+      'const a = /a+b/g;',
+      "const b = new RegExp('x*y', 'i');",
+      'const c = RegExp(`q?`);',
+      "const d = s.match('z+');",
+      'const e = new RegExp(pattern);',
+      '// regex-safety: escaped with escapeRegExp, no quantifiers',
+      'const f = new RegExp(escape(p), "g");',
+      'const g = "/not a regex/";',
+    ].join('\n');
+    const { found, dynamic } = collectRegexes('sample.ts', sample);
+    assert.deepEqual(
+      found.map((f) => [f.line, f.kind, f.source, f.flags]),
+      [
+        [1, 'literal', 'a+b', 'g'],
+        [2, 'constructor', 'x*y', 'i'],
+        [3, 'constructor', 'q?', ''],
+        [4, 'string-method', 'z+', ''],
+      ],
+    );
+    assert.deepEqual(
+      dynamic.map((d) => [d.line, d.justification]),
+      [
+        [5, null],
+        [7, 'escaped with escapeRegExp, no quantifiers'],
+      ],
+    );
+  });
+
+  it('recheck (pure backend) flags known-catastrophic patterns and passes a safe one', () => {
+    const bad = verdict({ file: 'x.ts', line: 1, kind: 'literal', source: '^(a+)+$', flags: '' });
+    assert.match(bad ?? '', /exponential/);
+    const poly = verdict({ file: 'x.ts', line: 1, kind: 'literal', source: '\\s*=\\s*$', flags: '' });
+    assert.match(poly ?? '', /polynomial/);
+    assert.equal(verdict({ file: 'x.ts', line: 1, kind: 'literal', source: '^[a-z]+$', flags: 'i' }), null);
+  });
+
+  const { found, dynamic } = collectAll(srcDir);
+
+  it(`every regex in src/ is free of catastrophic backtracking (${found.length} found)`, (t) => {
+    assert.ok(found.length > 0, 'no regex found in src/: the collector is broken');
+    const problems: string[] = [];
+    for (const r of found) {
+      const v = verdict(r);
+      if (v !== null) problems.push(v);
+    }
+    t.diagnostic(`${found.length} regexes checked in ${new Set(found.map((f) => f.file)).size} files`);
+    assert.deepEqual(problems, [], 'vulnerable regexes:\n' + problems.join('\n'));
+  });
+
+  it('every RegExp built from a non-literal pattern says why it is safe', (t) => {
+    for (const d of dynamic) t.diagnostic(`${d.file}:${d.line} ${d.code} — ${d.justification ?? 'NO JUSTIFICATION'}`);
+    const missing = dynamic.filter((d) => d.justification === null).map((d) => `${d.file}:${d.line}: ${d.code}`);
+    assert.deepEqual(missing, [], 'add a `// regex-safety: <why safe>` comment:\n' + missing.join('\n'));
+  });
+});
