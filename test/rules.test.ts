@@ -118,9 +118,9 @@ for (const rule of ruleList) {
     });
 
     test('docs.bad triggers the rule, docs.good does not', () => {
-      const bad = runOne(rule, rule.docs.bad, rule.docs.options, undefined, rule.docs.env?.bad?.gitTracked);
+      const bad = runOne(rule, rule.docs.bad, rule.docs.options, rule.docs.files, rule.docs.env?.bad?.gitTracked);
       assert.ok(bad.findings.length > 0 && !bad.findings.some((f) => f.messageId === INTERNAL_ERROR), 'docs.bad must trigger the rule');
-      const good = runOne(rule, rule.docs.good, rule.docs.options, undefined, rule.docs.env?.good?.gitTracked);
+      const good = runOne(rule, rule.docs.good, rule.docs.options, rule.docs.files, rule.docs.env?.good?.gitTracked);
       assert.deepEqual(good.findings.map((f) => describeFinding(f, good)), []);
     });
   });

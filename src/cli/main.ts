@@ -14,7 +14,7 @@ import { createRuleIndex } from '../engine/rule-index.js';
 import { INTERNAL_ERROR } from '../engine/run.js';
 import type { RuleSetting } from '../engine/run.js';
 import type { PoolInput } from '../engine/pool.js';
-import { isAuditWorker, serveAuditRequests } from '../engine/worker.js';
+import { environmentFor, isAuditWorker, serveAuditRequests } from '../engine/worker.js';
 import type { TransferableAuditOptions } from '../engine/worker.js';
 import { HOMEPAGE, TOOL_NAME, toolVersion } from '../meta.js';
 import type { ToolInfo } from '../report/types.js';
@@ -25,6 +25,7 @@ import { formatConfigError } from '../config/types.js';
 import type { AuditCommand, Command, Format } from './args.js';
 import { HELP, parseCommandLine } from './args.js';
 import { useColor } from './color.js';
+import { contextReader } from './context.js';
 import { discover } from './discover.js';
 import { closest } from './suggest.js';
 import { createGitTracker } from './git-tracked.js';
@@ -77,7 +78,7 @@ function sizeUpTo(paths: readonly string[], cwd: string, limit: number): number 
 async function auditInParallel(
   files: readonly string[],
   explicit: ReadonlySet<string>,
-  optionsFor: (path: string, explicit: boolean) => { options: TransferableAuditOptions; failLevel: FailLevel } | null,
+  optionsFor: (path: string, explicit: boolean, fromDisk: boolean) => { options: TransferableAuditOptions; failLevel: FailLevel } | null,
   results: FileResult[],
   failLevels: Map<FileResult, FailLevel>,
 ): Promise<boolean> {
@@ -89,7 +90,7 @@ async function auditInParallel(
   const levels: FailLevel[] = [];
   let largest = 0;
   for (const path of files) {
-    const o = optionsFor(path, explicit.has(resolve(cwd, path)));
+    const o = optionsFor(path, explicit.has(resolve(cwd, path)), true);
     if (o === null) continue;
     const file = resolve(cwd, path);
     try {
@@ -162,26 +163,28 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   const failLevels = new Map<FileResult, FailLevel>();
   const gitTracked = createGitTracker();
   /** Config-derived audit options of one file, or null when config ignores it. */
-  const optionsFor = (path: string, explicit: boolean, onDisk = true): { options: TransferableAuditOptions; failLevel: FailLevel } | null => {
+  const optionsFor = (path: string, explicit: boolean, fromDisk: boolean): { options: TransferableAuditOptions; failLevel: FailLevel } | null => {
     const config = configFor(path);
     if (!explicit && isPathIgnored(config, resolve(cwd, path))) return null;
     const settings = ruleSettingsFor(config, resolve(cwd, path), ruleList);
     const overrides: Record<string, RuleSetting> = {};
     for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
-    const tracked = onDisk ? gitTracked(resolve(cwd, path)) : undefined;
+    const tracked = fromDisk ? gitTracked(resolve(cwd, path)) : undefined;
     const options: TransferableAuditOptions = {
       ruleIds: settings.rules.map((r) => r.meta.id),
       severityOverrides: overrides,
       ruleOptions: Object.fromEntries(settings.ruleOptions),
       suppressions: suppressionOptionsFor(config, settings),
-      // tracked by git? read from .git/index, never by running git (undefined = unknown, e.g. for stdin)
+      // files on disk: the Dockerfile's directory is the assumed build context, and whether git tracks the file is
+      // read from .git/index (never by running git); standard input has neither (unknown)
+      ...(fromDisk ? { contextOf: resolve(cwd, path) } : {}),
       ...(tracked !== undefined ? { gitTracked: tracked } : {}),
     };
     return { options, failLevel: config.failLevel };
   };
   const byId = new Map(ruleList.map((r) => [r.meta.id, r]));
-  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean, onDisk = true): Promise<void> => {
-    const o = optionsFor(path, explicit, onDisk);
+  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean, fromDisk: boolean): Promise<void> => {
+    const o = optionsFor(path, explicit, fromDisk);
     if (o === null) return;
     let bytes: Uint8Array;
     try {
@@ -191,12 +194,13 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       results.push(r);
       return;
     }
-    const { ruleIds, suppressions, gitTracked: tracked, ...rest } = o.options;
+    const { ruleIds, suppressions, severityOverrides, ruleOptions } = o.options;
     const r = await audit(bytes, path, {
-      ...rest,
+      ...(severityOverrides ? { severityOverrides } : {}),
+      ...(ruleOptions ? { ruleOptions } : {}),
       rules: (ruleIds ?? []).map((id) => byId.get(id)!),
       ...(suppressions !== undefined ? { suppressions } : {}),
-      env: tracked !== undefined ? { gitTracked: tracked } : {},
+      env: environmentFor(o.options, contextReader),
     });
     failLevels.set(r, o.failLevel);
     results.push(r);
@@ -204,7 +208,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true, false);
   const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
   if (!(await auditInParallel(found.files, explicit, optionsFor, results, failLevels))) {
-    for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)));
+    for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)), true);
   }
   if (configFailed) return 2;
   if (results.length === 0 && found.errors.length === 0 && !cmd.paths.includes('-')) err(`${TOOL_NAME}: no Dockerfiles found in ${filePaths.join(', ')}\n`);
@@ -415,7 +419,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (isAuditWorker()) serveAuditRequests();
+if (isAuditWorker()) serveAuditRequests({ contextReader });
 else {
   // Liftoff only: the bash grammar's WebAssembly is not re-optimised in the background. Optimising it gains nothing
   // measurable here, and Node waits for those background compilations before it exits (~0.5 s per run).

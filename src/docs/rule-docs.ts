@@ -18,11 +18,11 @@ function yamlList(items: readonly string[]): string {
   return `[${items.map((i) => JSON.stringify(i)).join(', ')}]`;
 }
 
-function fence(code: string): string {
+function fence(code: string, lang = 'dockerfile'): string {
   const body = code.endsWith('\n') ? code : code + '\n';
   let ticks = '```';
   while (body.includes(ticks)) ticks += '`';
-  return `${ticks}dockerfile\n${body}${ticks}`;
+  return `${ticks}${lang}\n${body}${ticks}`;
 }
 
 /** The body shared by the doc page, SARIF help and `explain` (no front matter). */
@@ -46,6 +46,7 @@ export function ruleMarkdownBody(rule: Rule): string {
     `## Why\n\n${d.why.trim()}`,
     ...(d.options ? [`The examples use the options \`${JSON.stringify(d.options)}\`.`] : []),
     ...(d.env ? [`The examples are audited with these facts about the environment: bad \`${JSON.stringify(d.env.bad ?? {})}\`, good \`${JSON.stringify(d.env.good ?? {})}\`.`] : []),
+    ...Object.entries(d.files ?? {}).map(([name, text]) => `## Build context of the examples\n\n\`${name}\`:\n\n${fence(text, 'text')}`),
     `## Bad\n\n${fence(d.bad)}`,
     `## Good\n\n${fence(d.good)}`,
     `## How to fix\n\n${d.fix.trim()}`,
@@ -111,6 +112,7 @@ export function peerTool(alias: string): string {
   if (/^SC\d{4}$/.test(alias)) return 'ShellCheck (via hadolint)';
   if (/^DS-?\d{3,4}$/.test(alias)) return 'Trivy';
   if (/^CKV2?_DOCKER_\d+$/.test(alias)) return 'Checkov';
+  if (/^(?:CIS|DKL)-[A-Z]{2}-\d{4}$/.test(alias)) return 'Dockle';
   if (/^[A-Z][A-Za-z]+$/.test(alias)) return 'BuildKit build checks';
   return 'other';
 }

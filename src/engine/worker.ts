@@ -14,7 +14,7 @@ import type { RuleSetting } from './run.js';
 import type { SuppressionOptions } from './suppressions.js';
 import type { PhaseTimings } from './timing.js';
 import { createTimings } from './timing.js';
-import type { Finding } from '../rules/types.js';
+import type { Finding, RuleEnvironment } from '../rules/types.js';
 
 /** What `workerData` holds for an audit worker. */
 export const WORKER_MARK = 'dockaudit-audit-worker';
@@ -27,8 +27,23 @@ export interface TransferableAuditOptions {
   readonly ruleOptions?: Readonly<Record<string, unknown>>;
   readonly suppressions?: SuppressionOptions | false;
   readonly model?: Omit<BuildModelOptions, 'timings'>;
-  /** `RuleEnvironment.gitTracked` (the only environment fact that can cross threads; none when absent). */
+  /** `RuleEnvironment.gitTracked`; unknown when absent. */
   readonly gitTracked?: boolean;
+  /** The Dockerfile on disk whose folder is the build context: with a `contextReader` (see `serveAuditRequests`),
+   * rules get `RuleEnvironment.readContextFile` for it. */
+  readonly contextOf?: string;
+}
+
+/** Makes `RuleEnvironment.readContextFile` for the Dockerfile at a path (the CLI's bounded, sandboxed reader). */
+export type ContextReaderFactory = (dockerfilePath: string) => (relPath: string) => string | undefined;
+
+/** The rule environment that transferable options describe. */
+export function environmentFor(o: TransferableAuditOptions, contextReader?: ContextReaderFactory): RuleEnvironment {
+  const readContextFile = o.contextOf !== undefined && contextReader ? contextReader(o.contextOf) : undefined;
+  return {
+    ...(readContextFile ? { readContextFile } : {}),
+    ...(o.gitTracked !== undefined ? { gitTracked: o.gitTracked } : {}),
+  };
 }
 
 export interface WorkerJob {
@@ -67,7 +82,7 @@ export interface WorkerBatchReply {
 
 const byId = new Map<string, Rule>(ruleList.map((r) => [r.meta.id, r]));
 
-async function auditJob(job: WorkerJob, timings: PhaseTimings | undefined): Promise<WorkerReply> {
+async function auditJob(job: WorkerJob, timings: PhaseTimings | undefined, contextReader: ContextReaderFactory | undefined): Promise<WorkerReply> {
   let bytes: Uint8Array;
   if (job.bytes !== undefined) bytes = job.bytes;
   else {
@@ -89,7 +104,7 @@ async function auditJob(job: WorkerJob, timings: PhaseTimings | undefined): Prom
     ...(o.ruleOptions ? { ruleOptions: o.ruleOptions } : {}),
     ...(o.suppressions !== undefined ? { suppressions: o.suppressions } : {}),
     ...(o.model ? { model: o.model } : {}),
-    env: o.gitTracked !== undefined ? { gitTracked: o.gitTracked } : {},
+    env: environmentFor(o, contextReader),
     ...(timings ? { timings } : {}),
   });
   const { source, ...rest } = r;
@@ -97,14 +112,14 @@ async function auditJob(job: WorkerJob, timings: PhaseTimings | undefined): Prom
 }
 
 /** Starts answering audit requests on `parentPort` (call in a worker thread). */
-export function serveAuditRequests(): void {
+export function serveAuditRequests(hooks: { readonly contextReader?: ContextReaderFactory } = {}): void {
   const port = parentPort;
   if (port === null) return;
   port.on('message', (req: WorkerRequest) => {
     void (async () => {
       const timings = req.timings ? createTimings() : undefined;
       const replies: WorkerReply[] = [];
-      for (const job of req.jobs) replies.push(await auditJob(job, timings));
+      for (const job of req.jobs) replies.push(await auditJob(job, timings, hooks.contextReader));
       const reply: WorkerBatchReply = { replies, ...(timings ? { timings } : {}) };
       port.postMessage(reply);
     })();

@@ -571,14 +571,10 @@ export function cleanPath(p: string): string {
 
 // --- helpers for rules -------------------------------------------------------------------------------------------
 
-/** The instruction node type of a kind (`COPY` and `ADD` share `CopyInstruction`). */
-export type OfKind<K extends InstructionKind> = Instruction extends infer I
-  ? I extends { readonly kind: infer T }
-    ? [Extract<K, T>] extends [never]
-      ? never
-      : I
-    : never
-  : never;
+/** The instruction node type of a kind. */
+export type OfKind<K extends InstructionKind> = DistributeKind<Instruction, K>;
+/** Members of `I` whose `kind` union contains `K` (so `WORKDIR` finds `SimpleInstruction`, which `Extract` misses). */
+type DistributeKind<I, K> = I extends { readonly kind: infer KK } ? (K extends KK ? I : never) : never;
 
 /** Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). */
 export function instructionsOf<K extends InstructionKind>(

@@ -50,6 +50,8 @@ export interface RuleDocs {
   readonly options?: Readonly<Record<string, unknown>>;
   /** Environment facts the `bad` and the `good` example are run with (e.g. `{ bad: { gitTracked: false } }`). */
   readonly env?: { readonly bad?: { readonly gitTracked?: boolean }; readonly good?: { readonly gitTracked?: boolean } };
+  /** Build-context files (path → content) the `bad` and `good` examples run with, for context-aware rules; shown in the docs. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 export interface RuleTestError {
