@@ -71,6 +71,8 @@ console.log(`corpus: ${names.length} files, ${mb(totalBytes)} MB; ${ruleList.len
   for (const phase of ['decodeParse', 'model', 'shell', 'rules', 'report'] as const) {
     console.log(`   ${phase.padEnd(13)} ${ms(timings[phase])}  (${((timings[phase] / wall) * 100).toFixed(0)}%)`);
   }
+  const checks = [...timings.ruleMs.values()].reduce((a, b) => a + b, 0);
+  console.log(`   (rules = ${checks.toFixed(0)} ms in ${timings.ruleMs.size} rule checks + the engine: options, suppressions, score)`);
   const slow = [...timings.ruleMs].sort((a, b) => b[1] - a[1]).slice(0, 10);
   const byId = new Map(ruleList.map((r) => [r.meta.id, r.meta.name]));
   console.log('   slowest rules (total over the corpus):');
