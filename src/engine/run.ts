@@ -9,6 +9,7 @@ import type { Finding, Rule, RuleEnvironment, Severity, TextEdit } from '../rule
 import { SEVERITIES } from '../rules/types.js';
 import type { Range } from '../source.js';
 import { createRuleIndex } from './rule-index.js';
+import { rulesMemo } from '../rules/rule-ref.js';
 
 /** `off` disables a rule, `on` enables it (also a rule that is disabled by default) at its default severity. */
 export type RuleSetting = Severity | 'off' | 'on';
@@ -28,6 +29,9 @@ export interface RunOptions {
 /** The message id of the finding that stands for a rule that crashed. */
 export const INTERNAL_ERROR = 'internal-error';
 
+/** Rules by exact ID (IDs are unique and win over names and aliases in `createRuleIndex`, so this agrees with it). */
+const byId = rulesMemo((rules) => new Map(rules.map((r) => [r.meta.id, r] as const)));
+
 /** The rules that will run and the severity each one has after overrides. */
 export function effectiveRules(
   rules: readonly Rule[],
@@ -36,9 +40,11 @@ export function effectiveRules(
   const setting = new Map<Rule, RuleSetting>();
   const entries = Object.entries(overrides);
   if (entries.length > 0) {
-    const index = createRuleIndex(rules);
+    // keys are usually exact rule IDs (the CLI passes one per rule): look those up without case folding
+    const ids = byId(rules);
+    let index: ReturnType<typeof createRuleIndex> | undefined;
     for (const [key, value] of entries) {
-      const r = index.get(key);
+      const r = ids.get(key) ?? (index ??= createRuleIndex(rules)).get(key);
       if (r) setting.set(r, value);
     }
   }
