@@ -5,23 +5,20 @@
  * unreadable or unparsable input, internal error. Sets `process.exitCode` (never `process.exit()`, which could cut
  * off output still flowing into a pipe).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { audit, auditDetailed, unreadableFile } from '../engine/audit.js';
 import type { FileResult } from '../engine/result.js';
 import { createRuleIndex } from '../engine/rule-index.js';
 import { INTERNAL_ERROR } from '../engine/run.js';
-import { ruleHelpUri, ruleMarkdownBody } from '../docs/rule-docs.js';
+import type { RuleSetting } from '../engine/run.js';
+import type { PoolInput } from '../engine/pool.js';
+import { environmentFor, isAuditWorker, serveAuditRequests } from '../engine/worker.js';
+import type { TransferableAuditOptions } from '../engine/worker.js';
 import { HOMEPAGE, TOOL_NAME, toolVersion } from '../meta.js';
-import { dump } from '../parser/dump.js';
-import { formatCommands } from '../shell/index.js';
-import { formatJson } from '../report/json.js';
-import { formatSarif } from '../report/sarif.js';
-import { formatText } from '../report/text.js';
 import type { ToolInfo } from '../report/types.js';
 import { ruleList } from '../rules/registry.generated.js';
-import { applyBaseline, writeBaseline } from '../engine/baseline.js';
-import type { RuleSetting } from '../engine/run.js';
 import { effectiveConfig, exceedsFailLevel, formatEffectiveConfig, initConfigText, isPathIgnored, ruleSettingsFor, suppressionOptionsFor } from '../config/resolve.js';
 import type { Config, FailLevel, PartialConfig } from '../config/types.js';
 import { formatConfigError } from '../config/types.js';
@@ -32,7 +29,8 @@ import { contextReader } from './context.js';
 import { discover } from './discover.js';
 import { closest } from './suggest.js';
 import { createGitTracker } from './git-tracked.js';
-import type { RuleEnvironment } from '../rules/types.js';
+// Modules only some runs need (report formats, baselines, rule docs, parse views, the worker pool) are imported
+// where they are used, so a plain audit of one file loads none of them.
 
 const out = (s: string): void => void process.stdout.write(s);
 const err = (s: string): void => void process.stderr.write(s);
@@ -52,7 +50,77 @@ function describeError(e: unknown): string {
   if (code === 'ENOENT') return 'no such file or directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
-  return e instanceof Error ? e.message : String(e);
+  const message = (e as { message?: unknown }).message;
+  return typeof message === 'string' ? message : String(e);
+}
+
+/** Largest file for which workers get a capped heap (a 1.4 MB Dockerfile needs ~130 MB of heap). */
+const SMALL_FILE_BYTES = 256 * 1024;
+
+/** Total size of the files, stopping once it exceeds `limit` (only stats files while it matters). */
+function sizeUpTo(paths: readonly string[], cwd: string, limit: number): number {
+  let total = 0;
+  for (const p of paths) {
+    try {
+      total += statSync(resolve(cwd, p)).size;
+    } catch {
+      // unreadable: the audit reports it
+    }
+    if (total > limit) break;
+  }
+  return total;
+}
+
+/**
+ * Audits the discovered files in worker threads when there are many (appending to `results` in discovery order);
+ * false when it did not (few files, or the pool failed to run: the caller then audits on this thread).
+ */
+async function auditInParallel(
+  files: readonly string[],
+  explicit: ReadonlySet<string>,
+  optionsFor: (path: string, explicit: boolean, fromDisk: boolean) => { options: TransferableAuditOptions; failLevel: FailLevel } | null,
+  results: FileResult[],
+  failLevels: Map<FileResult, FailLevel>,
+): Promise<boolean> {
+  if (files.length < 2 || process.env['DOCKAUDIT_WORKERS'] === '0') return false;
+  const cwd = process.cwd();
+  const pool = await import('../engine/pool.js');
+  if (!pool.shouldUseWorkers(files.length, files.length > pool.PARALLEL_MIN_FILES ? 0 : sizeUpTo(files, cwd, pool.PARALLEL_MIN_BYTES))) return false;
+  const inputs: PoolInput[] = [];
+  const levels: FailLevel[] = [];
+  let largest = 0;
+  for (const path of files) {
+    const o = optionsFor(path, explicit.has(resolve(cwd, path)), true);
+    if (o === null) continue;
+    const file = resolve(cwd, path);
+    try {
+      largest = Math.max(largest, statSync(file).size);
+    } catch {
+      // unreadable: the worker reports it
+    }
+    inputs.push({ path, file, options: o.options });
+    levels.push(o.failLevel);
+  }
+  const requested = Number(process.env['DOCKAUDIT_WORKERS']);
+  let audited: FileResult[];
+  try {
+    audited = await pool.auditInWorkers(inputs, {
+      ...(Number.isInteger(requested) && requested > 0 ? { workers: requested } : {}),
+      // small files only: cap each worker's heap (peak RSS 164 → 134 MB on the corpus); a big file could exhaust it
+      ...(largest <= SMALL_FILE_BYTES ? { maxOldGenerationMb: 64 } : {}),
+      // this module is its own worker entry (see the end of the file), also when bundled
+      workerUrl: new URL(import.meta.url),
+      onReadError: (input, f) => unreadableFile(input.path, `cannot read: ${describeError(f)}`),
+    });
+  } catch (e) {
+    if (process.env['DOCKAUDIT_DEBUG']) err(`${TOOL_NAME}: worker pool failed, auditing on one thread: ${e instanceof Error ? e.message : String(e)}\n`);
+    return false;
+  }
+  audited.forEach((r, i) => {
+    results.push(r);
+    failLevels.set(r, levels[i]!);
+  });
+  return true;
 }
 
 async function runAudit(cmd: AuditCommand): Promise<number> {
@@ -94,9 +162,30 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   }
   const failLevels = new Map<FileResult, FailLevel>();
   const gitTracked = createGitTracker();
-  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean, fromDisk: boolean): Promise<void> => {
+  /** Config-derived audit options of one file, or null when config ignores it. */
+  const optionsFor = (path: string, explicit: boolean, fromDisk: boolean): { options: TransferableAuditOptions; failLevel: FailLevel } | null => {
     const config = configFor(path);
-    if (!explicit && isPathIgnored(config, resolve(cwd, path))) return;
+    if (!explicit && isPathIgnored(config, resolve(cwd, path))) return null;
+    const settings = ruleSettingsFor(config, resolve(cwd, path), ruleList);
+    const overrides: Record<string, RuleSetting> = {};
+    for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
+    const tracked = fromDisk ? gitTracked(resolve(cwd, path)) : undefined;
+    const options: TransferableAuditOptions = {
+      ruleIds: settings.rules.map((r) => r.meta.id),
+      severityOverrides: overrides,
+      ruleOptions: Object.fromEntries(settings.ruleOptions),
+      suppressions: suppressionOptionsFor(config, settings),
+      // files on disk: the Dockerfile's directory is the assumed build context, and whether git tracks the file is
+      // read from .git/index (never by running git); standard input has neither (unknown)
+      ...(fromDisk ? { contextOf: resolve(cwd, path) } : {}),
+      ...(tracked !== undefined ? { gitTracked: tracked } : {}),
+    };
+    return { options, failLevel: config.failLevel };
+  };
+  const byId = new Map(ruleList.map((r) => [r.meta.id, r]));
+  const auditOne = async (path: string, read: () => Promise<Uint8Array> | Uint8Array, explicit: boolean, fromDisk: boolean): Promise<void> => {
+    const o = optionsFor(path, explicit, fromDisk);
+    if (o === null) return;
     let bytes: Uint8Array;
     try {
       bytes = await read();
@@ -105,24 +194,22 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       results.push(r);
       return;
     }
-    const settings = ruleSettingsFor(config, resolve(cwd, path), ruleList);
-    const overrides: Record<string, RuleSetting> = {};
-    for (const r of settings.rules) overrides[r.meta.id] = settings.severityOverrides.get(r.meta.id) ?? 'on';
+    const { ruleIds, suppressions, severityOverrides, ruleOptions } = o.options;
     const r = await audit(bytes, path, {
-      rules: settings.rules,
-      severityOverrides: overrides,
-      ruleOptions: Object.fromEntries(settings.ruleOptions),
-      suppressions: suppressionOptionsFor(config, settings),
-      // files on disk: the Dockerfile's directory is the assumed build context, and whether git tracks the file is
-      // read from .git/index (never by running git); standard input has neither (unknown)
-      env: fromDisk ? envFor(contextReader(resolve(cwd, path)), gitTracked(resolve(cwd, path))) : {},
+      ...(severityOverrides ? { severityOverrides } : {}),
+      ...(ruleOptions ? { ruleOptions } : {}),
+      rules: (ruleIds ?? []).map((id) => byId.get(id)!),
+      ...(suppressions !== undefined ? { suppressions } : {}),
+      env: environmentFor(o.options, contextReader),
     });
-    failLevels.set(r, config.failLevel);
+    failLevels.set(r, o.failLevel);
     results.push(r);
   };
   if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true, false);
   const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
-  for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)), true);
+  if (!(await auditInParallel(found.files, explicit, optionsFor, results, failLevels))) {
+    for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)), true);
+  }
   if (configFailed) return 2;
   if (results.length === 0 && found.errors.length === 0 && !cmd.paths.includes('-')) err(`${TOOL_NAME}: no Dockerfiles found in ${filePaths.join(', ')}\n`);
 
@@ -135,7 +222,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       err(`${cmd.baseline}: cannot read the baseline: ${describeError(e)}\n`);
       return 2;
     }
-    const b = applyBaseline(results, text);
+    const b = (await import('../engine/baseline.js')).applyBaseline(results, text);
     for (const e of b.errors) err(`${cmd.baseline}: ${e}\n`);
     if (b.errors.length > 0) return 2;
     reported = b.results;
@@ -147,7 +234,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   }
   if (cmd.writeBaseline !== undefined) {
     try {
-      writeFileSync(resolve(cwd, cmd.writeBaseline), writeBaseline(results));
+      writeFileSync(resolve(cwd, cmd.writeBaseline), (await import('../engine/baseline.js')).writeBaseline(results));
     } catch (e) {
       err(`${cmd.writeBaseline}: cannot write the baseline: ${describeError(e)}\n`);
       return 2;
@@ -157,11 +244,11 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   const info = tool();
   const toFile = cmd.output !== undefined;
   let report: string;
-  if (format === 'json') report = formatJson(reported, info);
-  else if (format === 'sarif') report = formatSarif(reported, info, { rules: ruleList, srcRoot: cwd });
+  if (format === 'json') report = (await import('../report/json.js')).formatJson(reported, info);
+  else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(reported, info, { rules: ruleList, srcRoot: cwd });
   else {
     const color = useColor({ env: process.env, isTTY: !toFile && process.stdout.isTTY === true, ...(cmd.color !== undefined ? { flag: cmd.color } : {}) });
-    report = formatText(reported, info, { color, quiet: cmd.quiet });
+    report = (await import('../report/text.js')).formatText(reported, info, { color, quiet: cmd.quiet });
   }
   if (toFile) {
     try {
@@ -190,10 +277,6 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   return exit;
 }
 
-/** Facts about the file for rules: whether git tracks it (read from the index, no process spawned). */
-function envFor(readContextFile: RuleEnvironment['readContextFile'], tracked: boolean | undefined): RuleEnvironment {
-  return tracked === undefined ? { readContextFile } : { readContextFile, gitTracked: tracked };
-}
 
 function runInit(force: boolean): number {
   const target = resolve(process.cwd(), '.dockaudit.yaml');
@@ -228,7 +311,8 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-function runRules(format: 'text' | 'json', withAliases: boolean): number {
+async function runRules(format: 'text' | 'json', withAliases: boolean): Promise<number> {
+  const { ruleHelpUri } = await import('../docs/rule-docs.js');
   const rules = [...ruleList].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
   if (format === 'json') {
     const data = rules.map((r) => ({
@@ -252,7 +336,8 @@ function runRules(format: 'text' | 'json', withAliases: boolean): number {
   return 0;
 }
 
-function runExplain(key: string): number {
+async function runExplain(key: string): Promise<number> {
+  const { ruleHelpUri, ruleMarkdownBody } = await import('../docs/rule-docs.js');
   const index = createRuleIndex(ruleList);
   const rule = index.get(key);
   if (!rule) {
@@ -285,9 +370,10 @@ async function runParse(mode: 'dump' | 'json' | 'commands', file: string, stdinF
       const shell = stage.shell;
       if (!shell) continue;
       const scripts = [...shell.scripts.values()].flat();
+      const { formatCommands } = await import('../shell/index.js');
       out(`# stage ${stage.index}${stage.name ? ` (${stage.name})` : ''}\n` + formatCommands(df.source, scripts, shell.dataflow) + '\n');
     }
-  } else if (mode === 'dump') out(dump(df) + '\n');
+  } else if (mode === 'dump') out((await import('../parser/dump.js')).dump(df) + '\n');
   else out(JSON.stringify(df, (k, v: unknown) => (k === 'source' ? undefined : v), 2) + '\n');
   for (const e of details.errors) err(`${name}:${e.line}:${e.column}: ${e.message}\n`);
   return details.errors.length > 0 ? 2 : 0;
@@ -333,9 +419,14 @@ async function main(): Promise<void> {
   }
 }
 
-// stdout closed early (`dockaudit | head`) is not an error worth a stack trace
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE') throw e;
-});
-
-void main();
+if (isAuditWorker()) serveAuditRequests({ contextReader });
+else {
+  // Liftoff only: the bash grammar's WebAssembly is not re-optimised in the background. Optimising it gains nothing
+  // measurable here, and Node waits for those background compilations before it exits (~0.5 s per run).
+  setFlagsFromString('--liftoff-only');
+  // stdout closed early (`dockaudit | head`) is not an error worth a stack trace
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+  void main();
+}

@@ -8,7 +8,7 @@
  * `disable-ignore-pragma` → disableInlineIgnores; `format` (tty → text; json; sarif). hadolint codes stay as
  * written: dockaudit resolves them through rule aliases.
  */
-import { stringify } from 'yaml';
+import { yaml } from './yaml-lazy.js';
 import type { Rule, Severity } from '../rules/types.js';
 import { RuleIndex } from '../rules/rule-ref.js';
 import { errorMaker, type ParsedConfig } from './load.js';
@@ -145,6 +145,6 @@ export function migrateHadolintConfig(text: string, rules?: readonly Rule[]): st
   const lines = ['# dockaudit configuration migrated from .hadolint.yaml', '# hadolint rule codes are kept: dockaudit maps them to its rules through rule aliases.'];
   for (const e of errors) lines.push(`# note: ${e.path === '' ? '' : e.path + ': '}${e.message}`);
   const plain = partialToPlain(partial);
-  const body = Object.keys(plain).length === 0 ? '{}\n' : stringify(plain);
+  const body = Object.keys(plain).length === 0 ? '{}\n' : yaml().stringify(plain);
   return lines.join('\n') + '\n' + body;
 }

@@ -5,13 +5,13 @@
  * file (enabled rules, severities, options), `ignorePaths`, `dockaudit init` text and `print-config` output.
  */
 import { dirname, relative, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { yaml } from './yaml-lazy.js';
 import { SEVERITY_RANK, type Finding, type Rule, type Severity } from '../rules/types.js';
 import type { SuppressionOptions } from '../engine/suppressions.js';
 
 /** DA102 unused-suppression (its findings come from the suppression pass). */
 const UNUSED_SUPPRESSION_ID = 'DA102';
-import { RuleIndex, suggestion } from '../rules/rule-ref.js';
+import { RuleIndex, ruleIndexOf, suggestion } from '../rules/rule-ref.js';
 import { globMatch, normalizePath } from './glob.js';
 import { findConfig, loadConfigFile, type FindOptions } from './load.js';
 import { readHadolintConfig } from './hadolint.js';
@@ -235,7 +235,7 @@ export interface RuleRunSettings {
 
 /** What the engine needs for one file: enabled rules, severity overrides, options (overrides applied in order). */
 export function ruleSettingsFor(config: Config, file: string, rules: readonly Rule[]): RuleRunSettings {
-  const index = new RuleIndex(rules);
+  const index = ruleIndexOf(rules);
   const enabled = new Map<string, boolean>(rules.map((r) => [r.meta.id, r.meta.disabledByDefault !== true]));
   const sev = new Map<string, Severity>();
   const apply = (m: ReadonlyMap<string, RuleSetting>): void => {
@@ -295,7 +295,7 @@ export function partialToPlain(p: PartialConfig): Record<string, unknown> {
 /** `dockaudit print-config FILE`: the effective config as YAML, with where it came from. */
 export function formatEffectiveConfig(e: EffectiveConfig): string {
   const head = `# effective configuration (source: ${e.file === null ? 'defaults only' : `${e.file.path} (${e.file.kind})`}, then environment, then command line)\n`;
-  return head + stringify(partialToPlain(e.config));
+  return head + yaml().stringify(partialToPlain(e.config));
 }
 
 /** `dockaudit init`: a commented starter `.dockaudit.yaml`. */

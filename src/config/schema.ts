@@ -4,7 +4,7 @@
  * `oneOf`, `properties`, `additionalProperties`, `required`, `items`; `x-noun` names a value kind in messages.
  * Every problem is reported (not just the first), with the key path and a did-you-mean where one fits.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { suggestion } from '../rules/rule-ref.js';
 import { describeNode, type PNode } from './yaml-tree.js';
 import type { Range } from '../source.js';
@@ -22,10 +22,16 @@ export interface SchemaNode {
   readonly $defs?: Readonly<Record<string, SchemaNode>>;
 }
 
+/** src/config/ and dist/config/ are two levels below the package root, the bundled CLI (dist/cli.mjs) one. */
+function schemaUrl(): URL {
+  const nested = new URL('../../schema/dockaudit.schema.json', import.meta.url);
+  return existsSync(nested) ? nested : new URL('../schema/dockaudit.schema.json', import.meta.url);
+}
+
 let cached: SchemaNode | undefined;
 /** The shipped schema (read once). */
 export function configSchema(): SchemaNode {
-  cached ??= JSON.parse(readFileSync(new URL('../../schema/dockaudit.schema.json', import.meta.url), 'utf8')) as SchemaNode;
+  cached ??= JSON.parse(readFileSync(schemaUrl(), 'utf8')) as SchemaNode;
   return cached;
 }
 

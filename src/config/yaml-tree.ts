@@ -3,7 +3,8 @@
  * alias bombs or cycles), duplicate keys rejected, mapping keys kept as strings in arrays (never object
  * properties), so `__proto__` is just a key.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { yaml } from './yaml-lazy.js';
 import type { Range } from '../source.js';
 
 export type PNode =
@@ -29,6 +30,7 @@ function rangeOf(n: { range?: [number, number, number] | null } | null | undefin
 
 export function parseTree(text: string): { tree: PNode | null; problems: TreeProblem[] } {
   const problems: TreeProblem[] = [];
+  const { isAlias, isMap, isScalar, isSeq, parseDocument } = yaml();
   const doc = parseDocument(text, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false, strict: true });
   for (const e of doc.errors) {
     const msg = e.message.split('\n')[0] ?? e.message;

@@ -16,6 +16,7 @@ import type { FileError, FileResult } from './result.js';
 import { applySuppressions } from './suppressions.js';
 import type { SuppressionOptions } from './suppressions.js';
 import { hardeningScore } from './result.js';
+import type { PhaseTimings } from './timing.js';
 import type { RunOptions } from './run.js';
 import { compareFindings, effectiveRules, runRules } from './run.js';
 
@@ -26,6 +27,8 @@ export interface AuditOptions extends Partial<RunOptions> {
   readonly model?: BuildModelOptions;
   /** Inline suppression settings; `false` leaves every finding unsuppressed (no pragma is read). */
   readonly suppressions?: SuppressionOptions | false;
+  /** Benchmark hook: per-phase and per-rule milliseconds are added here (no clock reads when absent). */
+  readonly timings?: PhaseTimings;
 }
 
 let shellInit: Promise<string | null> | undefined;
@@ -55,6 +58,15 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
   const warnings: FileError[] = [];
   const shellError = await ensureShell();
   if (shellError !== null) errors.push({ code: 'internal-error', message: shellError, line: 1, column: 1 });
+  const timings = options.timings;
+  let t = timings ? performance.now() : 0;
+  /** Adds the time since the last lap to a phase (only when timing). */
+  const lap = (phase: 'decodeParse' | 'model' | 'rules'): void => {
+    if (!timings) return;
+    const now = performance.now();
+    timings[phase] += now - t;
+    t = now;
+  };
   let source: SourceFile;
   if (typeof input === 'string') source = new SourceFile(path, input);
   else {
@@ -64,14 +76,21 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
   }
   const dockerfile = contained('parsing', errors, () => parse(source));
   for (const d of dockerfile?.diagnostics ?? []) if (d.severity === 'error') errors.push(toFileError(source, d));
+  lap('decodeParse');
   const rules = options.rules ?? ruleList;
   const runOptions: RunOptions = {
     rules,
     ...(options.severityOverrides ? { severityOverrides: options.severityOverrides } : {}),
     ...(options.ruleOptions ? { ruleOptions: options.ruleOptions } : {}),
     ...(options.env ? { env: options.env } : {}),
+    ...(timings ? { ruleMs: timings.ruleMs } : {}),
   };
-  const model = dockerfile ? contained('building the model', errors, () => buildModel(dockerfile, options.model ?? {})) : null;
+  const modelOptions = timings ? { ...options.model, timings } : (options.model ?? {});
+  const shellBefore = timings ? timings.shell : 0;
+  const model = dockerfile ? contained('building the model', errors, () => buildModel(dockerfile, modelOptions)) : null;
+  lap('model');
+  // the shell layer ran inside buildModel: count it once, under `shell`
+  if (timings) timings.model -= timings.shell - shellBefore;
   let findings = model ? runRules(model, runOptions) : [];
   const supOptions = options.suppressions === false ? null : (options.suppressions ?? {});
   if (dockerfile && model && supOptions) {
@@ -82,6 +101,7 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
       for (const p of sup.problems) warnings.push(toFileError(source, p));
     }
   }
+  lap('rules');
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
   const score = hardeningScore(effectiveRules(rules, options.severityOverrides), findings, errors.length > 0);
   warnings.sort((a, b) => a.line - b.line || a.column - b.column);

@@ -5,6 +5,7 @@
  * checks that).
  */
 import type { Rule } from '../rules/types.js';
+import { rulesMemo } from '../rules/rule-ref.js';
 
 export interface RuleIndex {
   readonly rules: readonly Rule[];
@@ -14,7 +15,10 @@ export interface RuleIndex {
   keys(): readonly string[];
 }
 
-export function createRuleIndex(rules: readonly Rule[]): RuleIndex {
+/** The index of these rules (shared: built once per distinct list of rules). */
+export const createRuleIndex: (rules: readonly Rule[]) => RuleIndex = rulesMemo(buildRuleIndex);
+
+function buildRuleIndex(rules: readonly Rule[]): RuleIndex {
   const byKey = new Map<string, Rule>();
   const add = (key: string, rule: Rule): void => {
     const k = key.trim().toLowerCase();

@@ -22,7 +22,7 @@ import type { Comment, Dockerfile, Instruction } from '../parser/ast.js';
 import type { DockerfileModel } from '../model/types.js';
 import type { Range, SourceFile } from '../source.js';
 import type { Finding, Rule, Severity } from '../rules/types.js';
-import { RuleIndex, suggestion } from '../rules/rule-ref.js';
+import { ruleIndexOf, suggestion } from '../rules/rule-ref.js';
 import unusedSuppressionRule from '../rules/catalog/unused-suppression.js';
 
 export type PragmaSource = 'dockaudit' | 'hadolint' | 'buildkit' | 'checkov';
@@ -310,7 +310,7 @@ function stageRange(ins: readonly Instruction[], from: Instruction, fileEnd: num
 /** Reads every pragma of a Dockerfile. */
 export function parseSuppressions(df: Dockerfile, rules: readonly Rule[], opts: SuppressionOptions = {}): ParsedSuppressions {
   const da102 = unusedSuppressionRule as unknown as Rule;
-  const index = new RuleIndex(rules.some((r) => r.meta.id === da102.meta.id) ? rules : [...rules, da102]);
+  const index = ruleIndexOf(rules.some((r) => r.meta.id === da102.meta.id) ? rules : [...rules, da102]);
   const problems: SuppressionProblem[] = [];
   const out: Suppression[] = [];
   let shell: string | null = null;

@@ -485,7 +485,11 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     facts: factsMap,
     diagnostics,
   };
-  attachShellFacts(model);
+  if (opts.timings) {
+    const t0 = performance.now();
+    attachShellFacts(model);
+    opts.timings.shell += performance.now() - t0;
+  } else attachShellFacts(model);
   return model;
 }
 

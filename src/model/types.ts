@@ -212,4 +212,6 @@ export interface BuildModelOptions {
   readonly targetPlatform?: string;
   /** Build platform for BUILDPLATFORM/BUILDOS/BUILDARCH/BUILDVARIANT; unknown when absent. */
   readonly buildPlatform?: string;
+  /** Benchmark hook: when given, the shell layer's milliseconds are added to `shell` (no clock reads otherwise). */
+  readonly timings?: { shell: number };
 }

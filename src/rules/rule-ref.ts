@@ -54,6 +54,39 @@ export class RuleIndex {
   }
 }
 
+/** Whether two rule lists hold the same rule objects in the same order. */
+function sameRules(a: readonly Rule[], b: readonly Rule[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Memoises a value computed from a list of rules, keyed by the rule objects it holds (rules are immutable module
+ * constants, but callers build a fresh array of the same rules for every file: indexing them per file was ~12 % of
+ * auditing time with ~100 rules). Remembers the last 8 distinct lists.
+ */
+export function rulesMemo<T>(build: (rules: readonly Rule[]) => T): (rules: readonly Rule[]) => T {
+  const byArray = new WeakMap<readonly Rule[], T>();
+  const recent: { rules: readonly Rule[]; value: T }[] = [];
+  return (rules) => {
+    if (byArray.has(rules)) return byArray.get(rules)!;
+    let value: T;
+    const hit = recent.find((e) => sameRules(e.rules, rules));
+    if (hit !== undefined) value = hit.value;
+    else {
+      value = build(rules);
+      recent.unshift({ rules: [...rules], value });
+      if (recent.length > 8) recent.pop();
+    }
+    byArray.set(rules, value);
+    return value;
+  };
+}
+
+/** A shared `RuleIndex` of these rules (an index never changes once built). */
+export const ruleIndexOf: (rules: readonly Rule[]) => RuleIndex = rulesMemo((rules) => new RuleIndex(rules));
+
 /** Edit distance counting an adjacent transposition as one edit (optimal string alignment), bounded: returns
  * `max + 1` as soon as the distance must exceed `max`. */
 export function editDistance(a: string, b: string, max = 3): number {

@@ -128,7 +128,16 @@ export class ShellCommand {
   }
 
   /** URLs among operands and option values (static prefix used for scheme/host of dynamic words). */
+  /** URLs among the arguments, in source order (computed once: rules ask for them repeatedly; each call gets its
+   * own copy of the array). */
   get urls(): Url[] {
+    this.urlCache ??= this.findUrls();
+    return [...this.urlCache];
+  }
+
+  private urlCache: readonly Url[] | undefined;
+
+  private findUrls(): Url[] {
     const out: Url[] = [];
     const seen = new Set<Word>();
     const consider = (w: Word | null): void => {

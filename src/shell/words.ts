@@ -39,20 +39,66 @@ class MappedWord implements Word {
 }
 const origins = { get: (w: Word): WordOrigin | undefined => MappedWord.origin(w) };
 
+/**
+ * Where each character of a word came from, kept as runs (one per pushed piece) and expanded into one offset per
+ * character only when asked (sub-words, nested scripts): most words never need it, and a per-character array for
+ * every word was a large share of the shell layer's allocations.
+ */
+class RunOrigin implements WordOrigin {
+  #offs: number[] | undefined;
+  constructor(
+    readonly m: MappedText,
+    /** Triples: start index in the word, script offset, 1 when each character has its own offset (else all map to
+     * the same offset). */
+    private readonly runs: readonly number[],
+    private readonly length: number,
+    readonly end: number,
+  ) {}
+  get offs(): readonly number[] {
+    if (this.#offs === undefined) {
+      const o = new Array<number>(this.length);
+      const r = this.runs;
+      for (let j = 0; j < r.length; j += 3) {
+        const at = r[j]!;
+        const off = r[j + 1]!;
+        const step = r[j + 2] === 1;
+        const to = j + 3 < r.length ? r[j + 3]! : this.length;
+        for (let i = at; i < to; i++) o[i] = step ? off + (i - at) : off;
+      }
+      this.#offs = o;
+    }
+    return this.#offs;
+  }
+}
+
 class Builder {
-  chars: string[] = [];
-  offs: number[] = [];
+  text = '';
+  /** See `RunOrigin.runs`. */
+  runs: number[] = [];
   dynamic = false;
   quoted = false;
   push(s: string, off: number, step = true): void {
-    if (this.dynamic) return;
-    for (let i = 0; i < s.length; i++) {
-      this.chars.push(s[i]!);
-      this.offs.push(step ? off + i : off);
-    }
+    if (this.dynamic || s.length === 0) return;
+    this.runs.push(this.text.length, off, step ? 1 : 0);
+    this.text += s;
   }
   dyn(): void {
     this.dynamic = true;
+  }
+  /** The last character pushed, if any. */
+  last(): string | undefined {
+    return this.text.length > 0 ? this.text[this.text.length - 1] : undefined;
+  }
+  /** Removes the last character (there must be one); returns its script offset. */
+  pop(): number {
+    const r = this.runs;
+    const j = r.length - 3;
+    const at = r[j]!;
+    const index = this.text.length - 1;
+    const off = r[j + 2] === 1 ? r[j + 1]! + (index - at) : r[j + 1]!;
+    this.text = this.text.slice(0, -1);
+    if (index === at) r.length = j;
+    return off;
   }
 }
 
@@ -74,12 +120,11 @@ export function makeJoinedWord(nodes: readonly Node[], m: MappedText, lookup: Lo
   const b = new Builder();
   const text = m.text;
   nodes.forEach((n, i) => {
-    if (i > 0 && !b.dynamic && b.chars[b.chars.length - 1] === '$' && n.type === 'word') {
+    if (i > 0 && !b.dynamic && b.last() === '$' && n.type === 'word') {
       const t = text.slice(n.startIndex, n.endIndex);
       const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t)?.[0];
       if (name !== undefined && !/[\\'"]/.test(t)) {
-        b.chars.pop();
-        const off = b.offs.pop()!;
+        const off = b.pop();
         lookupInto(b, name, lookup, off);
         b.push(t.slice(name.length), n.startIndex + name.length);
         return;
@@ -98,8 +143,8 @@ export function literalWord(text: string, m: MappedText, start: number, end: num
 }
 
 function finish(b: Builder, m: MappedText, start: number, end: number): Word {
-  const prefix = b.chars.join('');
-  return new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, { m, offs: b.offs, end });
+  const prefix = b.text;
+  return new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, new RunOrigin(m, b.runs, prefix.length, end));
 }
 
 /** The part of a word's value from character `k` on (for `-ofile`, `--out=file`), with its own range. */
