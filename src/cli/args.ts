@@ -31,6 +31,8 @@ export interface AuditCommand extends ConfigFlags {
   readonly color?: boolean;
   readonly quiet: boolean;
   readonly stdinFilename: string;
+  /** `--fix` (safe fixes) or `--fix-unsafe` (safe and unsafe fixes): rewrite the audited files. */
+  readonly fix?: 'safe' | 'unsafe';
 }
 
 export type Command =
@@ -39,6 +41,7 @@ export type Command =
   | { readonly kind: 'explain'; readonly rule: string; readonly color?: boolean }
   | { readonly kind: 'parse'; readonly mode: 'dump' | 'json' | 'commands'; readonly file: string; readonly stdinFilename: string }
   | { readonly kind: 'init'; readonly force: boolean }
+  | { readonly kind: 'migrate-config'; readonly file?: string; readonly force: boolean }
   | ({ readonly kind: 'print-config'; readonly file: string } & ConfigFlags)
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
@@ -51,6 +54,7 @@ export const HELP = `Usage: dockaudit [options] [paths…]
        dockaudit parse --dump|--json|--commands <file>
        dockaudit init [--force]                  write a starter .dockaudit.yaml
        dockaudit print-config [file]             show the configuration that applies to a Dockerfile
+       dockaudit migrate-config [.hadolint.yaml] [--force]   write the equivalent .dockaudit.yaml
 
 Audits Dockerfiles for security problems. A path may be a file, a directory (searched recursively for
 Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, *.containerfile and Dockerfile.*, honouring .gitignore)
@@ -67,6 +71,8 @@ Options:
       --baseline <file>           report only findings that are not in this baseline
       --write-baseline <file>     record the current findings as the baseline
       --stdin-filename <name>     the name to report for - (default: Dockerfile)
+      --fix                       apply safe fixes to the audited files (bytes outside the edits are kept)
+      --fix-unsafe                also apply fixes that may change behaviour (review the diff)
       --no-color, --color         disable or force colours (default: on a terminal, unless NO_COLOR is set)
   -q, --quiet                     print only the summary and errors
   -h, --help                      show this help
@@ -84,12 +90,13 @@ Examples:
   dockaudit rules --aliases                   list the rules with their hadolint/Trivy/Checkov IDs
   dockaudit explain DL3020                    show the doc of the rule that covers hadolint's DL3020
   dockaudit parse --commands Dockerfile       the shell commands of every RUN, with positions and dataflow
+  dockaudit --fix Dockerfile                  fix what can be fixed safely, then report what is left
 `;
 
-const SUBCOMMANDS = new Set(['rules', 'explain', 'parse', 'init', 'print-config']);
+const SUBCOMMANDS = new Set(['rules', 'explain', 'parse', 'init', 'print-config', 'migrate-config']);
 
 /** Options that only make sense when auditing. */
-const AUDIT_ONLY = ['config', 'no-config', 'baseline', 'write-baseline', 'force', 'commands'];
+const AUDIT_ONLY = ['config', 'no-config', 'baseline', 'write-baseline', 'force', 'commands', 'fix', 'fix-unsafe'];
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T | string {
   return (allowed as readonly string[]).includes(value) ? (value as T) : `invalid ${what} "${value}" (expected ${allowed.join(', ')})`;
@@ -123,6 +130,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         baseline: { type: 'string' },
         'write-baseline': { type: 'string' },
         force: { type: 'boolean' },
+        fix: { type: 'boolean' },
+        'fix-unsafe': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -153,7 +162,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     return { ok: true, command: { kind: 'explain', rule: pos[0]!, ...(color !== undefined ? { color } : {}) } };
   }
   if (sub === 'parse') {
-    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'force']);
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'force', 'fix', 'fix-unsafe']);
     if (bad) return { ok: false, message: bad };
     const modes = (['dump', 'json', 'commands'] as const).filter((m) => v[m] === true);
     if (modes.length !== 1) return { ok: false, message: '"parse" needs exactly one of --dump, --json or --commands' };
@@ -164,13 +173,19 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     };
   }
   if (sub === 'init') {
-    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline']);
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'fix', 'fix-unsafe']);
     if (bad) return { ok: false, message: bad };
     if (pos.length > 0) return { ok: false, message: `unexpected argument "${pos[0]}" for "init"` };
     return { ok: true, command: { kind: 'init', force: v.force === true } };
   }
+  if (sub === 'migrate-config') {
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'fix', 'fix-unsafe', 'commands']);
+    if (bad) return { ok: false, message: bad };
+    if (pos.length > 1) return { ok: false, message: '"migrate-config" takes at most one hadolint config file' };
+    return { ok: true, command: { kind: 'migrate-config', force: v.force === true, ...(pos[0] !== undefined ? { file: pos[0] } : {}) } };
+  }
   if (sub === 'print-config') {
-    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'baseline', 'write-baseline', 'force']);
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'baseline', 'write-baseline', 'force', 'fix', 'fix-unsafe']);
     if (bad) return { ok: false, message: bad };
     if (pos.length > 1) return { ok: false, message: '"print-config" takes at most one Dockerfile path' };
     return {
@@ -187,6 +202,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   for (const k of ['config', 'baseline', 'write-baseline'] as const) if (v[k] === '') return { ok: false, message: `option --${k} needs a file name` };
   if (v.output === '') return { ok: false, message: 'option --output needs a file name' };
   if (pos.filter((p) => p === '-').length > 1) return { ok: false, message: 'standard input (-) can be given only once' };
+  if ((v.fix || v['fix-unsafe']) && pos.includes('-')) return { ok: false, message: '--fix cannot rewrite standard input: give file paths' };
   return {
     ok: true,
     command: {
@@ -202,6 +218,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       ...(color !== undefined ? { color } : {}),
       quiet: v.quiet === true,
       stdinFilename: v['stdin-filename'] ?? 'Dockerfile',
+      ...(v['fix-unsafe'] ? { fix: 'unsafe' as const } : v.fix ? { fix: 'safe' as const } : {}),
     },
   };
 }

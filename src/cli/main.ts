@@ -194,16 +194,19 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       results.push(r);
       return;
     }
-    const { ruleIds, suppressions, severityOverrides, ruleOptions } = o.options;
-    const r = await audit(bytes, path, {
+    const r = await auditWith(path, bytes, o.options);
+    failLevels.set(r, o.failLevel);
+    results.push(r);
+  };
+  const auditWith = (path: string, input: Uint8Array | string, options: TransferableAuditOptions): Promise<FileResult> => {
+    const { ruleIds, suppressions, severityOverrides, ruleOptions } = options;
+    return audit(input, path, {
       ...(severityOverrides ? { severityOverrides } : {}),
       ...(ruleOptions ? { ruleOptions } : {}),
       rules: (ruleIds ?? []).map((id) => byId.get(id)!),
       ...(suppressions !== undefined ? { suppressions } : {}),
-      env: environmentFor(o.options, contextReader),
+      env: environmentFor(options, contextReader),
     });
-    failLevels.set(r, o.failLevel);
-    results.push(r);
   };
   if (cmd.paths.includes('-')) await auditOne(cmd.stdinFilename, readStdin, true, false);
   const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
@@ -211,6 +214,26 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     for (const path of found.files) await auditOne(path, () => readFileSync(resolve(cwd, path)), explicit.has(resolve(cwd, path)), true);
   }
   if (configFailed) return 2;
+  if (cmd.fix !== undefined) {
+    const kinds: ('safe' | 'unsafe')[] = cmd.fix === 'unsafe' ? ['safe', 'unsafe'] : ['safe'];
+    for (let i = 0; i < results.length; i++) {
+      const before = results[i]!;
+      const o = optionsFor(before.path, true, true);
+      if (o === null) continue;
+      const fixed = await fixFile(before, kinds, (text) => auditWith(before.path, text, o.options));
+      if (fixed === null) continue;
+      try {
+        // the BOM is written back; everything outside the edits is the original text, line endings included
+        writeFileSync(resolve(cwd, before.path), (before.source.bom ? '\uFEFF' : '') + fixed.result.source.text);
+      } catch (e) {
+        err(`${before.path}: cannot write the fixes: ${describeError(e)}\n`);
+        return 2;
+      }
+      err(`${before.path}: fixed ${fixed.count} finding${fixed.count === 1 ? '' : 's'}\n`);
+      failLevels.set(fixed.result, failLevels.get(before) ?? o.failLevel);
+      results[i] = fixed.result;
+    }
+  }
   if (results.length === 0 && found.errors.length === 0 && !cmd.paths.includes('-')) err(`${TOOL_NAME}: no Dockerfiles found in ${filePaths.join(', ')}\n`);
 
   let reported: FileResult[] = results;
@@ -379,6 +402,67 @@ async function runParse(mode: 'dump' | 'json' | 'commands', file: string, stdinF
   return details.errors.length > 0 ? 2 : 0;
 }
 
+/** At most this many fix-and-re-audit rounds per file (a fix may make another one possible, as in ESLint). */
+const MAX_FIX_PASSES = 10;
+
+/**
+ * Applies fixes of the given kinds to one audited file, re-auditing after each round; null when nothing was fixed or
+ * the file cannot be rewritten without losing bytes (decoding problems, parse errors).
+ */
+async function fixFile(
+  r: FileResult,
+  kinds: readonly ('safe' | 'unsafe')[],
+  reaudit: (text: string) => Promise<FileResult>,
+): Promise<{ result: FileResult; count: number } | null> {
+  if (r.errors.length > 0) return null;
+  const { applyFixes } = await import('../engine/fix.js');
+  let current = r;
+  let count = 0;
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const { output, applied } = applyFixes(current.source.text, current.findings, kinds);
+    if (applied.length === 0 || output === current.source.text) break;
+    const next = await reaudit(output);
+    // never write a fix that makes the file unparsable
+    if (next.errors.length > 0) break;
+    current = next;
+    count += applied.length;
+  }
+  return count > 0 ? { result: current, count } : null;
+}
+
+async function runMigrateConfig(file: string | undefined, force: boolean): Promise<number> {
+  const cwd = process.cwd();
+  const source = file ?? ['.hadolint.yaml', '.hadolint.yml'].find((f) => existsSync(resolve(cwd, f)));
+  if (source === undefined) {
+    err(`${TOOL_NAME}: no .hadolint.yaml or .hadolint.yml here; name the hadolint config file to convert\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, source), 'utf8');
+  } catch (e) {
+    err(`${source}: cannot read: ${describeError(e)}\n`);
+    return 2;
+  }
+  const target = resolve(cwd, '.dockaudit.yaml');
+  if (!force && existsSync(target)) {
+    err(`.dockaudit.yaml already exists (use --force to overwrite)\n`);
+    return 2;
+  }
+  const { migrateHadolintConfig, readHadolintConfig } = await import('../config/hadolint.js');
+  const problems = readHadolintConfig(text, source, ruleList).errors;
+  for (const e of problems) err((e.severity === 'warning' ? 'warning: ' : '') + formatConfigError(e) + '\n');
+  if (problems.some((e) => e.severity === 'error')) return 2;
+  try {
+    writeFileSync(target, migrateHadolintConfig(text, ruleList));
+  } catch (e) {
+    err(`.dockaudit.yaml: cannot write: ${describeError(e)}\n`);
+    return 2;
+  }
+  out(`wrote .dockaudit.yaml from ${source}\n`);
+  return 0;
+}
+
 async function run(command: Command): Promise<number> {
   switch (command.kind) {
     case 'help':
@@ -399,6 +483,8 @@ async function run(command: Command): Promise<number> {
       return runInit(command.force);
     case 'print-config':
       return runPrintConfig(command.file, command.configPath, command.noConfig);
+    case 'migrate-config':
+      return runMigrateConfig(command.file, command.force);
   }
 }
 
