@@ -217,6 +217,7 @@ export default defineRule({
         const m = c.line.exec(w.text);
         if (m === null) continue;
         const setting = m[0].trim();
+        // regex-safety: every metacharacter of the text is escaped, so the pattern is a plain literal (no quantifier)
         const re = new RegExp(setting.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
         ctx.report({ messageId: 'insecureSetting', data: { tool: c.tool, setting: `${setting} (in ${w.path})` }, range: locateInWrite(model, w, re) });
       }
