@@ -7,6 +7,13 @@ import { it } from 'node:test';
 import fc from 'fast-check';
 import { stripQueryAndFragment, trimTrailingSlashes } from '../../src/shell/dataflow.js';
 import { toolKey } from '../../src/shell/options.js';
+import { declaresSha256, gitdirOf } from '../../src/cli/git-tracked.js';
+import { urlCredentials } from '../../src/rules/catalog/credentials-in-url.js';
+import { jdwpServer } from '../../src/rules/catalog/debug-mode-enabled.js';
+import { aptSettingValue, aptTrustedSetting } from '../../src/rules/catalog/package-signature-check-disabled.js';
+import { plainIndexUrl } from '../../src/rules/catalog/plain-http-download.js';
+import { literalCredential } from '../../src/rules/catalog/secret-file-copied.js';
+import { patternMatches, TOKEN_PATTERNS } from '../../src/rules/helpers/secrets.js';
 
 const text = fc.array(fc.constantFrom('/', '?', '#', '\n', 'a', '.', '1', 'c', '-', 'C', 'é'), { maxLength: 12 }).map((a) => a.join(''));
 
@@ -22,4 +29,93 @@ it('toolKey strips versions of perl/ruby/php as replace(/[0-9.]+$/, "") did', ()
   for (const n of ['perl', 'perl5', 'perl5.36', 'ruby3.2', 'php8', 'php8.2', 'php', 'ruby']) {
     assert.equal(toolKey(n), n.replace(/[0-9.]+$/, ''));
   }
+});
+
+// --- the loops that replaced the regexes of the rules (each compared with the regex it replaced) ---------------
+
+/** Short strings over an alphabet that can form every part of the pattern (and break it). */
+const over = (parts: readonly string[], maxLength = 10) =>
+  fc.array(fc.constantFrom(...parts), { maxLength }).map((a) => a.join(''));
+
+const firstMatch = (re: RegExp, s: string): string | null => re.exec(s)?.[0] ?? null;
+const allMatches = (re: RegExp, s: string) => [...s.matchAll(re)].map((m) => [m.index, m[0], m[1]]);
+
+it('gitdirOf = /^gitdir: *(.+?)\\s*$/m group 1', () => {
+  const s = over(['gitdir:', 'gitdir: ', ' ', '\t', '\n', '\r', 'a', '/x', '\u00a0', '\u2028'], 8);
+  fc.assert(fc.property(s, (t) => assert.equal(gitdirOf(t), /^gitdir: *(.+?)\s*$/m.exec(t)?.[1] ?? null)), { numRuns: 5000, seed: 3 });
+});
+
+it('declaresSha256 = /^\\s*objectformat\\s*=\\s*sha256\\s*$/im', () => {
+  const s = over(['objectformat', 'ObjectFormat', 'sha256', 'SHA256', '=', ' ', '\t', '\n', '\r', 'x', '[core]', 'objectformat = sha256'], 8);
+  fc.assert(fc.property(s, (t) => assert.equal(declaresSha256(t), /^\s*objectformat\s*=\s*sha256\s*$/im.test(t))), { numRuns: 5000, seed: 4 });
+});
+
+it('urlCredentials = the matches of the scheme://user:password@ regex', () => {
+  const re = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@'"`]*:([^\s/@'"`]+)@/g;
+  const s = over(['a', 'B', '1', '+', '-', '.', '_', ':', '//', '://', '@', '/', ' ', '"', 'x', 'h://u:p@'], 12);
+  fc.assert(
+    fc.property(s, (t) =>
+      assert.deepEqual(
+        urlCredentials(t).map((m) => [m.index, t.slice(m.index, m.end), m.password]),
+        allMatches(re, t),
+      ),
+    ),
+    { numRuns: 5000, seed: 5 },
+  );
+});
+
+it('jdwpServer = /(?:-agentlib:jdwp=|-Xrunjdwp:)[^\\s]*server=y/.test', () => {
+  const s = over(['-agentlib:jdwp=', '-Xrunjdwp:', 'server=y', 'server=n', ',', ' ', '\n', 'x', 'suspend=n'], 8);
+  fc.assert(fc.property(s, (t) => assert.equal(jdwpServer(t), /(?:-agentlib:jdwp=|-Xrunjdwp:)[^\s]*server=y/.test(t))), { numRuns: 5000, seed: 6 });
+});
+
+it('literalCredential = the literal-credential regex of secret-file-copied', () => {
+  const re = /(?:_auth|_authtoken|_password|password|passwd|token|secret|login)\s*[=: ]\s*[^\s$]/i;
+  const s = over(['_auth', '_authToken', 'PASSWORD', 'passwd', 'token', 'Secret', 'login', '=', ':', ' ', '\t', '$', 'x', '_'], 8);
+  fc.assert(fc.property(s, (t) => assert.equal(literalCredential(t), re.test(t))), { numRuns: 5000, seed: 7 });
+});
+
+it('aptSettingValue = the apt -o setting regex group 1', () => {
+  const re = /^(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|Acquire::AllowDowngradeToInsecureRepositories|APT::Get::Force-Yes)=(.*)$/i;
+  const s = over(['APT::Get::AllowUnauthenticated', 'acquire::allowinsecurerepositories', 'Acquire::AllowDowngradeToInsecureRepositories', 'APT::Get::Force-Yes', '=', 'true', '\n', ' ', 'x', '\u212a'], 4);
+  fc.assert(fc.property(s, (t) => assert.equal(aptSettingValue(t), re.exec(t)?.[1] ?? null)), { numRuns: 5000, seed: 8 });
+});
+
+it('aptTrustedSetting = the first match of the apt trusted-source regex', () => {
+  const re = /\[[^\]\n]*\b(?:trusted|allow-insecure)=yes\b[^\]\n]*\][ \t]+(?!file:|copy:)|^[ \t]*Trusted:[ \t]*yes[ \t]*$/im;
+  const s = over(['[', ']', 'trusted=yes', 'Allow-Insecure=YES', 'arch=amd64', ' ', '\t', '\n', 'deb', 'file:', 'COPY:', 'http:', 'Trusted:', 'yes', 'x'], 10);
+  fc.assert(fc.property(s, (t) => assert.equal(aptTrustedSetting(t), firstMatch(re, t))), { numRuns: 5000, seed: 9 });
+});
+
+it('plainIndexUrl = the index-url regex group 1', () => {
+  const re = /^[ \t]*(?:index-url|extra-index-url|registry|npmRegistryServer)[ \t]*[=:][ \t]*"?(http:\/\/[^\s"]+)/im;
+  const s = over(['index-url', 'extra-index-url', 'Registry', 'npmRegistryServer', 'x-', ' ', '\t', '\n', '\r', '=', ':', '"', 'http://', 'HTTP://', 'h', '/'], 10);
+  fc.assert(fc.property(s, (t) => assert.equal(plainIndexUrl(t), re.exec(t)?.[1] ?? null)), { numRuns: 5000, seed: 10 });
+});
+
+it('findTokens finds what the original {n,} token regexes found', () => {
+  const originals: readonly [string, RegExp][] = [
+    ['GitLab token', /\bglpat-[A-Za-z0-9_-]{20,}/g],
+    ['Slack token', /\bxox[baprs]-[0-9]{6,}-[0-9A-Za-z-]{8,}/g],
+    ['Slack webhook', /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}/g],
+    ['JSON Web Token', /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}/g],
+  ];
+  const parts = [
+    'glpat-', 'xoxb-', 'eyJ', 'https://hooks.slack.com/services/', 'T', 'B', '/', '.', '-', '_', ' ',
+    '123456', 'ABCDEFGH', 'abcdefgh', '0123456789', 'x',
+  ];
+  const s = over(parts, 14);
+  fc.assert(
+    fc.property(s, (t) => {
+      for (const [kind, re] of originals) {
+        const ours = TOKEN_PATTERNS.find((p) => p.kind === kind)!;
+        assert.deepEqual(
+          patternMatches(ours, t).map((m) => [m.start, t.slice(m.start, m.end)]),
+          [...t.matchAll(re)].map((m) => [m.index, m[0]]),
+          kind,
+        );
+      }
+    }),
+    { numRuns: 3000, seed: 11 },
+  );
 });

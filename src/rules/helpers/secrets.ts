@@ -145,26 +145,35 @@ export interface TokenMatch {
   readonly text: string;
 }
 
+/** Where one token pattern matches in `text` (placeholders included). */
+export function patternMatches(p: TokenPattern, text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  p.re.lastIndex = 0;
+  for (let m = p.re.exec(text); m !== null; m = p.re.exec(text)) {
+    let end = m.index + m[0].length;
+    if (p.minTail !== undefined && (m[1] ?? '').length < p.minTail) {
+      p.re.lastIndex = m.index + 1;
+      continue;
+    }
+    if (p.complete !== undefined) {
+      const e = p.complete(text, m);
+      if (e === null) continue;
+      end = e;
+      p.re.lastIndex = e;
+    }
+    out.push({ start: m.index, end });
+  }
+  return out;
+}
+
 /** Known token formats in `text` (offsets into it), placeholders dropped, overlapping matches merged. */
 export function findTokens(text: string): TokenMatch[] {
   const out: TokenMatch[] = [];
   for (const p of TOKEN_PATTERNS) {
-    p.re.lastIndex = 0;
-    for (let m = p.re.exec(text); m !== null; m = p.re.exec(text)) {
-      let end = m.index + m[0].length;
-      if (p.minTail !== undefined && (m[1] ?? '').length < p.minTail) {
-        p.re.lastIndex = m.index + 1;
-        continue;
-      }
-      if (p.complete !== undefined) {
-        const e = p.complete(text, m);
-        if (e === null) continue;
-        end = e;
-        p.re.lastIndex = e;
-      }
-      const t = text.slice(m.index, end);
+    for (const { start, end } of patternMatches(p, text)) {
+      const t = text.slice(start, end);
       if (PLACEHOLDER.test(t)) continue;
-      out.push({ kind: p.kind, start: m.index, end, text: t });
+      out.push({ kind: p.kind, start, end, text: t });
     }
   }
   out.sort((a, b) => a.start - b.start || b.end - a.end);
