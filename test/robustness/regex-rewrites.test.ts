@@ -37,6 +37,13 @@ it('toolKey strips versions of perl/ruby/php as replace(/[0-9.]+$/, "") did', ()
 const over = (parts: readonly string[], maxLength = 10) =>
   fc.array(fc.constantFrom(...parts), { maxLength }).map((a) => a.join(''));
 
+/** A run of `min`..`max` characters from `chars`. */
+const run = (chars: string, min: number, max: number) =>
+  fc.array(fc.constantFrom(...chars), { minLength: min, maxLength: max }).map((a) => a.join(''));
+/** Up to `n` pieces from the arbitraries, concatenated. */
+const pieces = (n: number, ...arbs: fc.Arbitrary<string>[]) => fc.array(fc.oneof(...arbs), { maxLength: n }).map((a) => a.join(''));
+const junk = fc.constantFrom('', ' ', '\n', '-', 'x', '.', '_', '/');
+
 const firstMatch = (re: RegExp, s: string): string | null => re.exec(s)?.[0] ?? null;
 const allMatches = (re: RegExp, s: string) => [...s.matchAll(re)].map((m) => [m.index, m[0], m[1]]);
 
@@ -83,14 +90,56 @@ it('aptSettingValue = the apt -o setting regex group 1', () => {
 
 it('aptTrustedSetting = the first match of the apt trusted-source regex', () => {
   const re = /\[[^\]\n]*\b(?:trusted|allow-insecure)=yes\b[^\]\n]*\][ \t]+(?!file:|copy:)|^[ \t]*Trusted:[ \t]*yes[ \t]*$/im;
-  const s = over(['[', ']', 'trusted=yes', 'Allow-Insecure=YES', 'arch=amd64', ' ', '\t', '\n', 'deb', 'file:', 'COPY:', 'http:', 'Trusted:', 'yes', 'x'], 10);
-  fc.assert(fc.property(s, (t) => assert.equal(aptTrustedSetting(t), firstMatch(re, t))), { numRuns: 5000, seed: 9 });
+  const list = fc
+    .tuple(
+      fc.constantFrom('deb ', '', '[', ' '),
+      fc.constantFrom('[', ''),
+      over(['trusted=yes', 'Allow-Insecure=YES', 'trusted=no', 'arch=amd64', ' ', '[', 'xtrusted=yes', '\n'], 3),
+      fc.constantFrom(']', '', '\n'),
+      run(' \t', 0, 3),
+      fc.constantFrom('file:/r', 'COPY:', 'http://r', '', '\n', 'fil'),
+    )
+    .map((a) => a.join(''));
+  const field = fc.tuple(run(' \t', 0, 2), fc.constantFrom('Trusted:', 'trusted:', 'Trusted'), run(' \t', 0, 2), fc.constantFrom('yes', 'YES', 'no'), run(' \t', 0, 2)).map((a) => a.join(''));
+  const s = pieces(4, list, field, junk);
+  let hits = 0;
+  fc.assert(
+    fc.property(s, (t) => {
+      const want = firstMatch(re, t);
+      if (want !== null) hits++;
+      assert.equal(aptTrustedSetting(t), want);
+    }),
+    { numRuns: 5000, seed: 9 },
+  );
+  assert.ok(hits > 250, `only ${hits} matching inputs`);
 });
 
 it('plainIndexUrl = the index-url regex group 1', () => {
   const re = /^[ \t]*(?:index-url|extra-index-url|registry|npmRegistryServer)[ \t]*[=:][ \t]*"?(http:\/\/[^\s"]+)/im;
-  const s = over(['index-url', 'extra-index-url', 'Registry', 'npmRegistryServer', 'x-', ' ', '\t', '\n', '\r', '=', ':', '"', 'http://', 'HTTP://', 'h', '/'], 10);
-  fc.assert(fc.property(s, (t) => assert.equal(plainIndexUrl(t), re.exec(t)?.[1] ?? null)), { numRuns: 5000, seed: 10 });
+  const line = fc
+    .tuple(
+      run(' \t', 0, 2),
+      fc.constantFrom('index-url', 'extra-index-url', 'Registry', 'npmRegistryServer', 'x-index-url', 'registryx', ''),
+      run(' \t', 0, 2),
+      fc.constantFrom('=', ':', ''),
+      run(' \t', 0, 2),
+      fc.constantFrom('"', ''),
+      fc.constantFrom('http://', 'HTTP://', 'https://', 'http:/'),
+      run('ab."/ ', 0, 4),
+      fc.constantFrom('\n', '\r\n', '\r', '\u2028', ''),
+    )
+    .map((a) => a.join(''));
+  const s = pieces(3, line, junk);
+  let hits = 0;
+  fc.assert(
+    fc.property(s, (t) => {
+      const want = re.exec(t)?.[1] ?? null;
+      if (want !== null) hits++;
+      assert.equal(plainIndexUrl(t), want);
+    }),
+    { numRuns: 5000, seed: 10 },
+  );
+  assert.ok(hits > 250, `only ${hits} matching inputs`);
 });
 
 it('findTokens finds what the original {n,} token regexes found', () => {
@@ -104,10 +153,19 @@ it('findTokens finds what the original {n,} token regexes found', () => {
     'glpat-', 'xoxb-', 'eyJ', 'https://hooks.slack.com/services/', 'T', 'B', '/', '.', '-', '_', ' ',
     '123456', 'ABCDEFGH', 'abcdefgh', '0123456789', 'x',
   ];
-  const s = over(parts, 14);
+  const b64 = (min: number, max: number) => run('aZ9_-', min, max);
+  const slack = fc.tuple(fc.constantFrom('xoxb-', 'xoxp-', 'xoxz-', 'axoxb-'), run('09', 4, 8), fc.constantFrom('-', ''), run('aZ9-', 5, 10)).map((a) => a.join(''));
+  const hook = fc
+    .tuple(fc.constantFrom('https://hooks.slack.com/services/', 'https://hooks.slack.com/services/', 'https://hooks.slack.com/'), fc.constantFrom('T', 'T', 'B'), run('A9', 5, 9), fc.constantFrom('/B', '/B', '/T'), run('A9', 5, 9), fc.constantFrom('/', '/', ''), run('aA9', 14, 20))
+    .map((a) => a.join(''));
+  const jwt = fc.tuple(fc.constantFrom('eyJ', 'eyJ', 'ey'), b64(8, 14), fc.constantFrom('.', '.', ''), fc.constantFrom('eyJ', 'eyJ', 'ey'), b64(8, 14), fc.constantFrom('.', '.', ''), b64(14, 20)).map((a) => a.join(''));
+  const gitlab = fc.tuple(fc.constantFrom('glpat-', 'xglpat-'), b64(15, 25)).map((a) => a.join(''));
+  const s = pieces(4, slack, hook, jwt, gitlab, over(parts, 3));
+  const hits = new Map<string, number>();
   fc.assert(
     fc.property(s, (t) => {
       for (const [kind, re] of originals) {
+        if (new RegExp(re.source).test(t)) hits.set(kind, (hits.get(kind) ?? 0) + 1);
         const ours = TOKEN_PATTERNS.find((p) => p.kind === kind)!;
         assert.deepEqual(
           patternMatches(ours, t).map((m) => [m.start, t.slice(m.start, m.end)]),
@@ -118,4 +176,5 @@ it('findTokens finds what the original {n,} token regexes found', () => {
     }),
     { numRuns: 3000, seed: 11 },
   );
+  for (const [kind] of originals) assert.ok((hits.get(kind) ?? 0) > 50, `only ${hits.get(kind) ?? 0} inputs with a ${kind}`);
 });
