@@ -147,6 +147,8 @@ it('findTokens finds what the original {n,} token regexes found', () => {
     ['GitLab token', /\bglpat-[A-Za-z0-9_-]{20,}/g],
     ['Slack token', /\bxox[baprs]-[0-9]{6,}-[0-9A-Za-z-]{8,}/g],
     ['Slack webhook', /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}/g],
+    ['Stripe secret key', /\b[sr]k_live_[0-9A-Za-z]{20,}/g],
+    ['private key', /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\n|\\r|[\s"'])*[A-Za-z0-9+/]{40}/g],
     ['JSON Web Token', /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}/g],
   ];
   const parts = [
@@ -160,7 +162,15 @@ it('findTokens finds what the original {n,} token regexes found', () => {
     .map((a) => a.join(''));
   const jwt = fc.tuple(fc.constantFrom('eyJ', 'eyJ', 'ey'), b64(8, 14), fc.constantFrom('.', '.', ''), fc.constantFrom('eyJ', 'eyJ', 'ey'), b64(8, 14), fc.constantFrom('.', '.', ''), b64(14, 20)).map((a) => a.join(''));
   const gitlab = fc.tuple(fc.constantFrom('glpat-', 'xglpat-'), b64(15, 25)).map((a) => a.join(''));
-  const s = pieces(4, slack, hook, jwt, gitlab, over(parts, 3));
+  const stripe = fc.tuple(fc.constantFrom('sk_live_', 'rk_live_', 'xsk_live_', '_sk_live_'), run('aZ9', 15, 25)).map((a) => a.join(''));
+  const key = fc
+    .tuple(
+      fc.constantFrom('-----BEGIN RSA PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----', '-----BEGIN PGP PRIVATE KEY BLOCK-----', '-----BEGIN PRIVATE KEY', '-----'),
+      over(['\\n', '\\r', '\n', ' ', '"', "'", '\\', 'n'], 3),
+      run('aZ9+/', 35, 45),
+    )
+    .map((a) => a.join(''));
+  const s = pieces(4, slack, hook, jwt, gitlab, stripe, key, over(parts, 3));
   const hits = new Map<string, number>();
   fc.assert(
     fc.property(s, (t) => {
@@ -174,7 +184,7 @@ it('findTokens finds what the original {n,} token regexes found', () => {
         );
       }
     }),
-    { numRuns: 3000, seed: 11 },
+    { numRuns: 6000, seed: 11 },
   );
   for (const [kind] of originals) assert.ok((hits.get(kind) ?? 0) > 50, `only ${hits.get(kind) ?? 0} inputs with a ${kind}`);
 });

@@ -75,10 +75,13 @@ export interface TokenPattern {
    */
   readonly minTail?: number;
   /**
-   * Completes a candidate: the end offset of the whole token, or null when it is none (the scan then resumes at the
-   * candidate's end). For shapes a single linear regex cannot scan without retrying every start.
+   * Completes a candidate: the end offset of the whole token, or null when it is none (the scan then resumes one
+   * character after the candidate's start, as the regex it replaces would). For shapes recheck cannot decide in its
+   * budget or a single linear regex cannot scan without retrying every start.
    */
   readonly complete?: (text: string, candidate: RegExpExecArray) => number | null;
+  /** After a failed `complete`, resume at the candidate's end (when no token can start inside it). */
+  readonly resumeAtEnd?: boolean;
 }
 
 const SLACK_WEBHOOK_PATH = /T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/([A-Za-z0-9]*)/y;
@@ -88,6 +91,24 @@ function completeSlackWebhook(text: string, m: RegExpExecArray): number | null {
   SLACK_WEBHOOK_PATH.lastIndex = m.index + m[0].length;
   const rest = SLACK_WEBHOOK_PATH.exec(text);
   return rest !== null && (rest[1] ?? '').length >= 16 ? rest.index + rest[0].length : null;
+}
+
+const KEY_GAP = /[\s"']/;
+const BASE64 = /[A-Za-z0-9+/]/;
+
+/**
+ * The rest of `-----BEGIN … PRIVATE KEY-----(?:\\n|\\r|[\s"'])*[A-Za-z0-9+/]{40}` after its header: line breaks
+ * (real or written `\n`/`\r`), quotes and white space, then 40 base64 characters.
+ */
+function completePrivateKey(text: string, m: RegExpExecArray): number | null {
+  let i = m.index + m[0].length;
+  for (;;) {
+    if (text.charAt(i) === '\\' && (text.charAt(i + 1) === 'n' || text.charAt(i + 1) === 'r')) i += 2;
+    else if (i < text.length && KEY_GAP.test(text.charAt(i))) i++;
+    else break;
+  }
+  for (let k = 0; k < 40; k++) if (i + k >= text.length || !BASE64.test(text.charAt(i + k))) return null;
+  return i + 40;
 }
 
 /** End of the run of `[A-Za-z0-9_-]` from `i`. */
@@ -123,7 +144,7 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { kind: 'Slack token', re: /\bxox[baprs]-[0-9]{6,}-([0-9A-Za-z-]*)/g, minTail: 8 },
   { kind: 'Slack webhook', re: /https:\/\/hooks\.slack\.com\/services\//g, complete: completeSlackWebhook },
   { kind: 'Discord webhook', re: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/[0-9]{10,}\/[A-Za-z0-9_-]{40,}/g },
-  { kind: 'Stripe secret key', re: /\b[sr]k_live_[0-9A-Za-z]{20,}/g },
+  { kind: 'Stripe secret key', re: /\b[sr]k_live_([0-9A-Za-z]*)/g, minTail: 20 },
   { kind: 'Google API key', re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
   { kind: 'npm token', re: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: 'PyPI token', re: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g },
@@ -131,9 +152,10 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { kind: 'Anthropic API key', re: /\bsk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,}/g },
   {
     kind: 'private key',
-    re: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\n|\\r|[\s"'])*[A-Za-z0-9+/]{40}/g,
+    re: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/g,
+    complete: completePrivateKey,
   },
-  { kind: 'JSON Web Token', re: /\beyJ([A-Za-z0-9_-]*)/g, complete: completeJwt },
+  { kind: 'JSON Web Token', re: /\beyJ([A-Za-z0-9_-]*)/g, complete: completeJwt, resumeAtEnd: true },
 ];
 
 const PLACEHOLDER = /EXAMPLE|XXXXXXXX|xxxxxxxx|0{16}/;
@@ -157,7 +179,10 @@ export function patternMatches(p: TokenPattern, text: string): { start: number; 
     }
     if (p.complete !== undefined) {
       const e = p.complete(text, m);
-      if (e === null) continue;
+      if (e === null) {
+        if (p.resumeAtEnd !== true) p.re.lastIndex = m.index + 1;
+        continue;
+      }
       end = e;
       p.re.lastIndex = e;
     }
