@@ -10,8 +10,10 @@ import { toolKey } from '../../src/shell/options.js';
 import { declaresSha256, gitdirOf } from '../../src/cli/git-tracked.js';
 import { urlCredentials } from '../../src/rules/catalog/credentials-in-url.js';
 import { jdwpServer } from '../../src/rules/catalog/debug-mode-enabled.js';
-import { aptSettingValue, aptTrustedSetting } from '../../src/rules/catalog/package-signature-check-disabled.js';
+import { aptConfAllows, aptSettingValue, aptTrustedSetting } from '../../src/rules/catalog/package-signature-check-disabled.js';
 import { plainIndexUrl } from '../../src/rules/catalog/plain-http-download.js';
+import { isRepoPath } from '../../src/rules/catalog/third-party-package-repository.js';
+import { leftmostMatch } from '../../src/rules/catalog/tls-verification-disabled.js';
 import { literalCredential } from '../../src/rules/catalog/secret-file-copied.js';
 import { patternMatches, TOKEN_PATTERNS } from '../../src/rules/helpers/secrets.js';
 
@@ -149,6 +151,7 @@ it('findTokens finds what the original {n,} token regexes found', () => {
     ['Slack webhook', /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}/g],
     ['Stripe secret key', /\b[sr]k_live_[0-9A-Za-z]{20,}/g],
     ['private key', /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\n|\\r|[\s"'])*[A-Za-z0-9+/]{40}/g],
+    ['OpenAI API key', /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/g],
     ['JSON Web Token', /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}/g],
   ];
   const parts = [
@@ -170,7 +173,10 @@ it('findTokens finds what the original {n,} token regexes found', () => {
       run('aZ9+/', 35, 45),
     )
     .map((a) => a.join(''));
-  const s = pieces(4, slack, hook, jwt, gitlab, stripe, key, over(parts, 3));
+  const openai = fc
+    .tuple(fc.constantFrom('sk-', 'sk-proj-', 'sk-admin-', 'xsk-', 'sk-proj'), run('aZ9_', 16, 24), fc.constantFrom('T3BlbkFJ', 'T3Blbk'), run('aZ9_-', 0, 6), fc.constantFrom('T3BlbkFJ', ''), run('aZ9_-', 14, 24))
+    .map((a) => a.join(''));
+  const s = pieces(4, slack, hook, jwt, gitlab, stripe, key, openai, over(parts, 3));
   const hits = new Map<string, number>();
   fc.assert(
     fc.property(s, (t) => {
@@ -187,4 +193,23 @@ it('findTokens finds what the original {n,} token regexes found', () => {
     { numRuns: 6000, seed: 11 },
   );
   for (const [kind] of originals) assert.ok((hits.get(kind) ?? 0) > 50, `only ${hits.get(kind) ?? 0} inputs with a ${kind}`);
+});
+
+it('aptConfAllows = the first match of the apt.conf AllowUnauthenticated regex', () => {
+  const re = /(?:AllowUnauthenticated|AllowInsecureRepositories)[ \t]+"?(?:true|yes|1)"?/i;
+  const s = over(['AllowUnauthenticated', 'allowinsecurerepositories', 'APT::Get::', ' ', '\t', '"', 'true', 'YES', '1', 'false', ';', '\n', 'x'], 8);
+  fc.assert(fc.property(s, (t) => assert.equal(aptConfAllows(t), firstMatch(re, t))), { numRuns: 5000, seed: 12 });
+});
+
+it('leftmostMatch([a, b]) = /a|b/ for the split Yarn strict-ssl pattern', () => {
+  const re = /^[ \t]*(?:strict-ssl[ \t]+false|enableStrictSsl:[ \t]*false)[ \t]*$/im;
+  const split = [/^[ \t]*strict-ssl[ \t]+false[ \t]*$/im, /^[ \t]*enableStrictSsl:[ \t]*false[ \t]*$/im];
+  const s = over(['strict-ssl', 'enableStrictSsl:', 'ENABLESTRICTSSL:', ' ', '\t', 'false', '\n', '\r', 'x'], 8);
+  fc.assert(fc.property(s, (t) => assert.equal(leftmostMatch(split, t)?.[0] ?? null, firstMatch(re, t))), { numRuns: 5000, seed: 13 });
+});
+
+it('isRepoPath = the repository-path regex', () => {
+  const re = /^\/etc\/apt\/sources\.list(?:\.d\/[^/]+)?$|^\/etc\/apt\/sources\.list\.d\/?$|^\/etc\/yum\.repos\.d\/|^\/etc\/zypp\/repos\.d\/|^\/etc\/apk\/repositories$/;
+  const s = over(['/etc/apt/sources.list', '.d', '/', 'x.list', '/etc/yum.repos.d', '/etc/zypp/repos.d', '/etc/apk/repositories', '\n', 'a'], 4);
+  fc.assert(fc.property(s, (t) => assert.equal(isRepoPath(t), re.test(t))), { numRuns: 5000, seed: 14 });
 });

@@ -61,12 +61,36 @@ export function aptTrustedSetting(text: string): string | null {
   return bracket === null ? null : text.slice(bracket.start, bracket.end);
 }
 
+const APT_CONF_KEYS = ['allowunauthenticated', 'allowinsecurerepositories'];
+const APT_CONF_TRUE = /[ \t]+"?(?:true|yes|1)"?/iy;
+
+/**
+ * The first match of `/(?:AllowUnauthenticated|AllowInsecureRepositories)[ \t]+"?(?:true|yes|1)"?/i`: each key is
+ * looked up as a string (ASCII case-insensitive), its value with a sticky regex (recheck could not decide the whole
+ * expression within its budget).
+ */
+export function aptConfAllows(text: string): string | null {
+  const lower = asciiLower(text);
+  let best: { start: number; end: number } | null = null;
+  for (const key of APT_CONF_KEYS) {
+    for (let i = lower.indexOf(key); i >= 0 && (best === null || i < best.start); i = lower.indexOf(key, i + 1)) {
+      APT_CONF_TRUE.lastIndex = i + key.length;
+      const m = APT_CONF_TRUE.exec(text);
+      if (m !== null) {
+        best = { start: i, end: m.index + m[0].length };
+        break;
+      }
+    }
+  }
+  return best === null ? null : text.slice(best.start, best.end);
+}
+
 /** Settings written into package manager configuration that turn signature checks off. */
 const CONFIG_LINES: readonly { readonly path: RegExp; readonly line: (text: string) => string | null; readonly tool: string }[] = [
   { path: /\.repo$|(?:^|\/)(?:yum|dnf)\.conf$|(?:^|\/)zypp\.conf$/, line: (t) => /^[ \t]*gpgcheck[ \t]*=[ \t]*(?:0|false|no|off)[ \t]*$/im.exec(t)?.[0] ?? null, tool: 'yum/dnf' },
   // a `file:`/`copy:` source is a local repository built in the same build (no download to verify)
   { path: /^\/etc\/apt\/|\.list$|\.sources$/, line: aptTrustedSetting, tool: 'apt' },
-  { path: /(?:^|\/)apt\.conf(?:\.d\/[^/]+)?$/, line: (t) => /(?:AllowUnauthenticated|AllowInsecureRepositories)[ \t]+"?(?:true|yes|1)"?/i.exec(t)?.[0] ?? null, tool: 'apt' },
+  { path: /(?:^|\/)apt\.conf(?:\.d\/[^/]+)?$/, line: aptConfAllows, tool: 'apt' },
 ];
 
 type Hit =

@@ -111,6 +111,25 @@ function completePrivateKey(text: string, m: RegExpExecArray): number | null {
   return i + 40;
 }
 
+const WORD = /\w/;
+
+/**
+ * The rest of `sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}` after its prefix: a run of
+ * word characters holding `T3BlbkFJ` at least 20 characters in, then at least 20 more of `[A-Za-z0-9_-]` after it.
+ * Without the optional part the prefix alone fails too (`proj`, `svcacct`, `admin` are shorter than 20).
+ */
+function completeOpenAi(text: string, m: RegExpExecArray): number | null {
+  const start = m.index + m[0].length;
+  let wordEnd = start;
+  while (wordEnd < text.length && WORD.test(text.charAt(wordEnd))) wordEnd++;
+  let tailEnd = -1;
+  for (let i = text.indexOf('T3BlbkFJ', start + 20); i >= 0 && i + 8 <= wordEnd; i = text.indexOf('T3BlbkFJ', i + 1)) {
+    if (tailEnd < 0) tailEnd = base64UrlRun(text, start);
+    if (tailEnd - (i + 8) >= 20) return tailEnd;
+  }
+  return null;
+}
+
 /** End of the run of `[A-Za-z0-9_-]` from `i`. */
 function base64UrlRun(text: string, i: number): number {
   let k = i;
@@ -148,7 +167,7 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { kind: 'Google API key', re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
   { kind: 'npm token', re: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: 'PyPI token', re: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g },
-  { kind: 'OpenAI API key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/g },
+  { kind: 'OpenAI API key', re: /\bsk-(?:proj-|svcacct-|admin-)?/g, complete: completeOpenAi },
   { kind: 'Anthropic API key', re: /\bsk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,}/g },
   {
     kind: 'private key',
