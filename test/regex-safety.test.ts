@@ -5,15 +5,17 @@
  * reported with file:line, its complexity and the attack string. A RegExp built from a non-literal pattern must carry
  * a `// regex-safety: <why safe>` comment on its line or the line above.
  *
- * recheck runs with its pure-JavaScript backend in this process: no native binary, no Java, no worker, no download
- * (the test also makes child_process.spawn throw while it runs).
+ * recheck runs with its pure-JavaScript backend on worker threads of this process (test/helpers/recheck-worker.mjs):
+ * no native binary, no Java, no download (each worker makes child_process.spawn and friends throw). Each distinct
+ * pattern is checked once; the threads share the work.
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import ts from 'typescript';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -125,43 +127,68 @@ export function collectAll(dir: string): { found: FoundRegex[]; dynamic: Dynamic
   return { found, dynamic };
 }
 
-// --- recheck, pure-JS backend only --------------------------------------------------------------------------------
+// --- recheck, pure-JS backend only, in worker threads ----------------------------------------------------------
 
-type Recheck = typeof import('recheck');
-const require = createRequire(import.meta.url);
-const childProcess = require('node:child_process') as Record<string, unknown>;
-const saved: Record<string, unknown> = {};
-let recheck: Recheck;
+interface Verdict {
+  readonly status: 'safe' | 'vulnerable' | 'unknown';
+  readonly ms: number;
+  readonly summary?: string;
+  readonly type?: string;
+  readonly pattern?: string;
+  readonly attack?: string;
+  readonly error?: string;
+}
 
-before(() => {
-  // recheck reads these at each call: 'pure' runs its Scala.js build in this thread instead of a synckit worker that
-  // would start the native `recheck` binary or `java -jar`.
-  process.env.RECHECK_SYNC_BACKEND = 'pure';
-  process.env.RECHECK_BACKEND = 'pure';
-  for (const k of ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'exec', 'execSync', 'fork']) {
-    saved[k] = childProcess[k];
-    childProcess[k] = () => {
-      throw new Error(`regex-safety: recheck tried child_process.${k}`);
-    };
+/** recheck's budget per regex (wall clock). The slowest regex of src/ needs a fraction of it on an idle machine. */
+const TIMEOUT_MS = 10_000;
+
+/**
+ * Checks each distinct (pattern, flags) once, on `workers` threads (test/helpers/recheck-worker.mjs) that take the
+ * next regex as soon as they are free, the longest patterns first.
+ */
+async function checkAll(items: readonly { source: string; flags: string }[], workers: number): Promise<Verdict[]> {
+  const order = items.map((_, k) => k).sort((a, b) => items[b]!.source.length - items[a]!.source.length);
+  const results: Verdict[] = new Array(items.length);
+  const pool = Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, () => new Worker(new URL('./helpers/recheck-worker.mjs', import.meta.url)));
+  let next = 0;
+  try {
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              const k = order[next++];
+              if (k === undefined) return resolve();
+              w.postMessage({ id: k, source: items[k]!.source, flags: items[k]!.flags, timeout: TIMEOUT_MS });
+            };
+            w.on('message', (m: Verdict & { id: number }) => {
+              results[m.id] = m;
+              send();
+            });
+            w.on('error', reject);
+            w.on('exit', (code) => (next < order.length || code !== 0 ? reject(new Error(`recheck worker exited (${code})`)) : undefined));
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
   }
-  recheck = require('recheck') as Recheck;
-});
-
-after(() => {
-  for (const [k, v] of Object.entries(saved)) childProcess[k] = v;
-});
+  return results;
+}
 
 /** A one-line verdict, or null when safe. */
-function verdict(r: FoundRegex): string | null {
-  const d = recheck.checkSync(r.source, r.flags, { timeout: 10_000, randomSeed: 1 });
-  const where = `${r.file}:${r.line} /${r.source}/${r.flags}`;
+function describeVerdict(where: string, d: Verdict): string | null {
   if (d.status === 'safe') return null;
   if (d.status === 'vulnerable') {
-    const attack = JSON.stringify(d.attack.string.length > 80 ? d.attack.string.slice(0, 80) + '…' : d.attack.string);
-    return `${where}: ${d.complexity.summary} (${d.complexity.type}); attack ${d.attack.pattern} e.g. ${attack}`;
+    const a = d.attack ?? '';
+    const attack = JSON.stringify(a.length > 80 ? a.slice(0, 80) + '…' : a);
+    return `${where}: ${d.summary} (${d.type}); attack ${d.pattern} e.g. ${attack}`;
   }
-  return `${where}: recheck could not decide (${d.error.kind}${'message' in d.error ? ': ' + d.error.message : ''})`;
+  return `${where}: recheck could not decide (${d.error})`;
 }
+
+const WORKERS = Math.min(2, availableParallelism());
 
 describe('regex safety', () => {
   it('the collector finds literals, constructors, string-method patterns and dynamic RegExps', () => {
@@ -194,24 +221,50 @@ describe('regex safety', () => {
     );
   });
 
-  it('recheck (pure backend) flags known-catastrophic patterns and passes a safe one', () => {
-    const bad = verdict({ file: 'x.ts', line: 1, kind: 'literal', source: '^(a+)+$', flags: '' });
-    assert.match(bad ?? '', /exponential/);
-    const poly = verdict({ file: 'x.ts', line: 1, kind: 'literal', source: '\\s*=\\s*$', flags: '' });
-    assert.match(poly ?? '', /polynomial/);
-    assert.equal(verdict({ file: 'x.ts', line: 1, kind: 'literal', source: '^[a-z]+$', flags: 'i' }), null);
+  it('recheck (pure backend, worker threads) flags known-catastrophic patterns and passes a safe one', async () => {
+    const [bad, poly, ok] = await checkAll(
+      [
+        { source: '^(a+)+$', flags: '' },
+        { source: '\\s*=\\s*$', flags: '' },
+        { source: '^[a-z]+$', flags: 'i' },
+      ],
+      WORKERS,
+    );
+    assert.match(describeVerdict('x', bad!) ?? '', /exponential/);
+    assert.match(describeVerdict('x', poly!) ?? '', /polynomial/);
+    assert.equal(describeVerdict('x', ok!), null);
   });
 
   const { found, dynamic } = collectAll(srcDir);
 
-  it(`every regex in src/ is free of catastrophic backtracking (${found.length} found)`, (t) => {
+  it(`every regex in src/ is free of catastrophic backtracking (${found.length} found)`, async (t) => {
     assert.ok(found.length > 0, 'no regex found in src/: the collector is broken');
-    const problems: string[] = [];
+    // identical patterns (the same flags) get one check; a problem lists every place it is written
+    const groups = new Map<string, FoundRegex[]>();
     for (const r of found) {
-      const v = verdict(r);
-      if (v !== null) problems.push(v);
+      const key = `${r.flags}/${r.source}`;
+      const g = groups.get(key);
+      if (g) g.push(r);
+      else groups.set(key, [r]);
     }
-    t.diagnostic(`${found.length} regexes checked in ${new Set(found.map((f) => f.file)).size} files`);
+    const distinct = [...groups.values()];
+    const started = Date.now();
+    const verdicts = await checkAll(distinct.map((g) => ({ source: g[0]!.source, flags: g[0]!.flags })), WORKERS);
+    const problems: string[] = [];
+    distinct.forEach((g, k) => {
+      const where = g.map((r) => `${r.file}:${r.line}`).join(', ') + ` /${g[0]!.source}/${g[0]!.flags}`;
+      const v = describeVerdict(where, verdicts[k]!);
+      if (v !== null) problems.push(v);
+    });
+    const slowest = distinct
+      .map((g, k) => ({ ms: verdicts[k]!.ms, at: `${g[0]!.file}:${g[0]!.line}` }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3);
+    t.diagnostic(
+      `${found.length} regexes (${distinct.length} distinct) in ${new Set(found.map((f) => f.file)).size} files checked in ` +
+        `${Date.now() - started} ms on ${WORKERS} threads; slowest: ${slowest.map((x) => `${x.at} ${x.ms} ms`).join(', ')}`,
+    );
+    assert.equal(verdicts.filter((v) => v !== undefined).length, distinct.length, 'a regex got no verdict');
     assert.deepEqual(problems, [], 'vulnerable regexes:\n' + problems.join('\n'));
   });
 

@@ -104,9 +104,9 @@ export function findWorkTree(startDir: string): WorkTree | null {
       const st = statSync(dotGit);
       if (st.isDirectory()) return { root: dir, gitDir: dotGit };
       if (st.isFile() && st.size < 4096) {
-        const m = /^gitdir: *(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
-        if (!m) return null;
-        const gitDir = isAbsolute(m[1]!) ? m[1]! : resolve(dir, m[1]!);
+        const target = gitdirOf(readFileSync(dotGit, 'utf8'));
+        if (target === null) return null;
+        const gitDir = isAbsolute(target) ? target : resolve(dir, target);
         return { root: dir, gitDir };
       }
     } catch {
@@ -119,11 +119,79 @@ export function findWorkTree(startDir: string): WorkTree | null {
   return null;
 }
 
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const SPACE = /\s/;
+
+/**
+ * The path of the first `gitdir: <path>` line of a `.git` file, as `/^gitdir: *(.+?)\s*$/m` captured it (spaces after
+ * the colon and white space at the end dropped), or null. A loop: the regex's lazy path and white-space tail backtrack
+ * quadratically.
+ */
+export function gitdirOf(text: string): string | null {
+  for (const line of text.split(LINE_BREAK)) {
+    if (!line.startsWith('gitdir:') || line.length === 7) continue;
+    let s = 7;
+    while (s < line.length && line.charCodeAt(s) === 0x20) s++;
+    // only spaces: the regex gives one back to the path
+    if (s === line.length) return ' ';
+    const path = line.slice(s).trimEnd();
+    return path === '' ? line.charAt(s) : path;
+  }
+  return null;
+}
+
+const OBJECT_FORMAT = 'objectformat';
+const SHA256 = 'sha256';
+
+/** Whether `text` at `i` reads `word` (ASCII case-insensitive: the `i` flag without `u`). */
+function wordAt(text: string, i: number, word: string): boolean {
+  return text.slice(i, i + word.length).replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32)) === word;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && SPACE.test(text.charAt(i))) i++;
+  return i;
+}
+
+/**
+ * Whether a git config sets `objectformat = sha256`, exactly when `/^\s*objectformat\s*=\s*sha256\s*$/im` matches
+ * (white space, line breaks included, may sit around every part). One pass: every line start inside the same run of
+ * white space reaches the same word, so a run is skipped once.
+ */
+export function declaresSha256(text: string): boolean {
+  for (let start = 0; start <= text.length; ) {
+    const a = skipSpace(text, start);
+    if (wordAt(text, a, OBJECT_FORMAT)) {
+      const b = skipSpace(text, a + OBJECT_FORMAT.length);
+      if (text.charAt(b) === '=') {
+        const c = skipSpace(text, b + 1);
+        if (wordAt(text, c, SHA256)) {
+          const d = c + SHA256.length;
+          const e = skipSpace(text, d);
+          // `\s*$`: the white space after `sha256` reaches the end or holds a line break
+          if (e === text.length || LINE_BREAK.test(text.slice(d, e))) return true;
+        }
+      }
+    }
+    // the next line start after `a`
+    let next = -1;
+    for (let k = a; k < text.length; k++) {
+      if (LINE_BREAK.test(text.charAt(k))) {
+        next = k + 1;
+        break;
+      }
+    }
+    if (next < 0) break;
+    start = next;
+  }
+  return false;
+}
+
 function hashSizeOf(gitDir: string): number {
   // sha256 repositories say so in their config (`objectformat = sha256`); linked work trees share the main config
   for (const cfg of [join(gitDir, 'config'), join(gitDir, '..', '..', 'config')]) {
     try {
-      if (/^\s*objectformat\s*=\s*sha256\s*$/im.test(readFileSync(cfg, 'utf8'))) return 32;
+      if (declaresSha256(readFileSync(cfg, 'utf8'))) return 32;
     } catch {
       // no such file
     }

@@ -1,6 +1,7 @@
 import { allInstructions } from '../helpers/instructions.js';
 import { addSources, flagValue } from '../helpers/add-sources.js';
 import { defineRule } from '../types.js';
+import { stripQueryAndFragment } from '../../shell/dataflow.js';
 
 const COMMIT = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/i;
 
@@ -49,7 +50,7 @@ export default defineRule({
         if (s.kind !== 'git') continue;
         const { ref, commit } = gitRef(s.value);
         if ((commit !== null && COMMIT.test(commit)) || (ref !== null && COMMIT.test(ref))) continue;
-        const url = s.value.replace(/[?#].*$/, '');
+        const url = stripQueryAndFragment(s.value);
         if (ref === null) ctx.report({ messageId: 'noRef', data: { url }, range: s.arg.range });
         else ctx.report({ messageId: 'movableRef', data: { url, ref }, range: s.arg.range });
       }

@@ -5,8 +5,52 @@ import { commandSites, literalStdin, wordSubRange } from '../helpers/commands.js
 import { couldBeSecretValue } from '../helpers/secrets.js';
 import { defineRule } from '../types.js';
 
-/** `scheme://user:password@` (the user part may be empty: `redis://:pw@host`). */
-const URL_CREDENTIALS = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@'"`]*:([^\s/@'"`]+)@/g;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const WORD_CHAR = /\w/;
+const LETTER = /[A-Za-z]/;
+const USER_CHAR = /[^\s/:@'"`]/;
+const PASSWORD_CHAR = /[^\s/@'"`]/;
+
+export interface UrlCredential {
+  /** Offset of the scheme. */
+  readonly index: number;
+  /** Offset just after the `@`. */
+  readonly end: number;
+  readonly password: string;
+}
+
+/**
+ * Every `scheme://user:password@` in `text` (the user part may be empty: `redis://:pw@host`), exactly the matches of
+ * `/\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@'"`]*:([^\s/@'"`]+)@/g`. A loop from each `://`, because that regex
+ * retries every letter of a long scheme-like run.
+ */
+export function urlCredentials(text: string): UrlCredential[] {
+  const out: UrlCredential[] = [];
+  let from = 0;
+  for (let k = text.indexOf('://'); k >= 0; k = text.indexOf('://', k + 1)) {
+    // the scheme: the leftmost start in the run of scheme characters before `://` that is a letter at a word boundary
+    let runStart = k;
+    while (runStart > from && SCHEME_CHAR.test(text.charAt(runStart - 1))) runStart--;
+    let s = -1;
+    for (let i = runStart; i < k; i++) {
+      if (LETTER.test(text.charAt(i)) && (i === 0 || !WORD_CHAR.test(text.charAt(i - 1)))) {
+        s = i;
+        break;
+      }
+    }
+    if (s < 0) continue;
+    let u = k + 3;
+    while (u < text.length && USER_CHAR.test(text.charAt(u))) u++;
+    if (text.charAt(u) !== ':') continue;
+    let p = u + 1;
+    while (p < text.length && PASSWORD_CHAR.test(text.charAt(p))) p++;
+    if (p === u + 1 || text.charAt(p) !== '@') continue;
+    out.push({ index: s, end: p + 1, password: text.slice(u + 1, p) });
+    from = p + 1;
+    k = p;
+  }
+  return out;
+}
 const DYNAMIC = /[$`]/;
 /** `--disabled-password`, `--ask-password`…: switches, not options carrying a password. */
 const SWITCH_PREFIXES: ReadonlySet<string> = new Set([
@@ -104,11 +148,10 @@ export default defineRule({
       const target = i.kind === 'ONBUILD' ? i.trigger : i;
       if (target === null || !['RUN', 'ENV', 'ARG', 'ADD'].includes(target.kind)) continue;
       const text = model.source.slice(i.range);
-      URL_CREDENTIALS.lastIndex = 0;
-      for (let m = URL_CREDENTIALS.exec(text); m !== null; m = URL_CREDENTIALS.exec(text)) {
-        const pw = m[1]!;
+      for (const m of urlCredentials(text)) {
+        const pw = m.password;
         if (!literalSecret(pw)) continue;
-        const start = i.range.start + m.index + m[0].length - 1 - pw.length;
+        const start = i.range.start + m.end - 1 - pw.length;
         if (comments.some((c) => c.start <= start && start < c.end)) continue;
         report('url', { start, end: start + pw.length });
       }

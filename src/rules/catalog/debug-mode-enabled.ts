@@ -7,7 +7,22 @@ import { defineRule } from '../types.js';
 
 const NODE = new Set(['node', 'nodejs', 'nodemon', 'ts-node', 'tsx']);
 const INSPECT = /^--inspect(?:-brk|-wait)?(?:=|$)/;
-const JDWP = /(?:-agentlib:jdwp=|-Xrunjdwp:)[^\s]*server=y/;
+const JDWP_OPTION = /-agentlib:jdwp=|-Xrunjdwp:/g;
+const SPACE = /\s/;
+
+/**
+ * True when `s` matches `/(?:-agentlib:jdwp=|-Xrunjdwp:)[^\s]*server=y/`: a JDWP option whose value (up to the next
+ * white space) contains `server=y`. A loop, because the regex rescans the same value from every option.
+ */
+export function jdwpServer(s: string): boolean {
+  JDWP_OPTION.lastIndex = 0;
+  for (let m = JDWP_OPTION.exec(s); m !== null; m = JDWP_OPTION.exec(s)) {
+    let end = m.index + m[0].length;
+    while (end < s.length && !SPACE.test(s.charAt(end))) end++;
+    if (s.slice(m.index + m[0].length, end).includes('server=y')) return true;
+  }
+  return false;
+}
 const JAVA_OPTS = new Set(['JAVA_TOOL_OPTIONS', 'JAVA_OPTS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'CATALINA_OPTS']);
 const FALSY = new Set(['', '0', 'false', 'no', 'off']);
 
@@ -32,7 +47,7 @@ function envDebug(name: string, value: string): string | null {
     case 'NODE_OPTIONS':
       return v.split(/\s+/).some((w) => INSPECT.test(w)) ? 'the Node.js inspector' : null;
     default:
-      return JAVA_OPTS.has(name) && JDWP.test(v) ? 'the Java debugger (JDWP)' : null;
+      return JAVA_OPTS.has(name) && jdwpServer(v) ? 'the Java debugger (JDWP)' : null;
   }
 }
 
@@ -42,7 +57,7 @@ function argvDebug(argv: readonly ArgvWord[]): { what: string; range: Range } | 
   for (let k = 0; k < argv.length; k++) {
     const v = argv[k]!.value ?? '';
     if (NODE.has(name) && INSPECT.test(v)) return { what: 'the Node.js inspector', range: argv[k]!.range };
-    if (JDWP.test(v)) return { what: 'the Java debugger (JDWP)', range: argv[k]!.range };
+    if (jdwpServer(v)) return { what: 'the Java debugger (JDWP)', range: argv[k]!.range };
     if (v === 'debugpy' && argv.some((w) => w.value === '--listen' || (w.value ?? '').startsWith('--listen='))) {
       return { what: 'the Python debugger (debugpy)', range: argv[k]!.range };
     }

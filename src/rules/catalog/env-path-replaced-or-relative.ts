@@ -1,5 +1,6 @@
 import { expand, instructionsOf } from '../../model/build.js';
 import { defineRule } from '../types.js';
+import { trimTrailingSlashes } from '../../shell/dataflow.js';
 
 /** Splits a PATH value on `:` outside `${…}`. */
 function splitPath(v: string): string[] {
@@ -78,7 +79,7 @@ export default defineRule({
           ctx.report({ messageId: 'relative', data: { entry: bad }, range: p.value.range });
           continue;
         }
-        if (!REFERS_TO_PATH.test(raw) && !entries.some((x) => SYSTEM_DIRS.has(x.replace(/\/+$/, '')))) {
+        if (!REFERS_TO_PATH.test(raw) && !entries.some((x) => SYSTEM_DIRS.has(trimTrailingSlashes(x)))) {
           ctx.report({ messageId: 'replaced', data: { value: raw }, range: p.value.range });
         }
       }

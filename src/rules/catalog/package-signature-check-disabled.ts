@@ -5,16 +5,92 @@ import { commandsOfModel, fileWrites, isFalseValue, isTrueValue, locateInWrite, 
 import { defineRule } from '../types.js';
 
 const APT_OPTIONS: ReadonlySet<string> = new Set(['--allow-unauthenticated', '--allow-insecure-repositories', '--force-yes', '--allow-downgrade-to-insecure-repositories']);
-const APT_SETTINGS = /^(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|Acquire::AllowDowngradeToInsecureRepositories|APT::Get::Force-Yes)=(.*)$/i;
+const APT_SETTINGS: ReadonlySet<string> = new Set([
+  'apt::get::allowunauthenticated',
+  'acquire::allowinsecurerepositories',
+  'acquire::allowdowngradetoinsecurerepositories',
+  'apt::get::force-yes',
+]);
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/** ASCII-only lower case (the `i` flag without `u` folds no other letter onto an ASCII one). */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
+
+/**
+ * The value of an apt `-o Name=value` that turns signature checks off, as
+ * `/^(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|…|APT::Get::Force-Yes)=(.*)$/i` captured it.
+ */
+export function aptSettingValue(option: string): string | null {
+  const eq = option.indexOf('=');
+  if (eq < 0 || !APT_SETTINGS.has(asciiLower(option.slice(0, eq)))) return null;
+  const value = option.slice(eq + 1);
+  return LINE_BREAK.test(value) ? null : value;
+}
 const YUM_TOOLS: ReadonlySet<string> = new Set(['yum', 'dnf', 'dnf5', 'microdnf', 'tdnf', 'yum-config-manager']);
 const RPM_NO_CHECK: ReadonlySet<string> = new Set(['--nosignature', '--nodigest', '--noverify', '--nofiledigest']);
 
+const TRUSTED_OPTION = /\b(?:trusted|allow-insecure)=yes\b/i;
+const TRUSTED_FIELD = /^[ \t]*Trusted:[ \t]*yes[ \t]*$/im;
+const LOCAL_SOURCE = /^(?:file:|copy:)/i;
+
+/**
+ * The first match of `/\[[^\]\n]*\b(?:trusted|allow-insecure)=yes\b[^\]\n]*\][ \t]+(?!file:|copy:)|^[ \t]*Trusted:[ \t]*yes[ \t]*$/im`
+ * (a one-line `[options]` list with `trusted=yes` followed by a source that is not local, or a deb822
+ * `Trusted: yes` field). The bracket part is a loop: the regex's two runs around the option backtrack cubically.
+ */
+export function aptTrustedSetting(text: string): string | null {
+  let bracket: { start: number; end: number } | null = null;
+  for (let i = text.indexOf('['); i >= 0 && bracket === null; ) {
+    let j = i + 1;
+    while (j < text.length && text[j] !== ']' && text[j] !== '\n') j++;
+    // every `[` before the same `]` sees a part of the same list: if the first one fails, so do the others
+    if (text[j] === ']' && TRUSTED_OPTION.test(text.slice(i + 1, j))) {
+      let k = j + 1;
+      while (text[k] === ' ' || text[k] === '\t') k++;
+      if (k > j + 1) {
+        if (!LOCAL_SOURCE.test(text.slice(k, k + 5))) bracket = { start: i, end: k };
+        else if (k > j + 2) bracket = { start: i, end: k - 1 };
+      }
+    }
+    i = j < text.length ? text.indexOf('[', j) : -1;
+  }
+  const field = TRUSTED_FIELD.exec(text);
+  if (field !== null && (bracket === null || field.index < bracket.start)) return field[0];
+  return bracket === null ? null : text.slice(bracket.start, bracket.end);
+}
+
+const APT_CONF_KEYS = ['allowunauthenticated', 'allowinsecurerepositories'];
+const APT_CONF_TRUE = /[ \t]+"?(?:true|yes|1)"?/iy;
+
+/**
+ * The first match of `/(?:AllowUnauthenticated|AllowInsecureRepositories)[ \t]+"?(?:true|yes|1)"?/i`: each key is
+ * looked up as a string (ASCII case-insensitive), its value with a sticky regex (recheck could not decide the whole
+ * expression within its budget).
+ */
+export function aptConfAllows(text: string): string | null {
+  const lower = asciiLower(text);
+  let best: { start: number; end: number } | null = null;
+  for (const key of APT_CONF_KEYS) {
+    for (let i = lower.indexOf(key); i >= 0 && (best === null || i < best.start); i = lower.indexOf(key, i + 1)) {
+      APT_CONF_TRUE.lastIndex = i + key.length;
+      const m = APT_CONF_TRUE.exec(text);
+      if (m !== null) {
+        best = { start: i, end: m.index + m[0].length };
+        break;
+      }
+    }
+  }
+  return best === null ? null : text.slice(best.start, best.end);
+}
+
 /** Settings written into package manager configuration that turn signature checks off. */
-const CONFIG_LINES: readonly { readonly path: RegExp; readonly line: RegExp; readonly tool: string }[] = [
-  { path: /\.repo$|(?:^|\/)(?:yum|dnf)\.conf$|(?:^|\/)zypp\.conf$/, line: /^[ \t]*gpgcheck[ \t]*=[ \t]*(?:0|false|no|off)[ \t]*$/im, tool: 'yum/dnf' },
+const CONFIG_LINES: readonly { readonly path: RegExp; readonly line: (text: string) => string | null; readonly tool: string }[] = [
+  { path: /\.repo$|(?:^|\/)(?:yum|dnf)\.conf$|(?:^|\/)zypp\.conf$/, line: (t) => /^[ \t]*gpgcheck[ \t]*=[ \t]*(?:0|false|no|off)[ \t]*$/im.exec(t)?.[0] ?? null, tool: 'yum/dnf' },
   // a `file:`/`copy:` source is a local repository built in the same build (no download to verify)
-  { path: /^\/etc\/apt\/|\.list$|\.sources$/, line: /\[[^\]\n]*\b(?:trusted|allow-insecure)=yes\b[^\]\n]*\][ \t]+(?!file:|copy:)|^[ \t]*Trusted:[ \t]*yes[ \t]*$/im, tool: 'apt' },
-  { path: /(?:^|\/)apt\.conf(?:\.d\/[^/]+)?$/, line: /(?:AllowUnauthenticated|AllowInsecureRepositories)[ \t]+"?(?:true|yes|1)"?/i, tool: 'apt' },
+  { path: /^\/etc\/apt\/|\.list$|\.sources$/, line: aptTrustedSetting, tool: 'apt' },
+  { path: /(?:^|\/)apt\.conf(?:\.d\/[^/]+)?$/, line: aptConfAllows, tool: 'apt' },
 ];
 
 type Hit =
@@ -29,8 +105,8 @@ function commandHits(c: ShellCommand): Hit[] {
     for (const o of c.options) {
       if (APT_OPTIONS.has(o.canonical) || APT_OPTIONS.has(o.name)) out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
       else if (o.canonical === '-o') {
-        const m = APT_SETTINGS.exec(o.value?.value ?? '');
-        if (m !== null && isTrueValue(m[1]!)) out.push({ messageId: 'setting', data: { tool, setting: o.value!.value! }, range: o.value!.range });
+        const value = aptSettingValue(o.value?.value ?? '');
+        if (value !== null && isTrueValue(value)) out.push({ messageId: 'setting', data: { tool, setting: o.value!.value! }, range: o.value!.range });
       }
     }
   } else if (tool === 'apk') {
@@ -96,9 +172,10 @@ export default defineRule({
       if (w.path === null) continue;
       for (const c of CONFIG_LINES) {
         if (!c.path.test(w.path)) continue;
-        const m = c.line.exec(w.text);
+        const m = c.line(w.text);
         if (m === null) continue;
-        const setting = m[0].trim();
+        const setting = m.trim();
+        // regex-safety: every metacharacter of the text is escaped, so the pattern is a plain literal (no quantifier)
         const re = new RegExp(setting.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
         ctx.report({ messageId: 'setting', data: { tool: c.tool, setting: `${setting} (in ${w.path})` }, range: locateInWrite(model, w, re) });
       }

@@ -78,6 +78,27 @@ function indexOptions(c: ShellCommand): { what: string; word: Word }[] {
 
 const INDEX_ENV = /^(?:PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|PIP_FIND_LINKS|UV_INDEX_URL|UV_EXTRA_INDEX_URL|UV_DEFAULT_INDEX|UV_INDEX|NPM_CONFIG_REGISTRY|YARN_REGISTRY|YARN_NPM_REGISTRY_SERVER|GOPROXY)$/i;
 
+const INDEX_SETTING = /[ \t]*([A-Za-z-]+)[ \t]*[=:][ \t]*"?(http:\/\/[^\s"]+)/iy;
+const INDEX_KEYS: ReadonlySet<string> = new Set(['index-url', 'extra-index-url', 'registry', 'npmregistryserver']);
+const LINE_BREAK = /[\n\r\u2028\u2029]/g;
+
+/**
+ * The URL of the first `index-url`/`extra-index-url`/`registry`/`npmRegistryServer` line set to `http://…`, as
+ * `/^[ \t]*(?:index-url|extra-index-url|registry|npmRegistryServer)[ \t]*[=:][ \t]*"?(http:\/\/[^\s"]+)/im`
+ * captured it: a sticky match at each line start (the key is the whole run of letters and dashes before the `=`/`:`).
+ */
+export function plainIndexUrl(text: string): string | null {
+  LINE_BREAK.lastIndex = 0;
+  for (let start = 0; start >= 0; ) {
+    INDEX_SETTING.lastIndex = start;
+    const m = INDEX_SETTING.exec(text);
+    if (m !== null && INDEX_KEYS.has(m[1]!.toLowerCase())) return m[2]!;
+    const br = LINE_BREAK.exec(text);
+    start = br === null ? -1 : br.index + 1;
+  }
+  return null;
+}
+
 export default defineRule({
   meta: {
     id: 'DA506',
@@ -118,10 +139,11 @@ export default defineRule({
     }
     for (const w of fileWrites(model)) {
       if (w.path === null || !/(?:^|\/)(?:pip\.conf|pip\.ini|\.?npmrc|\.?yarnrc(?:\.yml)?)$/.test(w.path)) continue;
-      const m = /^[ \t]*(?:index-url|extra-index-url|registry|npmRegistryServer)[ \t]*[=:][ \t]*"?(http:\/\/[^\s"]+)/im.exec(w.text);
-      if (m === null || plainHttp(m[1]!) === null) continue;
-      const re = new RegExp(m[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-      ctx.report({ messageId: 'index', data: { what: `index in ${w.path}`, url: m[1]! }, range: locateInWrite(model, w, re) });
+      const url = plainIndexUrl(w.text);
+      if (url === null || plainHttp(url) === null) continue;
+      // regex-safety: every metacharacter of the text is escaped, so the pattern is a plain literal (no quantifier)
+      const re = new RegExp(url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      ctx.report({ messageId: 'index', data: { what: `index in ${w.path}`, url: url }, range: locateInWrite(model, w, re) });
     }
   },
   docs: {

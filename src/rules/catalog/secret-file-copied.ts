@@ -1,6 +1,7 @@
 import { expand, stageChain } from '../../model/build.js';
 import type { CopyInstruction } from '../../parser/ast.js';
 import { defineRule } from '../types.js';
+import { trimTrailingSlashes } from '../../shell/dataflow.js';
 
 type Kind = 'private key' | 'environment file' | 'credentials file' | 'key store';
 
@@ -12,7 +13,7 @@ const CREDENTIAL_DIRS: ReadonlySet<string> = new Set(['.ssh', '.aws', '.kube', '
 
 /** What kind of secret a copied path names, or null. */
 export function secretFileKind(path: string): Kind | null {
-  const p = path.replace(/\/+$/, '');
+  const p = trimTrailingSlashes(path);
   const parts = p.split('/');
   const base = parts[parts.length - 1] ?? '';
   const parent = parts[parts.length - 2] ?? '';
@@ -33,15 +34,60 @@ const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i;
 /** Config files whose credentials may come from the environment (`_authToken=${NPM_TOKEN}`). */
 const CONFIG_WITH_PLACEHOLDERS: ReadonlySet<string> = new Set(['.npmrc', '.pypirc', '.netrc', '_netrc']);
 /** A credential written as a literal in such a file (not `${VAR}`). */
-const LITERAL_CREDENTIAL = /(?:_auth|_authtoken|_password|password|passwd|token|secret|login)\s*[=: ]\s*[^\s$]/i;
+const CREDENTIAL_KEYS = /_auth|_authtoken|_password|password|passwd|token|secret|login/gi;
+const SPACE = /\s/;
+
+/**
+ * True when `line` matches `/(?:_auth|_authtoken|_password|password|passwd|token|secret|login)\s*[=: ]\s*[^\s$]/i`:
+ * a key, then `=`, `:` or a space (white space around it), then a character that is neither white space nor `$`.
+ * A loop, because the regex's two white-space runs around an optional space backtrack quadratically.
+ */
+export function literalCredential(line: string): boolean {
+  CREDENTIAL_KEYS.lastIndex = 0;
+  for (let m = CREDENTIAL_KEYS.exec(line); m !== null; m = CREDENTIAL_KEYS.exec(line)) {
+    // every key is tried at every place it occurs (`_authtoken` also holds `_auth` and `token`)
+    CREDENTIAL_KEYS.lastIndex = m.index + 1;
+    for (const end of keyEnds(line, m.index)) {
+      let q = end;
+      let space = false;
+      while (q < line.length && SPACE.test(line.charAt(q))) {
+        if (line.charCodeAt(q) === 0x20) space = true;
+        q++;
+      }
+      if (space && q < line.length && line.charAt(q) !== '$') return true;
+      const sep = line.charAt(q);
+      if (sep === '=' || sep === ':') {
+        let r = q + 1;
+        while (r < line.length && SPACE.test(line.charAt(r))) r++;
+        if (r < line.length && line.charAt(r) !== '$') return true;
+      }
+    }
+  }
+  return false;
+}
+
+const KEYS = ['_auth', '_authtoken', '_password', 'password', 'passwd', 'token', 'secret', 'login'];
+
+/** The ends of every key starting at `at` (ASCII case-insensitive, as the `i` flag without `u` compares). */
+function keyEnds(line: string, at: number): number[] {
+  const out: number[] = [];
+  for (const k of KEYS) {
+    if (at + k.length <= line.length && asciiLower(line.slice(at, at + k.length)) === k) out.push(at + k.length);
+  }
+  return out;
+}
+
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
 
 /** False when the build context shows the file holds no literal credential. */
 function mayHoldCredentials(path: string, read: ((p: string) => string | undefined) | undefined): boolean {
-  const base = path.replace(/\/+$/, '').split('/').pop() ?? '';
+  const base = trimTrailingSlashes(path).split('/').pop() ?? '';
   if (!CONFIG_WITH_PLACEHOLDERS.has(base) || read === undefined) return true;
   const content = read(path.replace(/^\.\//, ''));
   if (content === undefined) return true;
-  return content.split('\n').some((line) => !/^\s*[#;]/.test(line) && LITERAL_CREDENTIAL.test(line));
+  return content.split('\n').some((line) => !/^\s*[#;]/.test(line) && literalCredential(line));
 }
 
 const fromStage = (i: CopyInstruction): boolean => i.flags.some((f) => f.name.toLowerCase() === 'from');

@@ -7,7 +7,22 @@ import { defineRule } from '../types.js';
 const DISTRO_HOST = /(?:^|\.)(?:debian\.org|ubuntu\.com|canonical\.com|alpinelinux\.org|centos\.org|fedoraproject\.org|rockylinux\.org|almalinux\.org|opensuse\.org|archlinux\.org|redhat\.com|oracle\.com|amazonaws\.com|debian\.net)$/i;
 
 /** Directories and files that define package sources. */
-const REPO_PATH = /^\/etc\/apt\/sources\.list(?:\.d\/[^/]+)?$|^\/etc\/apt\/sources\.list\.d\/?$|^\/etc\/yum\.repos\.d\/|^\/etc\/zypp\/repos\.d\/|^\/etc\/apk\/repositories$/;
+/**
+ * A package repository definition path, exactly as
+ * `/^\/etc\/apt\/sources\.list(?:\.d\/[^/]+)?$|^\/etc\/apt\/sources\.list\.d\/?$|^\/etc\/yum\.repos\.d\/|^\/etc\/zypp\/repos\.d\/|^\/etc\/apk\/repositories$/`
+ * tested it (string comparisons: recheck could not decide that alternation in its time budget).
+ */
+export function isRepoPath(p: string): boolean {
+  const listD = '/etc/apt/sources.list.d/';
+  if (p.startsWith(listD)) return p.length === listD.length || !p.slice(listD.length).includes('/');
+  return (
+    p === '/etc/apt/sources.list' ||
+    p === '/etc/apt/sources.list.d' ||
+    p.startsWith('/etc/yum.repos.d/') ||
+    p.startsWith('/etc/zypp/repos.d/') ||
+    p === '/etc/apk/repositories'
+  );
+}
 
 const URL_IN_TEXT = /(?:https?|ftp):\/\/([^/\s"'$]+)[^\s"']*/gi;
 
@@ -82,22 +97,23 @@ export default defineRule({
       }
     }
     for (const w of fileWrites(model)) {
-      if (w.path === null || !REPO_PATH.test(w.path)) continue;
+      if (w.path === null || !isRepoPath(w.path)) continue;
       const url = thirdPartyUrl(w.text);
       if (url === null) continue;
+      // regex-safety: every metacharacter of the text is escaped, so the pattern is a plain literal (no quantifier)
       const re = new RegExp(url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
       ctx.report({ messageId: 'written', data: { url, path: w.path }, range: locateInWrite(model, w, re) });
     }
     for (const stage of model.stages) {
       for (const a of stage.shell?.dataflow.artifacts ?? []) {
-        if (a.path === null || !REPO_PATH.test(a.path) || a.url === null) continue;
+        if (a.path === null || !isRepoPath(a.path) || a.url === null) continue;
         ctx.report({ messageId: 'written', data: { url: a.url.url, path: a.path }, range: a.range });
       }
     }
     for (const i of allInstructions(model.dockerfile)) {
       if ((i.kind !== 'COPY' && i.kind !== 'ADD') || i.destination === null || i.heredocs.length > 0) continue;
       const dest = i.destination.value;
-      if (!REPO_PATH.test(dest) && !/^\/etc\/(?:yum\.repos\.d|apt\/sources\.list\.d|zypp\/repos\.d)$/.test(dest)) continue;
+      if (!isRepoPath(dest) && !/^\/etc\/(?:yum\.repos\.d|apt\/sources\.list\.d|zypp\/repos\.d)$/.test(dest)) continue;
       ctx.report({ messageId: 'copied', data: { path: dest }, range: i.destination.range });
     }
   },

@@ -18,11 +18,15 @@ const ENV_SWITCHES: readonly { readonly name: RegExp; readonly tool: string; rea
 ];
 
 /** Settings written into configuration files that turn verification off. */
-const CONFIG_LINES: readonly { readonly path: RegExp; readonly line: RegExp; readonly tool: string }[] = [
+/**
+ * `line` is one regex or alternatives tried as one (the leftmost match wins): `/a|b/` split in two when recheck could
+ * not decide the alternation within its budget.
+ */
+const CONFIG_LINES: readonly { readonly path: RegExp; readonly line: RegExp | readonly RegExp[]; readonly tool: string }[] = [
   { path: /(?:^|\/)(?:\.?curlrc)$/, line: /^[ \t]*(?:-k|--insecure|insecure)[ \t]*$/m, tool: 'curl' },
   { path: /(?:^|\/)(?:\.?wgetrc)$/, line: /^[ \t]*check_certificate[ \t]*=[ \t]*(?:off|no|0|false)[ \t]*$/im, tool: 'wget' },
   { path: /(?:^|\/)\.?npmrc$/, line: /^[ \t]*strict-ssl[ \t]*=[ \t]*false[ \t]*$/im, tool: 'npm' },
-  { path: /(?:^|\/)\.?yarnrc(?:\.yml)?$/, line: /^[ \t]*(?:strict-ssl[ \t]+false|enableStrictSsl:[ \t]*false)[ \t]*$/im, tool: 'Yarn' },
+  { path: /(?:^|\/)\.?yarnrc(?:\.yml)?$/, line: [/^[ \t]*strict-ssl[ \t]+false[ \t]*$/im, /^[ \t]*enableStrictSsl:[ \t]*false[ \t]*$/im], tool: 'Yarn' },
   { path: /(?:^|\/)(?:pip\.conf|pip\.ini)$/, line: /^[ \t]*trusted-host[ \t]*=/m, tool: 'pip' },
   { path: /(?:\.repo|(?:^|\/)(?:yum|dnf)\.conf)$/, line: /^[ \t]*sslverify[ \t]*=[ \t]*(?:0|false|no|off)[ \t]*$/im, tool: 'yum/dnf' },
   { path: /(?:^|\/)\.?gitconfig$|(?:^|\/)\.git\/config$/, line: /^[ \t]*sslverify[ \t]*=[ \t]*(?:false|no|off|0)[ \t]*$/im, tool: 'git' },
@@ -174,6 +178,16 @@ function commandHits(c: ShellCommand): Hit[] {
   return hits;
 }
 
+/** The leftmost match of one regex or of several alternatives (on a tie, the first alternative's). */
+export function leftmostMatch(res: RegExp | readonly RegExp[], text: string): RegExpExecArray | null {
+  let best: RegExpExecArray | null = null;
+  for (const re of Array.isArray(res) ? res : [res]) {
+    const m = (re as RegExp).exec(text);
+    if (m !== null && (best === null || m.index < best.index)) best = m;
+  }
+  return best;
+}
+
 export default defineRule({
   meta: {
     id: 'DA507',
@@ -214,9 +228,10 @@ export default defineRule({
       if (w.path === null) continue;
       for (const c of CONFIG_LINES) {
         if (!c.path.test(w.path)) continue;
-        const m = c.line.exec(w.text);
+        const m = leftmostMatch(c.line, w.text);
         if (m === null) continue;
         const setting = m[0].trim();
+        // regex-safety: every metacharacter of the text is escaped, so the pattern is a plain literal (no quantifier)
         const re = new RegExp(setting.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
         ctx.report({ messageId: 'insecureSetting', data: { tool: c.tool, setting: `${setting} (in ${w.path})` }, range: locateInWrite(model, w, re) });
       }

@@ -7,6 +7,7 @@ import type { ShellCommand, ShellScript } from '../../shell/index.js';
 import type { Word } from '../../shell/types.js';
 import type { Range } from '../../source.js';
 import { commandSites } from './commands.js';
+import { trimTrailingSlashes } from '../../shell/dataflow.js';
 
 /** What a mode grants (only the bits a mode sets; `o-w` grants nothing). */
 export interface ModeEffect {
@@ -76,7 +77,7 @@ function madeDirectories(script: ShellScript, c: ShellCommand): Set<string> {
   for (const d of script.all) {
     if (d === c) break;
     if (d.name === 'mkdir' || (d.name === 'install' && d.hasFlag('-d', '--directory'))) {
-      for (const w of d.operands) out.add((w.value ?? w.raw).replace(/\/+$/, ''));
+      for (const w of d.operands) out.add(trimTrailingSlashes(w.value ?? w.raw));
     }
   }
   return out;
@@ -96,7 +97,7 @@ function directoryTargets(script: ShellScript, c: ShellCommand, targets: readonl
   const made = madeDirectories(script, c);
   return targets.every((t) => {
     const v = t.value ?? t.raw;
-    return v.endsWith('/') || made.has(v.replace(/\/+$/, ''));
+    return v.endsWith('/') || made.has(trimTrailingSlashes(v));
   });
 }
 

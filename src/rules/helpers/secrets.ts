@@ -66,7 +66,89 @@ export function maskSecret(s: string): string {
 
 export interface TokenPattern {
   readonly kind: string;
+  /** Finds the candidates (`g` flag). */
   readonly re: RegExp;
+  /**
+   * Group 1 must be at least this long, else the scan resumes one character after the candidate's start. `x{n,}`
+   * written as `(x*)` plus this check matches the same text at the same places (a greedy run is the same run), but
+   * recheck decides it in a fraction of the time.
+   */
+  readonly minTail?: number;
+  /**
+   * Completes a candidate: the end offset of the whole token, or null when it is none (the scan then resumes one
+   * character after the candidate's start, as the regex it replaces would). For shapes recheck cannot decide in its
+   * budget or a single linear regex cannot scan without retrying every start.
+   */
+  readonly complete?: (text: string, candidate: RegExpExecArray) => number | null;
+  /** After a failed `complete`, resume at the candidate's end (when no token can start inside it). */
+  readonly resumeAtEnd?: boolean;
+}
+
+const SLACK_WEBHOOK_PATH = /T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/([A-Za-z0-9]*)/y;
+
+/** The rest of `https://hooks.slack.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,}` after its literal start. */
+function completeSlackWebhook(text: string, m: RegExpExecArray): number | null {
+  SLACK_WEBHOOK_PATH.lastIndex = m.index + m[0].length;
+  const rest = SLACK_WEBHOOK_PATH.exec(text);
+  return rest !== null && (rest[1] ?? '').length >= 16 ? rest.index + rest[0].length : null;
+}
+
+const KEY_GAP = /[\s"']/;
+const BASE64 = /[A-Za-z0-9+/]/;
+
+/**
+ * The rest of `-----BEGIN … PRIVATE KEY-----(?:\\n|\\r|[\s"'])*[A-Za-z0-9+/]{40}` after its header: line breaks
+ * (real or written `\n`/`\r`), quotes and white space, then 40 base64 characters.
+ */
+function completePrivateKey(text: string, m: RegExpExecArray): number | null {
+  let i = m.index + m[0].length;
+  for (;;) {
+    if (text.charAt(i) === '\\' && (text.charAt(i + 1) === 'n' || text.charAt(i + 1) === 'r')) i += 2;
+    else if (i < text.length && KEY_GAP.test(text.charAt(i))) i++;
+    else break;
+  }
+  for (let k = 0; k < 40; k++) if (i + k >= text.length || !BASE64.test(text.charAt(i + k))) return null;
+  return i + 40;
+}
+
+const WORD = /\w/;
+
+/**
+ * The rest of `sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}` after its prefix: a run of
+ * word characters holding `T3BlbkFJ` at least 20 characters in, then at least 20 more of `[A-Za-z0-9_-]` after it.
+ * Without the optional part the prefix alone fails too (`proj`, `svcacct`, `admin` are shorter than 20).
+ */
+function completeOpenAi(text: string, m: RegExpExecArray): number | null {
+  const start = m.index + m[0].length;
+  let wordEnd = start;
+  while (wordEnd < text.length && WORD.test(text.charAt(wordEnd))) wordEnd++;
+  let tailEnd = -1;
+  for (let i = text.indexOf('T3BlbkFJ', start + 20); i >= 0 && i + 8 <= wordEnd; i = text.indexOf('T3BlbkFJ', i + 1)) {
+    if (tailEnd < 0) tailEnd = base64UrlRun(text, start);
+    if (tailEnd - (i + 8) >= 20) return tailEnd;
+  }
+  return null;
+}
+
+/** End of the run of `[A-Za-z0-9_-]` from `i`. */
+function base64UrlRun(text: string, i: number): number {
+  let k = i;
+  while (k < text.length && /[A-Za-z0-9_-]/.test(text.charAt(k))) k++;
+  return k;
+}
+
+/**
+ * The rest of a JSON Web Token after `eyJ` + its first run (`eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}`).
+ * When a token does not start at the first `eyJ` of a run, it cannot start later in that run either (every later
+ * start has a shorter first part and the same rest), so a failed candidate resumes the scan at its end.
+ */
+function completeJwt(text: string, m: RegExpExecArray): number | null {
+  const firstEnd = m.index + m[0].length;
+  if ((m[1] ?? '').length < 10 || text.charAt(firstEnd) !== '.' || !text.startsWith('eyJ', firstEnd + 1)) return null;
+  const secondEnd = base64UrlRun(text, firstEnd + 4);
+  if (secondEnd - (firstEnd + 4) < 10 || text.charAt(secondEnd) !== '.') return null;
+  const thirdEnd = base64UrlRun(text, secondEnd + 1);
+  return thirdEnd - (secondEnd + 1) >= 16 ? thirdEnd : null;
 }
 
 /**
@@ -77,21 +159,22 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { kind: 'AWS access key id', re: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
   { kind: 'GitHub token', re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
   { kind: 'GitHub fine-grained token', re: /\bgithub_pat_[A-Za-z0-9_]{60,255}\b/g },
-  { kind: 'GitLab token', re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
-  { kind: 'Slack token', re: /\bxox[baprs]-[0-9]{6,}-[0-9A-Za-z-]{8,}/g },
-  { kind: 'Slack webhook', re: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}/g },
+  { kind: 'GitLab token', re: /\bglpat-([A-Za-z0-9_-]*)/g, minTail: 20 },
+  { kind: 'Slack token', re: /\bxox[baprs]-[0-9]{6,}-([0-9A-Za-z-]*)/g, minTail: 8 },
+  { kind: 'Slack webhook', re: /https:\/\/hooks\.slack\.com\/services\//g, complete: completeSlackWebhook },
   { kind: 'Discord webhook', re: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/[0-9]{10,}\/[A-Za-z0-9_-]{40,}/g },
-  { kind: 'Stripe secret key', re: /\b[sr]k_live_[0-9A-Za-z]{20,}/g },
+  { kind: 'Stripe secret key', re: /\b[sr]k_live_([0-9A-Za-z]*)/g, minTail: 20 },
   { kind: 'Google API key', re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
   { kind: 'npm token', re: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: 'PyPI token', re: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g },
-  { kind: 'OpenAI API key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/g },
+  { kind: 'OpenAI API key', re: /\bsk-(?:proj-|svcacct-|admin-)?/g, complete: completeOpenAi },
   { kind: 'Anthropic API key', re: /\bsk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,}/g },
   {
     kind: 'private key',
-    re: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\n|\\r|[\s"'])*[A-Za-z0-9+/]{40}/g,
+    re: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/g,
+    complete: completePrivateKey,
   },
-  { kind: 'JSON Web Token', re: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}/g },
+  { kind: 'JSON Web Token', re: /\beyJ([A-Za-z0-9_-]*)/g, complete: completeJwt, resumeAtEnd: true },
 ];
 
 const PLACEHOLDER = /EXAMPLE|XXXXXXXX|xxxxxxxx|0{16}/;
@@ -103,14 +186,38 @@ export interface TokenMatch {
   readonly text: string;
 }
 
+/** Where one token pattern matches in `text` (placeholders included). */
+export function patternMatches(p: TokenPattern, text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  p.re.lastIndex = 0;
+  for (let m = p.re.exec(text); m !== null; m = p.re.exec(text)) {
+    let end = m.index + m[0].length;
+    if (p.minTail !== undefined && (m[1] ?? '').length < p.minTail) {
+      p.re.lastIndex = m.index + 1;
+      continue;
+    }
+    if (p.complete !== undefined) {
+      const e = p.complete(text, m);
+      if (e === null) {
+        if (p.resumeAtEnd !== true) p.re.lastIndex = m.index + 1;
+        continue;
+      }
+      end = e;
+      p.re.lastIndex = e;
+    }
+    out.push({ start: m.index, end });
+  }
+  return out;
+}
+
 /** Known token formats in `text` (offsets into it), placeholders dropped, overlapping matches merged. */
 export function findTokens(text: string): TokenMatch[] {
   const out: TokenMatch[] = [];
   for (const p of TOKEN_PATTERNS) {
-    p.re.lastIndex = 0;
-    for (let m = p.re.exec(text); m !== null; m = p.re.exec(text)) {
-      if (PLACEHOLDER.test(m[0])) continue;
-      out.push({ kind: p.kind, start: m.index, end: m.index + m[0].length, text: m[0] });
+    for (const { start, end } of patternMatches(p, text)) {
+      const t = text.slice(start, end);
+      if (PLACEHOLDER.test(t)) continue;
+      out.push({ kind: p.kind, start, end, text: t });
     }
   }
   out.sort((a, b) => a.start - b.start || b.end - a.end);

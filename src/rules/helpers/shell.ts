@@ -7,6 +7,7 @@ import type { Artifact, Dataflow, ShellCommand, ShellScript, Word, OptionUse } f
 import type { DockerfileModel, InstructionFacts, Stage } from '../../model/types.js';
 import type { Range } from '../../source.js';
 import { toSourceRange } from '../../source.js';
+import { stripQueryAndFragment, trimTrailingSlashes } from '../../shell/dataflow.js';
 
 export interface ScriptAt {
   readonly facts: InstructionFacts;
@@ -149,7 +150,7 @@ export function fileWrites(model: DockerfileModel): FileWrite[] {
     if ((i.kind !== 'COPY' && i.kind !== 'ADD') || i.heredocs.length === 0 || i.destination === null) continue;
     const many = i.sources.length > 1 || i.destination.value.endsWith('/');
     for (const h of i.heredocs) {
-      const path = many ? `${i.destination.value.replace(/\/+$/, '')}/${h.name}` : i.destination.value;
+      const path = many ? `${trimTrailingSlashes(i.destination.value)}/${h.name}` : i.destination.value;
       out.push({
         path,
         text: h.body.text,
@@ -203,5 +204,5 @@ export function artifactUrlText(model: DockerfileModel, a: Artifact): string {
 
 /** A detached signature (`.asc`, `.sig`) in a stage that verifies signatures: it needs no verification itself. */
 export function isSignatureFile(df: Dataflow, a: Artifact): boolean {
-  return /\.(?:asc|sig|sign)$/i.test((a.url?.url ?? '').replace(/[?#].*$/, '')) && df.verifications.some((v) => v.kind === 'signature' || v.kind === 'cosign');
+  return /\.(?:asc|sig|sign)$/i.test(stripQueryAndFragment(a.url?.url ?? '')) && df.verifications.some((v) => v.kind === 'signature' || v.kind === 'cosign');
 }
