@@ -572,18 +572,35 @@ export type OfKind<K extends InstructionKind> = DistributeKind<Instruction, K>;
 /** Members of `I` whose `kind` union contains `K` (so `WORKDIR` finds `SimpleInstruction`, which `Extract` misses). */
 type DistributeKind<I, K> = I extends { readonly kind: infer KK } ? (K extends KK ? I : never) : never;
 
-/** Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). */
+/** `instructionsOf` results per model and query (dozens of rules ask the same questions of one model). */
+const instructionsCache = new WeakMap<DockerfileModel, Map<string, readonly InstructionFacts[]>>();
+
+/**
+ * Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). Computed once
+ * per model and query: the array is shared, do not modify it.
+ */
 export function instructionsOf<K extends InstructionKind>(
   model: DockerfileModel,
   kind: K | readonly K[],
   opts: { readonly triggers?: boolean } = {},
-): (InstructionFacts & { readonly instruction: OfKind<K> })[] {
+): readonly (InstructionFacts & { readonly instruction: OfKind<K> })[] {
   const kinds: readonly InstructionKind[] = typeof kind === 'string' ? [kind] : kind;
   const withTriggers = opts.triggers ?? true;
-  return model.instructions.filter(
+  const key = `${withTriggers ? '+' : '-'}${kinds.join(',')}`;
+  let perModel = instructionsCache.get(model);
+  if (perModel === undefined) {
+    perModel = new Map();
+    instructionsCache.set(model, perModel);
+  }
+  const cached = perModel.get(key);
+  if (cached !== undefined) return cached as readonly (InstructionFacts & { readonly instruction: OfKind<K> })[];
+  const kindSet: ReadonlySet<InstructionKind> = new Set(kinds);
+  const out = model.instructions.filter(
     (f): f is InstructionFacts & { readonly instruction: OfKind<K> } =>
-      kinds.includes(f.instruction.kind) && (withTriggers || f.onbuild === null),
+      kindSet.has(f.instruction.kind) && (withTriggers || f.onbuild === null),
   );
+  perModel.set(key, out);
+  return out;
 }
 
 /** Facts of an instruction (triggers included), or undefined for a node not in this model. */

@@ -44,9 +44,15 @@ export interface RunCommands {
   readonly commands: readonly ShellCommand[];
 }
 
-/** Every RUN (ONBUILD triggers included) with its commands; RUNs the shell layer did not parse have none. */
-export function runCommands(model: DockerfileModel): RunCommands[] {
+const runCommandsCache = new WeakMap<DockerfileModel, readonly RunCommands[]>();
+
+/** Computed once per model (the array is shared, do not modify it).
+ * Every RUN (ONBUILD triggers included) with its commands; RUNs the shell layer did not parse have none. */
+export function runCommands(model: DockerfileModel): readonly RunCommands[] {
+  const cached = runCommandsCache.get(model);
+  if (cached !== undefined) return cached;
   const out: RunCommands[] = [];
+  runCommandsCache.set(model, out);
   for (const f of model.instructions) {
     const run = f.instruction;
     if (run.kind !== 'RUN') continue;
