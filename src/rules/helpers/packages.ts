@@ -66,8 +66,16 @@ export function runCommands(model: DockerfileModel): readonly RunCommands[] {
 /** True when the instruction's stage is the final stage or one it is built FROM (its files ship in the image). */
 export function inFinalImage(model: DockerfileModel, facts: InstructionFacts): boolean {
   if (facts.stage === null || model.finalStage === null) return false;
-  return stageChain(model, model.finalStage).some((s) => s.index === facts.stage);
+  let chain = finalChains.get(model);
+  if (chain === undefined) {
+    chain = new Set(stageChain(model, model.finalStage).map((s) => s.index));
+    finalChains.set(model, chain);
+  }
+  return chain.has(facts.stage);
 }
+
+/** The final stage's chain per model (walking it per instruction is quadratic over long chains of stages). */
+const finalChains = new WeakMap<DockerfileModel, ReadonlySet<number>>();
 
 /** The subcommand word (`install`), or null. */
 export function subcommandWord(cmd: ShellCommand): Word | null {
