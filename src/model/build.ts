@@ -679,10 +679,39 @@ export function effectiveInstruction<K extends InstructionKind>(
   stage: Stage,
   kind: K,
 ): (InstructionFacts & { readonly instruction: OfKind<K> }) | null {
+  // one table per model and kind: walking the parent chain per call is quadratic over long chains of stages
+  let perModel = effectiveCache.get(model);
+  if (perModel === undefined) {
+    perModel = new Map();
+    effectiveCache.set(model, perModel);
+  }
+  let table = perModel.get(kind);
+  if (table === undefined) {
+    const t: (InstructionFacts | null)[] = [];
+    for (const s of model.stages) {
+      let own: InstructionFacts | null = null;
+      for (let i = s.instructions.length - 1; i >= 0 && own === null; i--) {
+        const f = s.instructions[i]!;
+        if (f.onbuild === null && f.instruction.kind === kind) own = f;
+      }
+      const p = s.parentStage;
+      t[s.index] = own ?? (p !== null && p < s.index ? (t[p] ?? null) : p !== null ? walkChain(model, s, kind) : null);
+    }
+    table = t;
+    perModel.set(kind, table);
+  }
+  const hit = model.stages[stage.index] === stage ? table[stage.index] : walkChain(model, stage, kind);
+  return (hit ?? null) as (InstructionFacts & { readonly instruction: OfKind<K> }) | null;
+}
+
+const effectiveCache = new WeakMap<DockerfileModel, Map<InstructionKind, readonly (InstructionFacts | null)[]>>();
+
+/** `effectiveInstruction` by walking the stage chain (for a stage whose parent is not an earlier stage). */
+function walkChain(model: DockerfileModel, stage: Stage, kind: InstructionKind): InstructionFacts | null {
   for (const s of stageChain(model, stage)) {
     for (let i = s.instructions.length - 1; i >= 0; i--) {
       const f = s.instructions[i]!;
-      if (f.onbuild === null && f.instruction.kind === kind) return f as InstructionFacts & { readonly instruction: OfKind<K> };
+      if (f.onbuild === null && f.instruction.kind === kind) return f;
     }
   }
   return null;
