@@ -634,10 +634,22 @@ export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
 
 /** The external base image a stage ultimately builds on (following parent stages), or null. */
 export function rootImageOf(model: DockerfileModel, stage: Stage): BaseImage | null {
-  const chain = stageChain(model, stage);
-  const last = chain[chain.length - 1]!;
+  // the root stage of every stage, computed once per model (walking the chain per call is quadratic)
+  let roots = rootCache.get(model);
+  if (roots === undefined) {
+    const r: Stage[] = [];
+    for (const s of model.stages) {
+      const p = s.parentStage;
+      r[s.index] = p === null ? s : p < s.index && r[p] !== undefined ? r[p]! : stageChain(model, s).at(-1)!;
+    }
+    roots = r;
+    rootCache.set(model, roots);
+  }
+  const last = model.stages[stage.index] === stage ? roots[stage.index]! : stageChain(model, stage).at(-1)!;
   return last.base.kind === 'stage' ? null : last.base;
 }
+
+const rootCache = new WeakMap<DockerfileModel, readonly Stage[]>();
 
 /** Expands `text` as BuildKit would at `at` (its scope, the file's escape). */
 /**
