@@ -576,18 +576,35 @@ export type OfKind<K extends InstructionKind> = DistributeKind<Instruction, K>;
 /** Members of `I` whose `kind` union contains `K` (so `WORKDIR` finds `SimpleInstruction`, which `Extract` misses). */
 type DistributeKind<I, K> = I extends { readonly kind: infer KK } ? (K extends KK ? I : never) : never;
 
-/** Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). */
+/** `instructionsOf` results per model and query (dozens of rules ask the same questions of one model). */
+const instructionsCache = new WeakMap<DockerfileModel, Map<string, readonly InstructionFacts[]>>();
+
+/**
+ * Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). Computed once
+ * per model and query: the array is shared, do not modify it.
+ */
 export function instructionsOf<K extends InstructionKind>(
   model: DockerfileModel,
   kind: K | readonly K[],
   opts: { readonly triggers?: boolean } = {},
-): (InstructionFacts & { readonly instruction: OfKind<K> })[] {
+): readonly (InstructionFacts & { readonly instruction: OfKind<K> })[] {
   const kinds: readonly InstructionKind[] = typeof kind === 'string' ? [kind] : kind;
   const withTriggers = opts.triggers ?? true;
-  return model.instructions.filter(
+  const key = `${withTriggers ? '+' : '-'}${kinds.join(',')}`;
+  let perModel = instructionsCache.get(model);
+  if (perModel === undefined) {
+    perModel = new Map();
+    instructionsCache.set(model, perModel);
+  }
+  const cached = perModel.get(key);
+  if (cached !== undefined) return cached as readonly (InstructionFacts & { readonly instruction: OfKind<K> })[];
+  const kindSet: ReadonlySet<InstructionKind> = new Set(kinds);
+  const out = model.instructions.filter(
     (f): f is InstructionFacts & { readonly instruction: OfKind<K> } =>
-      kinds.includes(f.instruction.kind) && (withTriggers || f.onbuild === null),
+      kindSet.has(f.instruction.kind) && (withTriggers || f.onbuild === null),
   );
+  perModel.set(key, out);
+  return out;
 }
 
 /** Facts of an instruction (triggers included), or undefined for a node not in this model. */
@@ -621,10 +638,22 @@ export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
 
 /** The external base image a stage ultimately builds on (following parent stages), or null. */
 export function rootImageOf(model: DockerfileModel, stage: Stage): BaseImage | null {
-  const chain = stageChain(model, stage);
-  const last = chain[chain.length - 1]!;
+  // the root stage of every stage, computed once per model (walking the chain per call is quadratic)
+  let roots = rootCache.get(model);
+  if (roots === undefined) {
+    const r: Stage[] = [];
+    for (const s of model.stages) {
+      const p = s.parentStage;
+      r[s.index] = p === null ? s : p < s.index && r[p] !== undefined ? r[p]! : stageChain(model, s).at(-1)!;
+    }
+    roots = r;
+    rootCache.set(model, roots);
+  }
+  const last = model.stages[stage.index] === stage ? roots[stage.index]! : stageChain(model, stage).at(-1)!;
   return last.base.kind === 'stage' ? null : last.base;
 }
+
+const rootCache = new WeakMap<DockerfileModel, readonly Stage[]>();
 
 /** Expands `text` as BuildKit would at `at` (its scope, the file's escape). */
 /**
@@ -666,10 +695,39 @@ export function effectiveInstruction<K extends InstructionKind>(
   stage: Stage,
   kind: K,
 ): (InstructionFacts & { readonly instruction: OfKind<K> }) | null {
+  // one table per model and kind: walking the parent chain per call is quadratic over long chains of stages
+  let perModel = effectiveCache.get(model);
+  if (perModel === undefined) {
+    perModel = new Map();
+    effectiveCache.set(model, perModel);
+  }
+  let table = perModel.get(kind);
+  if (table === undefined) {
+    const t: (InstructionFacts | null)[] = [];
+    for (const s of model.stages) {
+      let own: InstructionFacts | null = null;
+      for (let i = s.instructions.length - 1; i >= 0 && own === null; i--) {
+        const f = s.instructions[i]!;
+        if (f.onbuild === null && f.instruction.kind === kind) own = f;
+      }
+      const p = s.parentStage;
+      t[s.index] = own ?? (p !== null && p < s.index ? (t[p] ?? null) : p !== null ? walkChain(model, s, kind) : null);
+    }
+    table = t;
+    perModel.set(kind, table);
+  }
+  const hit = model.stages[stage.index] === stage ? table[stage.index] : walkChain(model, stage, kind);
+  return (hit ?? null) as (InstructionFacts & { readonly instruction: OfKind<K> }) | null;
+}
+
+const effectiveCache = new WeakMap<DockerfileModel, Map<InstructionKind, readonly (InstructionFacts | null)[]>>();
+
+/** `effectiveInstruction` by walking the stage chain (for a stage whose parent is not an earlier stage). */
+function walkChain(model: DockerfileModel, stage: Stage, kind: InstructionKind): InstructionFacts | null {
   for (const s of stageChain(model, stage)) {
     for (let i = s.instructions.length - 1; i >= 0; i--) {
       const f = s.instructions[i]!;
-      if (f.onbuild === null && f.instruction.kind === kind) return f as InstructionFacts & { readonly instruction: OfKind<K> };
+      if (f.onbuild === null && f.instruction.kind === kind) return f;
     }
   }
   return null;

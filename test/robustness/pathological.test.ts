@@ -22,6 +22,7 @@ import {
   nestedSubshells,
   nestedSubstitutions,
   onbuildChain,
+  stageChain,
   stages,
 } from './inputs.js';
 
@@ -111,6 +112,19 @@ describe('the whole pipeline (audit + reports) on pathological inputs', () => {
 
   it('stages scale linearly (1,000 vs 4,000)', async (t) => {
     t.diagnostic(await assertLinear('stages', stages, 1_000));
+  });
+
+  it('5,000 stages each built FROM the previous one', async () => {
+    await parseWithin(stageChain(5_000), 8000);
+    const s = last!.model.stages;
+    assert.equal(s.length, 5_000);
+    assert.equal(s.at(-1)!.parentStage, 4_998);
+    // the rules still see the chain: the root image is debian, so apt's recommends are flagged in every stage
+    assert.equal(last!.result.findings.filter((f) => f.ruleName === 'apt-install-recommends').length, 4_999);
+  });
+
+  it('stage chains scale linearly (1,000 vs 4,000)', async (t) => {
+    t.diagnostic(await assertLinear('stage chain', stageChain, 1_000));
   });
 
   it('a 1 MB single line: parsed, and over BuildKit\'s line limit', async () => {

@@ -14,6 +14,9 @@ export default defineRule({
     aliases: ['DL3023', 'DS-0006'],
   },
   check(model, ctx) {
+    // the last stage of each name (computed once: a per-COPY scan of the later stages is quadratic)
+    const lastByName = new Map<string, number>();
+    for (const s of model.stages) if (s.name !== null) lastByName.set(s.name, s.index);
     for (const f of instructionsOf(model, 'COPY', { triggers: false })) {
       if (f.stage === null) continue;
       const stage = model.stages[f.stage];
@@ -24,7 +27,7 @@ export default defineRule({
       const v = e.value;
       const own = /^[0-9]+$/.test(v) ? Number(v) === stage.index : stage.name !== null && v.toLowerCase() === stage.name;
       // a later stage of the same name is the one BuildKit resolves to
-      const shadowed = !/^[0-9]+$/.test(v) && model.stages.some((s) => s.index > stage.index && s.name === v.toLowerCase());
+      const shadowed = own && !/^[0-9]+$/.test(v) && (lastByName.get(v.toLowerCase()) ?? -1) > stage.index;
       if (own && !shadowed) ctx.report({ messageId: 'ownStage', data: { from: flag.value }, range: flag.valueRange ?? flag.range });
     }
   },

@@ -19,6 +19,7 @@ export default defineRule({
   },
   check(model, ctx) {
     const names = model.stages.flatMap((s) => (s.name !== null ? [s.name] : []));
+    const nameSet = new Set(names);
     for (const f of instructionsOf(model, 'COPY', { triggers: false })) {
       const flag = f.instruction.flags.find((x) => x.name.toLowerCase() === 'from');
       if (!flag || flag.value === null) continue;
@@ -30,7 +31,7 @@ export default defineRule({
         if (Number(v) >= model.stages.length) ctx.report({ messageId: 'badIndex', data: { from: v, count: model.stages.length }, range });
         continue;
       }
-      if (names.includes(v.toLowerCase())) continue;
+      if (nameSet.has(v.toLowerCase())) continue;
       // an explicit image reference (registry, namespace, tag or digest) is meant as an image
       if (/[/:.@]/.test(v)) continue;
       const suggestion = suggestName(v, names);

@@ -27,7 +27,14 @@ const JAVA_OPTS = new Set(['JAVA_TOOL_OPTIONS', 'JAVA_OPTS', '_JAVA_OPTIONS', 'J
 const FALSY = new Set(['', '0', 'false', 'no', 'off']);
 
 /** Why an ENV setting switches a debug mode on, or null. */
+const DEBUG_ENV_NAMES: ReadonlySet<string> = new Set([
+  'FLASK_DEBUG', 'FLASK_ENV', 'DJANGO_DEBUG', 'RAILS_ENV', 'ASPNETCORE_ENVIRONMENT', 'DOTNET_ENVIRONMENT', 'XDEBUG_MODE', 'NODE_OPTIONS',
+  ...JAVA_OPTS,
+]);
+
 function envDebug(name: string, value: string): string | null {
+  // only the names below are judged: no copies (trim, lower case) of every other, possibly huge, value
+  if (!DEBUG_ENV_NAMES.has(name)) return null;
   const v = value.trim();
   const lower = v.toLowerCase();
   switch (name) {

@@ -17,16 +17,18 @@ export default defineRule({
   },
   check(model, ctx) {
     const stageNames = new Set<string>();
+    // `stageNames` holds the names of the earlier stages while a stage is checked (its own name is added after)
     for (const stage of model.stages) {
-      const img = stage.from.image;
-      const prevNames = new Set(stageNames);
+      check(stage.from.image);
       if (stage.name !== null) stageNames.add(stage.name);
-      if (!img || !img.value.includes('$')) continue;
+    }
+    function check(img: (typeof model.stages)[number]['from']['image']): void {
+      if (!img || !img.value.includes('$')) return;
       const e = expandWithDefaults(model, img.value);
-      if (e === null) continue;
-      if (prevNames.has(e.value)) continue; // an earlier stage
+      if (e === null) return;
+      if (stageNames.has(e.value)) return; // an earlier stage
       const r = parseImageRef(e.value);
-      if (r.ok) continue;
+      if (r.ok) return;
       ctx.report({ messageId: 'invalidDefault', data: { value: e.value, reason: r.message }, range: img.range });
     }
   },

@@ -1,9 +1,7 @@
 import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
-import { stageChain } from '../../model/build.js';
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
 import { commandHeadRange, managerOf, runCommands } from '../helpers/packages.js';
-import type { RunCommands } from '../helpers/packages.js';
 
 type Family = 'apt' | 'apk' | 'yum';
 
@@ -52,15 +50,6 @@ function installsFromLayer(c: ShellCommand): Family | null {
   return null;
 }
 
-/** RUNs after `r` whose stage sees `r`'s files (same stage or one built FROM it). */
-function laterRuns(model: DockerfileModel, runs: readonly RunCommands[], r: RunCommands): RunCommands[] {
-  return runs.filter((o) => {
-    if (o.facts.index <= r.facts.index || o.facts.stage === null || r.facts.stage === null || o.facts.onbuild !== null) return false;
-    const st = model.stages[o.facts.stage];
-    return st !== undefined && stageChain(model, st).some((s) => s.index === r.facts.stage);
-  });
-}
-
 function lineOf(model: DockerfileModel, f: InstructionFacts): number {
   return model.source.positionAt(f.instruction.range.start).line;
 }
@@ -95,14 +84,54 @@ export default defineRule({
       const used = new Set(r.commands.map(uses).filter((f): f is Family => f !== null));
       return { r, updated, stale, used };
     });
-    for (const it of info) {
-      if (it.r.facts.onbuild !== null) continue;
-      for (const [fam, c] of it.updated) {
-        // adding a repository in its own RUN is normal; its implicit refresh only matters for the checks below
-        if (it.used.has(fam) || c.subcommand === null) continue;
-        const later = laterRuns(model, runs, it.r);
-        const victim = info.find((o) => later.includes(o.r) && o.stale.has(fam));
-        if (victim === undefined) continue;
+    // "o is later than r" means: o comes after r in the file, is not an ONBUILD trigger, and o's stage is r's stage or
+    // one built FROM it (stage chains point to earlier stages, so a stage's descendants all come after it). Both
+    // lookups below are answered from per-stage tables built in one pass each, not by scanning every pair of RUNs.
+    type Info = (typeof info)[number];
+    const stageCount = model.stages.length;
+    const parentIndex = (s: number): number | null => {
+      const p = model.stages[s]?.parentStage ?? null;
+      return p !== null && p < s ? p : null;
+    };
+    const byStage: Info[][] = Array.from({ length: stageCount }, () => []);
+    for (const it of info) if (it.r.facts.stage !== null) byStage[it.r.facts.stage]?.push(it);
+
+    // 1. an update alone in its RUN: the first later RUN (own stage first, else any descendant stage) that installs
+    //    from the layer without its own update. `subtreeFirst[s]` is the earliest such RUN in stage s or below.
+    const subtreeFirst: Map<Family, Info>[] = Array.from({ length: stageCount }, () => new Map());
+    const childFirst: Map<Family, Info>[] = Array.from({ length: stageCount }, () => new Map());
+    const earlier = (a: Info | undefined, b: Info): Info => (a === undefined || b.r.facts.index < a.r.facts.index ? b : a);
+    for (let s = stageCount - 1; s >= 0; s--) {
+      const first = subtreeFirst[s]!;
+      for (const [fam, o] of childFirst[s]!) first.set(fam, o);
+      const runsHere = byStage[s]!;
+      for (let k = runsHere.length - 1; k >= 0; k--) {
+        const o = runsHere[k]!;
+        if (o.r.facts.onbuild !== null) continue;
+        for (const fam of o.stale.keys()) first.set(fam, o); // own-stage RUNs precede every descendant's
+      }
+      const p = parentIndex(s);
+      if (p !== null) for (const [fam, o] of first) childFirst[p]!.set(fam, earlier(childFirst[p]!.get(fam), o));
+    }
+    for (let s = 0; s < stageCount; s++) {
+      const runsHere = byStage[s]!;
+      // walking backwards: `next` holds the next own-stage RUN with a stale install per family
+      const next = new Map<Family, Info>(childFirst[s]!);
+      const found: { it: Info; fam: Family; c: ShellCommand; victim: Info }[] = [];
+      for (let k = runsHere.length - 1; k >= 0; k--) {
+        const it = runsHere[k]!;
+        if (it.r.facts.onbuild === null) {
+          for (const [fam, c] of it.updated) {
+            // adding a repository in its own RUN is normal; its implicit refresh only matters for the checks below
+            if (it.used.has(fam) || c.subcommand === null) continue;
+            const victim = next.get(fam);
+            if (victim !== undefined) found.push({ it, fam, c, victim });
+          }
+          for (const fam of it.stale.keys()) next.set(fam, it);
+        }
+      }
+      for (let k = found.length - 1; k >= 0; k--) {
+        const { c, victim } = found[k]!;
         ctx.report({
           messageId: 'updateAlone',
           data: { cmd: `${c.name} ${c.subcommand}`, line: lineOf(model, victim.r.facts) },
@@ -110,21 +139,30 @@ export default defineRule({
         });
       }
     }
-    // installs without their own update, after an earlier RUN refreshed and used the index (an earlier RUN that only
-    // refreshed it is reported above)
-    for (const it of info) {
-      if (it.r.facts.onbuild !== null) continue;
-      for (const [fam, c] of it.stale) {
-        if (fam === 'yum') continue; // dnf/yum refresh expired metadata themselves
-        let last: (typeof info)[number] | undefined;
-        for (const o of info) if (o.updated.has(fam) && laterRuns(model, runs, o.r).includes(it.r)) last = o;
-        if (last === undefined || !last.used.has(fam)) continue;
-        ctx.report({
-          messageId: 'staleIndex',
-          data: { cmd: `${c.name} ${c.subcommand}`, line: lineOf(model, last.r.facts), update: fam === 'apt' ? `${c.name === 'apt' ? 'apt' : 'apt-get'} update` : 'apk update' },
-          range: commandHeadRange(c),
-        });
+
+    // 2. installs without their own update, after an earlier RUN refreshed and used the index (an earlier RUN that
+    //    only refreshed it is reported above): the last earlier update in the stage or its parent chain.
+    //    `endUpdate[s]` is the last update per family seen at the end of stage s (its own, else its parent's).
+    const endUpdate: Map<Family, Info>[] = Array.from({ length: stageCount }, () => new Map());
+    for (let s = 0; s < stageCount; s++) {
+      const p = parentIndex(s);
+      const last = new Map<Family, Info>(p !== null ? endUpdate[p]! : []);
+      for (const it of byStage[s]!) {
+        if (it.r.facts.onbuild === null) {
+          for (const [fam, c] of it.stale) {
+            if (fam === 'yum') continue; // dnf/yum refresh expired metadata themselves
+            const o = last.get(fam);
+            if (o === undefined || !o.used.has(fam)) continue;
+            ctx.report({
+              messageId: 'staleIndex',
+              data: { cmd: `${c.name} ${c.subcommand}`, line: lineOf(model, o.r.facts), update: fam === 'apt' ? `${c.name === 'apt' ? 'apt' : 'apt-get'} update` : 'apk update' },
+              range: commandHeadRange(c),
+            });
+          }
+        }
+        for (const fam of it.updated.keys()) last.set(fam, it);
       }
+      endUpdate[s] = last;
     }
   },
   docs: {

@@ -28,7 +28,6 @@ export default defineRule({
       if (i.kind === 'FROM' || !site.result.ok) continue; // FROM: from-undefined-arg's business
       const scope = model.facts.get(i)?.scope;
       if (scope === undefined) continue;
-      const defined = [...scope.vars.keys()];
       const done = new Set<string>();
       const consider = (name: string, kind: 'undefined' | 'typo'): void => {
         if (done.has(name) || ALWAYS_SET.has(name)) return;
@@ -36,7 +35,8 @@ export default defineRule({
         const range = referenceRange(text, site.range, name);
         const ref = text.slice(range.start, range.end);
         if (/^\$\{[A-Za-z0-9_]+[:+?-]/.test(ref)) return; // `${X:-default}` and friends handle the unset case on purpose
-        const others = defined.filter((d) => d !== name);
+        // listed only for a name that is reported: copying every name in scope per word is quadratic
+        const others = [...scope.vars.keys()].filter((d) => d !== name);
         if (kind === 'undefined') ctx.report({ messageId: 'undefined', data: { name, suggestion: closestWord(name, others) }, range });
         else {
           const suggestion = nearMiss(name, others);

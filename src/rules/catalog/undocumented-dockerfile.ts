@@ -38,10 +38,24 @@ export default defineRule<
       ctx.report({ messageId: 'noComments', data: { count: df.instructions.length }, range: first.keywordRange });
       return; // one finding per file is enough when nothing is commented
     }
+    // comments by start offset, for a binary search per RUN (a scan of every comment per RUN is quadratic)
+    const comments = [...df.comments].sort((a, b) => a.range.start - b.range.start);
+    /** A comment that starts after `start` and ends by `end` (comments do not overlap: the first one after `start` decides). */
+    const commentWithin = (start: number, end: number): boolean => {
+      let lo = 0;
+      let hi = comments.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (comments[mid]!.range.start > start) hi = mid;
+        else lo = mid + 1;
+      }
+      const c = comments[lo];
+      return c !== undefined && c.range.end <= end;
+    };
     for (const f of instructionsOf(model, 'RUN', { triggers: false })) {
       if (f.instruction.comments.length > 0 || !f.shell) continue;
       // comments inside the script (after a continuation, or in a heredoc) count too
-      if (df.comments.some((c) => c.range.start > f.instruction.range.start && c.range.end <= f.instruction.range.end)) continue;
+      if (commentWithin(f.instruction.range.start, f.instruction.range.end)) continue;
       // a comment block separated from the RUN by one blank line documents it too
       const before = f.instruction.startLine - 2;
       if (before >= 1 && model.source.lineText(before + 1).trim() === '' && /^\s*#/.test(model.source.lineText(before))) continue;

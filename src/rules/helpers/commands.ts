@@ -14,6 +14,9 @@ export interface CommandSite {
   readonly command: ShellCommand;
 }
 
+/** Results per facts array (usually `model.instructions`) and kinds: computed once, shared (do not modify them). */
+const sitesCache = new WeakMap<readonly InstructionFacts[], Map<string, readonly CommandSite[]>>();
+
 /**
  * Every simple command run by instructions of the given kinds (default: RUN), ONBUILD triggers included (each
  * once: the ONBUILD wrapper itself is skipped, its trigger has its own facts), in file order.
@@ -21,8 +24,17 @@ export interface CommandSite {
 export function commandSites(
   facts: readonly InstructionFacts[],
   kinds: readonly InstructionKind[] = ['RUN'],
-): CommandSite[] {
+): readonly CommandSite[] {
+  const key = kinds.join(',');
+  let perFacts = sitesCache.get(facts);
+  if (perFacts === undefined) {
+    perFacts = new Map();
+    sitesCache.set(facts, perFacts);
+  }
+  const cached = perFacts.get(key);
+  if (cached !== undefined) return cached;
   const out: CommandSite[] = [];
+  perFacts.set(key, out);
   for (const f of facts) {
     if (f.instruction.kind === 'ONBUILD' || !kinds.includes(f.instruction.kind)) continue;
     for (const script of f.shell ?? []) for (const command of script.all) out.push({ facts: f, script, command });

@@ -17,13 +17,20 @@ export interface ExpandedSite {
 
 const ARG_WORDS: ReadonlySet<string> = new Set(['COPY', 'ADD', 'WORKDIR', 'USER', 'EXPOSE', 'VOLUME', 'STOPSIGNAL']);
 
+/** One expansion per word and model, shared by the rules that read them (re-expanding per rule multiplied the work
+ * on huge values and spent the model's expansion budget once per rule). */
+const sitesCache = new WeakMap<DockerfileModel, readonly ExpandedSite[]>();
+
 /**
  * Every expanded word of the file's own instructions (ONBUILD triggers excluded: they expand in a downstream
  * build): FROM image, COPY/ADD paths (heredoc markers excluded), ENV and LABEL values, ARG defaults, WORKDIR, USER,
  * EXPOSE, VOLUME, STOPSIGNAL arguments.
  */
-export function expandedSites(model: DockerfileModel): ExpandedSite[] {
+export function expandedSites(model: DockerfileModel): readonly ExpandedSite[] {
+  const cached = sitesCache.get(model);
+  if (cached !== undefined) return cached;
   const out: ExpandedSite[] = [];
+  sitesCache.set(model, out);
   const add = (instruction: Instruction, text: string, range: Range): void => {
     if (text.includes('$')) out.push({ instruction, text, range, result: expand(model, text, instruction) });
   };

@@ -44,9 +44,15 @@ export interface RunCommands {
   readonly commands: readonly ShellCommand[];
 }
 
-/** Every RUN (ONBUILD triggers included) with its commands; RUNs the shell layer did not parse have none. */
-export function runCommands(model: DockerfileModel): RunCommands[] {
+const runCommandsCache = new WeakMap<DockerfileModel, readonly RunCommands[]>();
+
+/** Computed once per model (the array is shared, do not modify it).
+ * Every RUN (ONBUILD triggers included) with its commands; RUNs the shell layer did not parse have none. */
+export function runCommands(model: DockerfileModel): readonly RunCommands[] {
+  const cached = runCommandsCache.get(model);
+  if (cached !== undefined) return cached;
   const out: RunCommands[] = [];
+  runCommandsCache.set(model, out);
   for (const f of model.instructions) {
     const run = f.instruction;
     if (run.kind !== 'RUN') continue;
@@ -60,8 +66,16 @@ export function runCommands(model: DockerfileModel): RunCommands[] {
 /** True when the instruction's stage is the final stage or one it is built FROM (its files ship in the image). */
 export function inFinalImage(model: DockerfileModel, facts: InstructionFacts): boolean {
   if (facts.stage === null || model.finalStage === null) return false;
-  return stageChain(model, model.finalStage).some((s) => s.index === facts.stage);
+  let chain = finalChains.get(model);
+  if (chain === undefined) {
+    chain = new Set(stageChain(model, model.finalStage).map((s) => s.index));
+    finalChains.set(model, chain);
+  }
+  return chain.has(facts.stage);
 }
+
+/** The final stage's chain per model (walking it per instruction is quadratic over long chains of stages). */
+const finalChains = new WeakMap<DockerfileModel, ReadonlySet<number>>();
 
 /** The subcommand word (`install`), or null. */
 export function subcommandWord(cmd: ShellCommand): Word | null {
@@ -332,23 +346,69 @@ function mentions(c: ShellCommand, setting: RegExp): boolean {
 export function aptConfigured(model: DockerfileModel, at: InstructionFacts, cmd: ShellCommand, setting: RegExp): boolean {
   const stage = at.stage === null ? null : model.stages[at.stage];
   if (!stage) return false;
-  const chain = new Set(stageChain(model, stage).map((s) => s.index));
-  for (const f of model.instructions) {
-    if (f.index > at.index) break;
-    if (f.stage === null || !chain.has(f.stage) || (f.onbuild !== null && f !== at)) continue;
-    const i = f.instruction;
-    if ((i.kind === 'COPY' || i.kind === 'ADD') && i.destination !== null) {
-      const d = i.destination.value;
-      if (isWithin(d, '/etc/apt/apt.conf.d') || isWithin(d, '/etc/apt/apt.conf')) return true;
-    }
-    if (i.kind !== 'RUN') continue;
-    for (const s of f.shell ?? []) {
-      const own = f === at && s.all.includes(cmd);
-      for (const c of s.all) {
-        if (own && c.id >= cmd.id) break;
-        if (mentions(c, setting)) return true;
-      }
-    }
+  const t = aptConfigTable(model, setting);
+  // an earlier stage of the chain (all of its instructions come before `at`), or an earlier instruction of this stage
+  if (t.inAncestors[stage.index] === true) return true;
+  if ((t.stageFirst[stage.index] ?? Infinity) < at.index) return true;
+  // `at` itself (an ONBUILD trigger counts only here): a COPY/ADD into apt's configuration, or a command before `cmd`
+  if (writesAptConf(at)) return true;
+  const first = t.firstMention.get(at);
+  if (first === undefined) return false;
+  const scripts = at.shell ?? [];
+  for (let k = 0; k < scripts.length; k++) {
+    const pos = first[k] ?? -1;
+    if (pos < 0) continue;
+    const own = scripts[k]!.all[cmd.id] === cmd; // a command's id is its position in its script's `all`
+    if (!own || pos < cmd.id) return true;
   }
   return false;
+}
+
+function writesAptConf(f: InstructionFacts): boolean {
+  const i = f.instruction;
+  if ((i.kind !== 'COPY' && i.kind !== 'ADD') || i.destination === null) return false;
+  const d = i.destination.value;
+  return isWithin(d, '/etc/apt/apt.conf.d') || isWithin(d, '/etc/apt/apt.conf');
+}
+
+interface AptConfigTable {
+  /** Per RUN: per script, the position of the first command mentioning the setting, or -1. */
+  readonly firstMention: ReadonlyMap<InstructionFacts, readonly number[]>;
+  /** Per stage: the smallest instruction index (ONBUILD triggers left out) that configures apt, or Infinity. */
+  readonly stageFirst: readonly number[];
+  /** Per stage: an earlier stage of its chain configures apt. */
+  readonly inAncestors: readonly boolean[];
+}
+
+/** One pass over the file per setting (asking every earlier instruction again for each apt command is quadratic). */
+const aptConfigTables = new WeakMap<DockerfileModel, Map<RegExp, AptConfigTable>>();
+
+function aptConfigTable(model: DockerfileModel, setting: RegExp): AptConfigTable {
+  let perModel = aptConfigTables.get(model);
+  if (perModel === undefined) {
+    perModel = new Map();
+    aptConfigTables.set(model, perModel);
+  }
+  const cached = perModel.get(setting);
+  if (cached !== undefined) return cached;
+  const firstMention = new Map<InstructionFacts, number[]>();
+  const stageFirst: number[] = model.stages.map(() => Infinity);
+  for (const f of model.instructions) {
+    let configures = writesAptConf(f);
+    if (f.instruction.kind === 'RUN') {
+      const first = (f.shell ?? []).map((s) => s.all.findIndex((c) => mentions(c, setting)));
+      firstMention.set(f, first);
+      if (first.some((p) => p >= 0)) configures = true;
+    }
+    if (configures && f.stage !== null && f.onbuild === null && f.index < (stageFirst[f.stage] ?? -Infinity)) stageFirst[f.stage] = f.index;
+  }
+  const inAncestors: boolean[] = [];
+  for (const st of model.stages) {
+    const p = st.parentStage;
+    // a parent is an earlier stage; anything else (never built) is not followed
+    inAncestors[st.index] = p !== null && p < st.index && (inAncestors[p] === true || (stageFirst[p] ?? Infinity) < Infinity);
+  }
+  const table: AptConfigTable = { firstMention, stageFirst, inAncestors };
+  perModel.set(setting, table);
+  return table;
 }

@@ -8,13 +8,19 @@ export interface RunScript {
   readonly script: ShellScript;
 }
 
+const runScriptsCache = new WeakMap<DockerfileModel, readonly RunScript[]>();
+
 /**
+ * Computed once per model (the array is shared, do not modify it).
  * Every parsed POSIX shell script of every RUN (ONBUILD RUN triggers included), in file order. Left out, for
  * precision: scripts the bash parser could not read without errors, Windows stages, and files using the Windows
  * escape character (their RUNs are cmd or PowerShell even when the base image is unknown).
  */
-export function runScripts(model: DockerfileModel): RunScript[] {
+export function runScripts(model: DockerfileModel): readonly RunScript[] {
+  const cached = runScriptsCache.get(model);
+  if (cached !== undefined) return cached;
   const out: RunScript[] = [];
+  runScriptsCache.set(model, out);
   if (model.escape === '`') return out;
   for (const f of model.instructions) {
     const ins = f.instruction;
