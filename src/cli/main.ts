@@ -27,7 +27,7 @@ import { HELP, parseCommandLine } from './args.js';
 import { useColor } from './color.js';
 import { contextReader } from './context.js';
 import { discover } from './discover.js';
-import { closest } from './suggest.js';
+import { closestWord } from '../rules/helpers/suggest.js';
 import { createGitTracker } from './git-tracked.js';
 // Modules only some runs need (report formats, baselines, rule docs, parse views, the worker pool) are imported
 // where they are used, so a plain audit of one file loads none of them.
@@ -364,7 +364,7 @@ async function runExplain(key: string): Promise<number> {
   const index = createRuleIndex(ruleList);
   const rule = index.get(key);
   if (!rule) {
-    const hint = closest(key, [...ruleList.map((r) => r.meta.id), ...ruleList.map((r) => r.meta.name), ...ruleList.flatMap((r) => r.meta.aliases ?? [])]);
+    const hint = closestWord(key, [...ruleList.map((r) => r.meta.id), ...ruleList.map((r) => r.meta.name), ...ruleList.flatMap((r) => r.meta.aliases ?? [])], 2);
     err(`${TOOL_NAME}: unknown rule "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; \`dockaudit rules\` lists them\n`);
     return 2;
   }

@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCommandLine } from '../../src/cli/args.js';
 import { useColor } from '../../src/cli/color.js';
-import { closest } from '../../src/cli/suggest.js';
+import { closestWord } from '../../src/rules/helpers/suggest.js';
+
+const closest = (w: string, c: readonly string[]) => closestWord(w, c, 2);
 
 test('audit command defaults and options', () => {
   assert.deepEqual(parseCommandLine([]), {

@@ -1,3 +1,4 @@
+import { closestWord } from './suggest.js';
 import { processWord, UNKNOWN } from '../../model/expand.js';
 import type { EnvValue } from '../../model/expand.js';
 import type { DockerfileModel } from '../../model/types.js';
@@ -46,31 +47,7 @@ export function expandWithDefaults(model: DockerfileModel, word: string): { valu
   return { value: r.value };
 }
 
-/** Levenshtein distance with an upper bound (returns `limit` when at least that). */
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    prev = cur;
-  }
-  return Math.min(prev[b.length]!, limit);
-}
-
 /** The closest name (case-insensitive edit distance ≤ max(2, len/3)), for "did you mean" hints. */
 export function suggestName(word: string, candidates: Iterable<string>): string | undefined {
-  const w = word.toLowerCase();
-  let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(w.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = distance(w, c.toLowerCase(), bestD);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
+  return closestWord(word, candidates, 2);
 }

@@ -1,8 +1,11 @@
-/** "Did you mean" support for rules: the closest candidate within a small edit distance. */
-export function closestWord(word: string, candidates: readonly string[]): string | undefined {
+/**
+ * "Did you mean" support (rules, CLI): the closest candidate, case-insensitively, within an edit distance of
+ * max(`minLimit`, length / 3).
+ */
+export function closestWord(word: string, candidates: Iterable<string>, minLimit = 1): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
-  let bestD = Math.max(1, Math.floor(w.length / 3)) + 1;
+  let bestD = Math.max(minLimit, Math.floor(w.length / 3)) + 1;
   for (const c of candidates) {
     const d = editDistance(w, c.toLowerCase(), bestD);
     if (d < bestD) {
