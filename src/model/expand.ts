@@ -105,6 +105,9 @@ export interface ExpandError {
   readonly message: string;
   /** Offset in the input (UTF-16) where processing stopped. */
   readonly offset: number;
+  /** True when dockaudit's own safety limits stopped the expansion (size, budget, nesting, pattern work), not a
+   * problem BuildKit would report. */
+  readonly limit?: true;
 }
 
 export type ExpandResult = ({ readonly ok: true } & ExpandedWord & ExpandFacts) | ExpandError;
@@ -191,6 +194,8 @@ class Failure {
   constructor(
     readonly message: string,
     readonly offset: number,
+    /** One of dockaudit's own safety limits, not a BuildKit error. */
+    readonly limit = false,
   ) {}
 }
 
@@ -354,7 +359,7 @@ class Lexer {
       const r = this.processStopOn(EOF, this.rawEscapes);
       return { ok: true, result: r.result, words: r.words };
     } catch (e) {
-      if (e instanceof Failure) return { ok: false, message: e.message, offset: e.offset };
+      if (e instanceof Failure) return e.limit ? { ok: false, message: e.message, offset: e.offset, limit: true } : { ok: false, message: e.message, offset: e.offset };
       throw e;
     }
   }
@@ -374,15 +379,18 @@ class Lexer {
   private fail(message: string): never {
     throw new Failure(message, this.offset());
   }
+  private failLimit(message: string): never {
+    throw new Failure(message, this.offset(), true);
+  }
 
   /** Counts `n` substituted characters against this call's limit and the shared budget. */
   private charge(n: number): void {
     this.produced += n;
-    if (this.produced > MAX_EXPANSION_CHARS) this.fail(`expansion larger than ${MAX_EXPANSION_CHARS} characters`);
+    if (this.produced > MAX_EXPANSION_CHARS) this.failLimit(`expansion larger than ${MAX_EXPANSION_CHARS} characters`);
     const b = this.opts.budget;
     if (b) {
       b.remaining -= n;
-      if (b.remaining < 0) this.fail('expansion budget exhausted: variables expand to too much text in this file');
+      if (b.remaining < 0) this.failLimit('expansion budget exhausted: variables expand to too much text in this file');
     }
   }
   private chargePieces(p: Pieces): Pieces {
@@ -409,7 +417,7 @@ class Lexer {
     this.rawEscapes = rawEscapes;
     this.depth++;
     try {
-      if (this.depth > MAX_SUBSTITUTION_DEPTH) this.fail(`substitutions nested more than ${MAX_SUBSTITUTION_DEPTH} deep`);
+      if (this.depth > MAX_SUBSTITUTION_DEPTH) this.failLimit(`substitutions nested more than ${MAX_SUBSTITUTION_DEPTH} deep`);
       const quotes = !this.opts.skipProcessQuotes;
       while (this.peek() !== EOF) {
         const ch = this.peek();
@@ -667,7 +675,7 @@ class Lexer {
     try {
       return this.processStopOn(stop, rawEscapes).result;
     } catch (e) {
-      if (e instanceof Failure && this.peek() === EOF) throw new Failure(missing, e.offset);
+      if (e instanceof Failure && !e.limit && this.peek() === EOF) throw new Failure(missing, e.offset);
       throw e;
     }
   }
@@ -711,11 +719,11 @@ function findMatch(
   work: { steps: number } = { steps: 0 },
 ): [number, number] | null {
   // Errors thrown here are Failures: every caller runs inside Lexer.run, which turns them into error values.
-  if (pat.length > MAX_PATTERN_TOKENS) throw new Failure(`pattern longer than ${MAX_PATTERN_TOKENS} characters`, 0);
+  if (pat.length > MAX_PATTERN_TOKENS) throw new Failure(`pattern longer than ${MAX_PATTERN_TOKENS} characters`, 0, true);
   const memo = new Map<number, number>();
   const n = s.length;
   const at = (pi: number, si: number): number => {
-    if (++work.steps > MAX_MATCH_STEPS) throw new Failure('pattern too complex to match against this value', 0);
+    if (++work.steps > MAX_MATCH_STEPS) throw new Failure('pattern too complex to match against this value', 0, true);
     if (pi === pat.length) return si;
     const key = pi * (n + 1) + si;
     const hit = memo.get(key);

@@ -263,3 +263,13 @@ describe('robustness', () => {
     assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
   });
 });
+
+it('dockaudit\'s own limits are marked as such; BuildKit errors are not', () => {
+  const deep = '${A:-'.repeat(300) + 'x' + '}'.repeat(300);
+  const limited = processWord(deep, new Map());
+  assert.equal(limited.ok, false);
+  assert.equal(!limited.ok && limited.limit, true);
+  const bad = processWord('${V:0:2}', new Map([['V', 'abc']]));
+  assert.equal(bad.ok, false);
+  assert.equal(!bad.ok && bad.limit, undefined);
+});

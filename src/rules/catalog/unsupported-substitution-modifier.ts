@@ -17,7 +17,8 @@ export default defineRule({
     const text = model.source.text;
     for (const site of expandedSites(model)) {
       const r = site.result;
-      if (r.ok) continue;
+      // dockaudit's own safety limits (huge or deeply nested expansions) are not BuildKit errors: say nothing here
+      if (r.ok || r.limit) continue;
       const at = sourceOffset(text, site, r.offset);
       const dollar = text.lastIndexOf('${', at);
       const start = dollar >= site.range.start ? dollar : site.range.start;
