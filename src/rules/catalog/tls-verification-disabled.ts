@@ -66,6 +66,30 @@ function configPairs(c: ShellCommand): { key: string; value: string; range: Rang
   return out;
 }
 
+/** `--tls-verify=false` (podman, buildah, skopeo), `--insecure` (crane, oras), `--insecure-skip-tls-verify` (helm,
+ * kubectl), `--insecure-registry` (dockerd). */
+function insecureRegistryFlag(tool: string, v: string): boolean {
+  const eq = v.indexOf('=');
+  const name = (eq < 0 ? v : v.slice(0, eq)).toLowerCase();
+  const value = eq < 0 ? null : v.slice(eq + 1);
+  switch (tool) {
+    case 'podman':
+    case 'buildah':
+    case 'skopeo':
+      return (name === '--tls-verify' || name === '--src-tls-verify' || name === '--dest-tls-verify') && value !== null && isFalseValue(value);
+    case 'crane':
+    case 'oras':
+      return name === '--insecure' && (value === null || !isFalseValue(value));
+    case 'helm':
+    case 'kubectl':
+      return name === '--insecure-skip-tls-verify' && (value === null || !isFalseValue(value));
+    case 'dockerd':
+      return name === '--insecure-registry';
+    default:
+      return false;
+  }
+}
+
 function commandHits(c: ShellCommand): Hit[] {
   const hits: Hit[] = [];
   const tool = c.tool;
@@ -73,6 +97,20 @@ function commandHits(c: ShellCommand): Hit[] {
     hits.push({ messageId: 'insecureOption', data: { tool: t, option: o.name }, range: optionRange(o as never) });
   };
   switch (tool) {
+    // container registry clients and cluster tools talking to registries/API servers without verifying TLS
+    case 'podman':
+    case 'buildah':
+    case 'skopeo':
+    case 'crane':
+    case 'oras':
+    case 'helm':
+    case 'kubectl':
+    case 'dockerd':
+      for (const w of c.args) {
+        const v = w.value ?? '';
+        if (insecureRegistryFlag(tool, v)) hits.push({ messageId: 'insecureOption', data: { tool, option: v }, range: w.range });
+      }
+      break;
     case 'curl':
       for (const o of c.options) if (o.canonical === '-k' || o.name === '--proxy-insecure' || o.name === '--doh-insecure') opt(o, 'curl');
       break;
@@ -241,7 +279,7 @@ export default defineRule({
     why:
       'Certificate verification is what makes HTTPS worth having: it proves the server is the one you meant. ' +
       'With it off (`curl -k`, `wget --no-check-certificate`, `git -c http.sslVerify=false`, ' +
-      '`NODE_TLS_REJECT_UNAUTHORIZED=0`, `strict-ssl false`, `sslverify=0`, pip `--trusted-host`), anyone able to ' +
+      '`NODE_TLS_REJECT_UNAUTHORIZED=0`, `strict-ssl false`, `sslverify=0`, pip `--trusted-host`, registry clients such as `podman --tls-verify=false`, `crane --insecure`, `helm --insecure-skip-tls-verify` or `dockerd --insecure-registry`), anyone able to ' +
       'intercept the connection (a proxy, a Wi-Fi network, a compromised CI runner network) can serve their own ' +
       'packages or scripts, and the build accepts them silently. When the setting is stored in `ENV` or a config ' +
       'file it also stays in the final image and weakens every connection the application makes at run time.',
@@ -264,6 +302,7 @@ export default defineRule({
     valid: [
       'FROM debian:12\nRUN curl -fsSL https://example.com/a -o /a && wget -q https://example.com/b\n',
       { name: 'echoed text and comment', code: 'FROM debian:12\n# curl -k is bad\nRUN echo "use curl -k or --no-check-certificate"\n' },
+      { name: 'registry clients that verify TLS', code: 'FROM quay.io/podman/stable:v5\nRUN podman pull --tls-verify=true registry.example.com/a && skopeo copy docker://a docker://b && echo "--insecure-registry"\n' },
       { name: 'label', code: 'FROM debian:12\nLABEL note="GIT_SSL_NO_VERIFY=1 is not used"\n' },
       { name: 'verification left on', code: 'FROM node:20\nENV NODE_TLS_REJECT_UNAUTHORIZED=1 PYTHONHTTPSVERIFY=1\nRUN git -c http.sslVerify=true clone https://example.com/r.git && npm config set strict-ssl true\n' },
       { name: 'trusted loopback index', code: 'FROM python:3.12\nRUN pip install --trusted-host localhost -i http://localhost:3141/simple app\n' },
@@ -272,6 +311,14 @@ export default defineRule({
       { name: 'other -k meanings', code: 'FROM debian:12\nRUN ssh-keygen -t ed25519 -f k -N "" && sort -k 2 f && ls -k\n' },
     ],
     invalid: [
+      {
+        name: 'container registry clients with TLS verification off',
+        code: 'FROM quay.io/podman/stable:v5\nRUN podman pull --tls-verify=false reg.example.com/a && crane copy --insecure a b\n',
+        errors: [
+          { line: 2, column: 17, endLine: 2, endColumn: 35, messageId: 'insecureOption' },
+          { line: 2, column: 68, endLine: 2, endColumn: 78, messageId: 'insecureOption' },
+        ],
+      },
       {
         code: 'FROM debian:12\nRUN curl -fsSLk https://example.com/tool.tar.gz -o /tmp/tool.tar.gz\n',
         errors: [{ line: 2, column: 15, endLine: 2, endColumn: 16, messageId: 'insecureOption' }],
