@@ -1,6 +1,7 @@
 import { effectiveInstruction } from '../../model/build.js';
 import type { EnvInstruction } from '../../parser/ast.js';
 import type { Range } from '../../source.js';
+import type { DockerfileModel, Stage } from '../../model/types.js';
 import type { ArgvWord } from '../helpers/runtime.js';
 import { baseName, commandArgvs } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
@@ -58,6 +59,25 @@ function envDebug(name: string, value: string): string | null {
   }
 }
 
+/**
+ * A Django application image: DJANGO_SETTINGS_MODULE is set, or the command runs `manage.py`, a `*.wsgi`/`*.asgi`
+ * module or `django-admin`.
+ */
+function looksLikeDjango(model: DockerfileModel, stage: Stage): boolean {
+  if (stage.finalScope.env.get('DJANGO_SETTINGS_MODULE') !== undefined) return true;
+  for (const kind of ['ENTRYPOINT', 'CMD'] as const) {
+    const f = effectiveInstruction(model, stage, kind);
+    if (!f) continue;
+    for (const argv of commandArgvs(f, f.instruction.command)) {
+      for (const w of argv) {
+        const v = w.value ?? '';
+        if (v === 'django-admin' || v.endsWith('manage.py') || /\.[aw]sgi(?::|$)/.test(v)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 /** Why a command line starts a debugger, and the word to point at. */
 function argvDebug(argv: readonly ArgvWord[]): { what: string; range: Range } | null {
   const name = argv[0]?.value ? baseName(argv[0].value) : '';
@@ -103,9 +123,15 @@ export default defineRule({
         }
       }
     }
+    let django: boolean | null = null;
     for (const [name, b] of stage.finalScope.env) {
       if (typeof b.value !== 'string' || b.definedAt === null || b.definedAt.kind !== 'ENV') continue;
-      const what = envDebug(name, b.value);
+      let what = envDebug(name, b.value);
+      // a bare DEBUG only means Django debug pages in a Django image
+      if (what === null && name === 'DEBUG' && ['1', 'true', 'yes', 'on'].includes(b.value.trim().toLowerCase())) {
+        django ??= looksLikeDjango(model, stage);
+        if (django) what = 'Django debug pages (settings and stack traces shown to visitors)';
+      }
       if (what === null) continue;
       const env: EnvInstruction = b.definedAt;
       const pair = [...env.pairs].reverse().find((p) => p.key.value === name);
@@ -114,7 +140,7 @@ export default defineRule({
   },
   docs: {
     why:
-      'Debuggers and framework debug modes are built to run arbitrary code or to show internals: the Node.js ' +
+      'Debuggers and framework debug modes are built to run arbitrary code or to show internals (a bare `DEBUG=True` counts only in a Django image: `DJANGO_SETTINGS_MODULE`, `manage.py` or a WSGI/ASGI module): the Node.js ' +
       'inspector and JDWP let a client evaluate code in the process, the Werkzeug debugger is an interactive Python ' +
       'console in the browser, and development modes print settings, secrets and stack traces. In a production image ' +
       'they turn any network exposure into remote code execution or information disclosure.',
@@ -127,6 +153,7 @@ export default defineRule({
   },
   tests: {
     valid: [
+      { name: 'DEBUG outside a Django image', code: 'FROM node:22-slim\nENV DEBUG=express:*\nENV DEBUG=1\nCMD ["node", "server.js"]\n' },
       'FROM python:3.12-slim\nENV FLASK_DEBUG=0 DJANGO_DEBUG=False RAILS_ENV=production\nCMD ["gunicorn", "app:app"]\n',
       { name: 'debug target that is not the final stage', code: 'FROM node:22-slim AS debug\nCMD ["node", "--inspect", "a.js"]\nFROM node:22-slim\nCMD ["node", "a.js"]\n' },
       { name: 'overridden CMD and overridden ENV', code: 'FROM python:3.12-slim\nENV FLASK_DEBUG=1\nCMD flask run --debug\nENV FLASK_DEBUG=0\nCMD ["flask", "run"]\n' },
@@ -134,6 +161,11 @@ export default defineRule({
       { name: 'inspect used in a RUN (build time only)', code: 'FROM node:22-slim\nRUN node --inspect-brk=0 -e 1 || true\nCMD ["node", "a.js"]\n' },
     ],
     invalid: [
+      {
+        name: 'DEBUG=True in a Django image',
+        code: 'FROM python:3.12-slim\nENV DJANGO_SETTINGS_MODULE=site.settings DEBUG=True\nCMD ["gunicorn", "site.wsgi:application"]\n',
+        errors: [{ line: 2, column: 42, endLine: 2, endColumn: 52, messageId: 'env' }],
+      },
       { code: 'FROM node:22-slim\nCMD ["node", "--inspect=0.0.0.0:9229", "server.js"]\n', errors: [{ line: 2, column: 14, endLine: 2, endColumn: 38, messageId: 'command' }] },
       {
         name: 'JDWP in ENV and in the entrypoint of the parent stage',
