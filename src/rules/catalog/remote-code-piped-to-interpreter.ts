@@ -1,5 +1,6 @@
 import type { DockerfileModel } from '../../model/types.js';
-import type { ShellCommand } from '../../shell/index.js';
+import type { ArtifactUse, ShellCommand } from '../../shell/index.js';
+import { analyzeDataflow } from '../../shell/index.js';
 import type { Range } from '../../source.js';
 import { isLoopbackHost } from '../helpers/shell.js';
 import { defineRule } from '../types.js';
@@ -25,7 +26,7 @@ export default defineRule({
     category: 'supply-chain',
     severity: 'critical',
     cwe: [494],
-    description: 'A script downloaded during the build is run straight from the network by a shell or interpreter, without any check of what it contains.',
+    description: 'A downloaded script is run straight from the network by a shell or interpreter (during the build, or at container start), without any check of what it contains.',
     messages: {
       piped: (d: { interpreter: string; url: string }) =>
         `The output of ${d.url} is run by ${d.interpreter} as it downloads: download it to a file, verify its checksum or signature, then run it.`,
@@ -34,8 +35,17 @@ export default defineRule({
   },
   check(model, ctx) {
     const seen = new Set<ShellCommand>();
-    for (const stage of model.stages) {
-      for (const u of stage.shell?.dataflow.uses ?? []) {
+    const uses: ArtifactUse[] = [];
+    for (const stage of model.stages) uses.push(...(stage.shell?.dataflow.uses ?? []));
+    // CMD, ENTRYPOINT and HEALTHCHECK scripts run at container start (or on every probe): not part of the build's
+    // dataflow, each is its own little program
+    for (const f of model.instructions) {
+      const k = f.instruction.kind;
+      if (k !== 'CMD' && k !== 'ENTRYPOINT' && k !== 'HEALTHCHECK') continue;
+      for (const script of f.shell ?? []) uses.push(...analyzeDataflow([{ kind: 'run', script }]).uses);
+    }
+    {
+      for (const u of uses) {
         if (u.kind !== 'pipe-to-interpreter' || seen.has(u.command)) continue;
         if (isLoopbackHost(u.artifact.url?.host ?? null)) continue;
         seen.add(u.command);
@@ -78,11 +88,17 @@ export default defineRule({
       { name: 'echoed text', code: 'FROM debian:12\nRUN echo "curl https://example.com/x | sh"\n' },
       { name: 'comment', code: 'FROM debian:12\n# RUN curl https://example.com/x | sh\nRUN true\n' },
       { name: 'loopback URL', code: 'FROM debian:12\nRUN curl -s http://localhost:8080/setup | sh\n' },
+      { name: 'health check piping into grep', code: 'FROM debian:12\nHEALTHCHECK CMD curl -fs http://127.0.0.1:8080/health | grep ok\nCMD ["sh", "-c", "echo curl https://x.example/a | sh"]\n' },
       { name: 'downloaded, verified, then run', code: 'FROM debian:12\nRUN curl -fsSLo i.sh https://example.com/i.sh && sha256sum -c i.sh.sha256 && sh i.sh\n' },
       { name: 'php running a local script file with the download as input', code: 'FROM php:8.3\nRUN curl -s https://example.com/data.json | php /usr/local/bin/import.php --\n' },
       { name: 'piped into tee for a file', code: 'FROM debian:12\nRUN curl -fsSL https://example.com/a | tee /tmp/a > /dev/null\n' },
     ],
     invalid: [
+      {
+        name: 'at container start (CMD shell form)',
+        code: 'FROM debian:12\nCMD curl -fsSL https://example.com/start.sh | bash\n',
+        errors: [{ line: 2, column: 45, endLine: 2, endColumn: 51, messageId: 'piped' }],
+      },
       {
         code: 'FROM debian:12\nRUN curl -fsSL https://get.example.com/install.sh | sh\n',
         errors: [{ line: 2, column: 51, endLine: 2, endColumn: 55, messageId: 'piped' }],
