@@ -33,6 +33,8 @@ export interface AuditCommand extends ConfigFlags {
   readonly stdinFilename: string;
   /** `--fix` (safe fixes) or `--fix-unsafe` (safe and unsafe fixes): rewrite the audited files. */
   readonly fix?: 'safe' | 'unsafe';
+  /** `--show-suppressed`: list suppressed findings too (text and JSON; SARIF always carries them as suppressed). */
+  readonly showSuppressed: boolean;
 }
 
 export type Command =
@@ -71,6 +73,7 @@ Options:
       --baseline <file>           report only findings that are not in this baseline
       --write-baseline <file>     record the current findings as the baseline
       --stdin-filename <name>     the name to report for - (default: Dockerfile)
+      --show-suppressed           also list findings suppressed by comments or the baseline
       --fix                       apply safe fixes to the audited files (bytes outside the edits are kept)
       --fix-unsafe                also apply fixes that may change behaviour (review the diff)
       --no-color, --color         disable or force colours (default: on a terminal, unless NO_COLOR is set)
@@ -96,7 +99,7 @@ Examples:
 const SUBCOMMANDS = new Set(['rules', 'explain', 'parse', 'init', 'print-config', 'migrate-config']);
 
 /** Options that only make sense when auditing. */
-const AUDIT_ONLY = ['config', 'no-config', 'baseline', 'write-baseline', 'force', 'commands', 'fix', 'fix-unsafe'];
+const AUDIT_ONLY = ['config', 'no-config', 'baseline', 'write-baseline', 'force', 'commands', 'fix', 'fix-unsafe', 'show-suppressed'];
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T | string {
   return (allowed as readonly string[]).includes(value) ? (value as T) : `invalid ${what} "${value}" (expected ${allowed.join(', ')})`;
@@ -131,6 +134,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         'write-baseline': { type: 'string' },
         force: { type: 'boolean' },
         fix: { type: 'boolean' },
+        'show-suppressed': { type: 'boolean' },
         'fix-unsafe': { type: 'boolean' },
       },
     });
@@ -162,7 +166,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     return { ok: true, command: { kind: 'explain', rule: pos[0]!, ...(color !== undefined ? { color } : {}) } };
   }
   if (sub === 'parse') {
-    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'force', 'fix', 'fix-unsafe']);
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'force', 'fix', 'fix-unsafe', 'show-suppressed']);
     if (bad) return { ok: false, message: bad };
     const modes = (['dump', 'json', 'commands'] as const).filter((m) => v[m] === true);
     if (modes.length !== 1) return { ok: false, message: '"parse" needs exactly one of --dump, --json or --commands' };
@@ -173,19 +177,19 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     };
   }
   if (sub === 'init') {
-    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'fix', 'fix-unsafe']);
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'fix', 'fix-unsafe', 'show-suppressed']);
     if (bad) return { ok: false, message: bad };
     if (pos.length > 0) return { ok: false, message: `unexpected argument "${pos[0]}" for "init"` };
     return { ok: true, command: { kind: 'init', force: v.force === true } };
   }
   if (sub === 'migrate-config') {
-    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'fix', 'fix-unsafe', 'commands']);
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'config', 'no-config', 'baseline', 'write-baseline', 'fix', 'fix-unsafe', 'commands', 'show-suppressed']);
     if (bad) return { ok: false, message: bad };
     if (pos.length > 1) return { ok: false, message: '"migrate-config" takes at most one hadolint config file' };
     return { ok: true, command: { kind: 'migrate-config', force: v.force === true, ...(pos[0] !== undefined ? { file: pos[0] } : {}) } };
   }
   if (sub === 'print-config') {
-    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'baseline', 'write-baseline', 'force', 'fix', 'fix-unsafe']);
+    const bad = notFor(['format', 'output', 'fail-level', 'quiet', 'stdin-filename', 'dump', 'json', 'aliases', 'baseline', 'write-baseline', 'force', 'fix', 'fix-unsafe', 'show-suppressed']);
     if (bad) return { ok: false, message: bad };
     if (pos.length > 1) return { ok: false, message: '"print-config" takes at most one Dockerfile path' };
     return {
@@ -219,6 +223,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       quiet: v.quiet === true,
       stdinFilename: v['stdin-filename'] ?? 'Dockerfile',
       ...(v['fix-unsafe'] ? { fix: 'unsafe' as const } : v.fix ? { fix: 'safe' as const } : {}),
+      showSuppressed: v['show-suppressed'] === true,
     },
   };
 }

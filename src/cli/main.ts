@@ -267,11 +267,11 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   const info = tool();
   const toFile = cmd.output !== undefined;
   let report: string;
-  if (format === 'json') report = (await import('../report/json.js')).formatJson(reported, info);
+  if (format === 'json') report = (await import('../report/json.js')).formatJson(reported, info, { showSuppressed: cmd.showSuppressed });
   else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(reported, info, { rules: ruleList, srcRoot: cwd });
   else {
     const color = useColor({ env: process.env, isTTY: !toFile && process.stdout.isTTY === true, ...(cmd.color !== undefined ? { flag: cmd.color } : {}) });
-    report = (await import('../report/text.js')).formatText(reported, info, { color, quiet: cmd.quiet });
+    report = (await import('../report/text.js')).formatText(reported, info, { color, quiet: cmd.quiet, showSuppressed: cmd.showSuppressed });
   }
   if (toFile) {
     try {

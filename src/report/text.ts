@@ -16,6 +16,8 @@ export interface TextOptions {
   readonly quiet?: boolean;
   /** Lines of the range shown in a code frame before eliding the rest. */
   readonly maxFrameLines?: number;
+  /** Also list suppressed findings, marked as such (`--show-suppressed`). */
+  readonly showSuppressed?: boolean;
 }
 
 const CODES = { red: 31, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1, underline: 4 } as const;
@@ -84,7 +86,7 @@ export function formatText(results: readonly FileResult[], tool: ToolInfo, optio
   const paint = painter(options.color === true);
   const lines: string[] = [];
   for (const r of results) {
-    const findings = activeFindings(r);
+    const findings = options.showSuppressed ? [...r.findings] : activeFindings(r);
     const warnings = r.warnings ?? [];
     if (findings.length === 0 && r.errors.length === 0 && warnings.length === 0) continue;
     if (options.quiet && r.errors.length === 0) continue;
@@ -108,7 +110,8 @@ function formatFinding(r: FileResult, f: Finding, paint: ReturnType<typeof paint
   const p = findingPosition(r, f);
   const head =
     `  ${paint('bold', `${p.line}:${p.column}`)}  ${paint(SEVERITY_STYLE[f.severity], f.severity)}  ` +
-    `${paint('bold', f.ruleId)} ${paint('gray', f.ruleName)}  ${sanitize(f.message)}`;
+    `${paint('bold', f.ruleId)} ${paint('gray', f.ruleName)}  ${sanitize(f.message)}` +
+    (f.suppressed ? paint('gray', `  [suppressed${f.suppressed.justification ? `: ${sanitize(f.suppressed.justification)}` : ''}]`) : '');
   return [head, ...codeFrame(r.source, f.range.start, f.range.end, paint, max)];
 }
 

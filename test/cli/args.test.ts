@@ -9,13 +9,18 @@ const closest = (w: string, c: readonly string[]) => closestWord(w, c, 2);
 test('audit command defaults and options', () => {
   assert.deepEqual(parseCommandLine([]), {
     ok: true,
-    command: { kind: 'audit', paths: ['.'], noConfig: false, quiet: false, stdinFilename: 'Dockerfile' },
+    command: { kind: 'audit', paths: ['.'], noConfig: false, quiet: false, stdinFilename: 'Dockerfile', showSuppressed: false },
   });
   const r = parseCommandLine(['-f', 'sarif', '-o', 'x.sarif', '--fail-level', 'high', '--no-color', '-q', '-', '--stdin-filename', 'a/Dockerfile', 'dir']);
   assert.deepEqual(r, {
     ok: true,
-    command: { kind: 'audit', paths: ['-', 'dir'], format: 'sarif', output: 'x.sarif', failLevel: 'high', noConfig: false, color: false, quiet: true, stdinFilename: 'a/Dockerfile' },
+    command: { kind: 'audit', paths: ['-', 'dir'], format: 'sarif', output: 'x.sarif', failLevel: 'high', noConfig: false, color: false, quiet: true, stdinFilename: 'a/Dockerfile', showSuppressed: false },
   });
+  const fx = parseCommandLine(['--fix', '--show-suppressed', 'Dockerfile']);
+  assert.deepEqual(fx.ok && fx.command.kind === 'audit' && [fx.command.fix, fx.command.showSuppressed], ['safe', true]);
+  const fu = parseCommandLine(['--fix-unsafe', 'Dockerfile']);
+  assert.equal(fu.ok && fu.command.kind === 'audit' && fu.command.fix, 'unsafe');
+  assert.deepEqual(parseCommandLine(['migrate-config', 'h.yaml']), { ok: true, command: { kind: 'migrate-config', force: false, file: 'h.yaml' } });
   const c = parseCommandLine(['-c', 'cfg.yaml', '--baseline', 'b.json', '--write-baseline', 'n.json']);
   assert.deepEqual(c.ok && c.command.kind === 'audit' && [c.command.configPath, c.command.baseline, c.command.writeBaseline], ['cfg.yaml', 'b.json', 'n.json']);
   assert.deepEqual(parseCommandLine(['init', '--force']), { ok: true, command: { kind: 'init', force: true } });

@@ -88,3 +88,18 @@ test('migrate-config writes the equivalent .dockaudit.yaml and will not overwrit
   assert.equal(missing.code, 2);
   assert.ok(!existsSync(join(none, '.dockaudit.yaml')));
 });
+
+test('--show-suppressed lists suppressed findings, marked, in text and JSON; without it they are only counted', () => {
+  const dir = mkdtempSync(join(tmp, 's-'));
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine:3.20\n# dockaudit ignore=DA503 -- vendored file\nADD app.sh /app.sh\nUSER app\n');
+  const plain = cli(['--no-config', 'Dockerfile'], dir);
+  assert.doesNotMatch(plain.stdout, /DA503/);
+  assert.match(plain.stdout, /1 suppressed/);
+  const shown = cli(['--no-config', '--show-suppressed', 'Dockerfile'], dir);
+  assert.match(shown.stdout, /DA503 add-instead-of-copy .*\[suppressed: vendored file\]/);
+  const json = JSON.parse(cli(['--no-config', '--show-suppressed', '-f', 'json', 'Dockerfile'], dir).stdout);
+  const f = json.files[0].findings.find((x: { ruleId: string }) => x.ruleId === 'DA503');
+  assert.deepEqual(f.suppressed, { kind: 'inSource', justification: 'vendored file' });
+  const hidden = JSON.parse(cli(['--no-config', '-f', 'json', 'Dockerfile'], dir).stdout);
+  assert.equal(hidden.files[0].findings.some((x: { ruleId: string }) => x.ruleId === 'DA503'), false);
+});
