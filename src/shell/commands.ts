@@ -287,18 +287,22 @@ export function resolveWrappers(words: readonly Word[]): Resolution {
       return { index: i + 1, wrappers, assignments, rename: 'pip' };
     }
     if (!WRAPPERS.has(key)) break;
+    /** `env`/`sudo` operands: leading `NAME=value` words are assignments; the first other word is the command. */
+    const afterAssignments = (operands: readonly Word[]): number | null => {
+      let k = 0;
+      while (k < operands.length && ASSIGN_RE.test(operands[k]!.value ?? operands[k]!.prefix)) {
+        const a = operands[k]!;
+        const m = ASSIGN_RE.exec(a.value ?? a.prefix)!;
+        assignments.push({ name: m[1]!, value: subWord(a, m[0].length), range: a.range });
+        k++;
+      }
+      const op = operands[k];
+      return op === undefined ? null : i + 1 + rest.indexOf(op);
+    };
     switch (key) {
       case 'env': {
         const p = parseArgs(OPTION_SPECS.env, rest);
-        let k = 0;
-        while (k < p.operands.length && ASSIGN_RE.test(p.operands[k]!.value ?? p.operands[k]!.prefix)) {
-          const a = p.operands[k]!;
-          const m = ASSIGN_RE.exec(a.value ?? a.prefix)!;
-          assignments.push({ name: m[1]!, value: subWord(a, m[0].length), range: a.range });
-          k++;
-        }
-        const op = p.operands[k];
-        to = op === undefined ? null : i + 1 + rest.indexOf(op);
+        to = afterAssignments(p.operands);
         break;
       }
       case 'command': {
@@ -314,15 +318,7 @@ export function resolveWrappers(words: readonly Word[]): Resolution {
           to = null;
           break;
         }
-        let k = 0;
-        while (k < p.operands.length && ASSIGN_RE.test(p.operands[k]!.value ?? p.operands[k]!.prefix)) {
-          const a = p.operands[k]!;
-          const m = ASSIGN_RE.exec(a.value ?? a.prefix)!;
-          assignments.push({ name: m[1]!, value: subWord(a, m[0].length), range: a.range });
-          k++;
-        }
-        const op = p.operands[k];
-        to = op === undefined ? null : i + 1 + rest.indexOf(op);
+        to = afterAssignments(p.operands);
         break;
       }
       case 'timeout':
