@@ -3,13 +3,15 @@
 // WebAssembly files, which the shell loader finds through node_modules at run time. tsc still builds dist/ (the
 // library and its declarations).
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
 const outfile = join(outdir, 'cli.mjs');
+// chunk names carry a content hash: chunks of earlier builds would otherwise pile up in dist/ (and in the package)
+for (const name of readdirSync(outdir)) if (/^cli-chunk-.*\.mjs(\.map)?$/.test(name)) rmSync(join(outdir, name));
 await build({
   entryPoints: { cli: join(root, 'src', 'cli', 'main.ts') },
   outdir,

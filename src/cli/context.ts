@@ -14,9 +14,27 @@ function inside(root: string, p: string): boolean {
   return r === '' || (!r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r));
 }
 
-/** A `readContextFile` for the Dockerfile at `dockerfilePath`; results are cached per path. */
+/**
+ * Readers of the most recently used build contexts, by context folder. Dockerfiles of one folder share a context, and
+ * discovery lists a folder's files together, so a few entries catch nearly every repeat: without this, every
+ * Dockerfile of a folder re-read its `.dockerignore` (~0.14 s of CPU over the 1,475-file corpus, most of it in one
+ * folder). Bounded so that 10,000 files in 10,000 folders do not keep 10,000 caches alive.
+ */
+const recentContexts = new Map<string, (relPath: string) => string | undefined>();
+const MAX_RECENT_CONTEXTS = 16;
+
+/** A `readContextFile` for the Dockerfile at `dockerfilePath`; results are cached per path, readers per folder. */
 export function contextReader(dockerfilePath: string): (relPath: string) => string | undefined {
   const root = resolve(dirname(dockerfilePath));
+  const known = recentContexts.get(root);
+  if (known !== undefined) return known;
+  const reader = newContextReader(root);
+  if (recentContexts.size >= MAX_RECENT_CONTEXTS) recentContexts.delete(recentContexts.keys().next().value!);
+  recentContexts.set(root, reader);
+  return reader;
+}
+
+function newContextReader(root: string): (relPath: string) => string | undefined {
   let realRoot: string | null = null;
   const cache = new Map<string, string | undefined>();
   return (relPath: string) => {

@@ -19,6 +19,8 @@ export interface Discovery {
   /** Paths to audit, as they should be displayed (joined onto the argument as written), in a stable order. */
   readonly files: string[];
   readonly errors: { readonly path: string; readonly message: string }[];
+  /** Sizes of the files found, from the stat calls discovery makes anyway (the CLI sizes its worker pool by them). */
+  readonly bytes: { total: number; largest: number };
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -61,6 +63,7 @@ export function discover(paths: readonly string[], cwd: string): Discovery {
   const files: string[] = [];
   const errors: { path: string; message: string }[] = [];
   const seen = new Set<string>();
+  const bytes = { total: 0, largest: 0 };
   const add = (display: string, abs: string): void => {
     if (!seen.has(abs)) {
       seen.add(abs);
@@ -77,6 +80,7 @@ export function discover(paths: readonly string[], cwd: string): Discovery {
       continue;
     }
     if (!st.isDirectory()) {
+      sized(bytes, st.size);
       add(arg, abs);
       continue;
     }
@@ -88,11 +92,16 @@ export function discover(paths: readonly string[], cwd: string): Discovery {
       continue;
     }
     const found: string[] = [];
-    walk(abs, arg, rootReal, ancestorScopes(abs), found, errors);
+    walk(abs, arg, rootReal, ancestorScopes(abs), found, errors, bytes);
     found.sort();
     for (const f of found) add(f, resolve(cwd, f));
   }
-  return { files, errors };
+  return { files, errors, bytes };
+}
+
+function sized(bytes: { total: number; largest: number }, size: number): void {
+  bytes.total += size;
+  if (size > bytes.largest) bytes.largest = size;
 }
 
 function loadScope(dir: string): IgnoreScope | undefined {
@@ -133,6 +142,7 @@ function walk(
   scopes: readonly IgnoreScope[],
   out: string[],
   errors: { path: string; message: string }[],
+  bytes: { total: number; largest: number },
 ): void {
   let entries: string[];
   try {
@@ -158,19 +168,24 @@ function walk(
     }
     if (st.isDirectory()) {
       if (SKIP_DIRS.has(name) || isIgnored(here, abs, true)) continue;
-      walk(abs, display, rootReal, here, out, errors);
+      walk(abs, display, rootReal, here, out, errors, bytes);
     } else if (isDockerfileName(name) && !isIgnored(here, abs, false)) {
       if (st.isSymbolicLink()) {
         let target: string;
+        let size: number;
         try {
           target = realpathSync(abs);
-          if (!statSync(target).isFile()) continue;
+          const ts = statSync(target);
+          if (!ts.isFile()) continue;
+          size = ts.size;
         } catch {
           continue; // dangling link
         }
         const rel = relative(rootReal, target);
         if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) continue;
+        sized(bytes, size);
       } else if (!st.isFile()) continue;
+      else sized(bytes, st.size);
       out.push(display);
     }
   }

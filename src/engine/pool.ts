@@ -91,30 +91,56 @@ function typeScriptWorker(url: URL, resourceLimits: WorkerOptions['resourceLimit
  * Audits `inputs` in worker threads; resolves to one result per input, in input order. Rejects only when a worker
  * cannot start or dies (the caller can then fall back to auditing on the main thread).
  */
-export function auditInWorkers(inputs: readonly PoolInput[], options: PoolOptions): Promise<FileResult[]> {
-  const results: (FileResult | undefined)[] = new Array<FileResult | undefined>(inputs.length);
-  if (inputs.length === 0) return Promise.resolve([]);
+export async function auditInWorkers(inputs: readonly PoolInput[], options: PoolOptions): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  await auditInOrder(inputs, options, (r) => void results.push(r));
+  return results;
+}
+
+/** Results delivered to the caller while at most this many more inputs are sent out or waiting for an earlier one. */
+const MAX_AHEAD_PER_WORKER = 64;
+
+/**
+ * Audits `inputs` in worker threads and hands each result to `onResult` in input order, as soon as it and every
+ * earlier one are done. When `onResult` returns a promise (e.g. output waiting for a pipe to drain), the next result
+ * waits for it. Memory stays bounded whatever the number of inputs: no new work is sent while more than
+ * `MAX_AHEAD_PER_WORKER × workers` inputs are out or finished but waiting for an earlier one.
+ *
+ * Rejects when a worker cannot start or dies; the results delivered until then were delivered (in order), so the
+ * caller can go on from input number `delivered` on another thread.
+ */
+export function auditInOrder(
+  inputs: readonly PoolInput[],
+  options: PoolOptions,
+  onResult: (r: FileResult, index: number) => void | Promise<void>,
+): Promise<void> {
+  if (inputs.length === 0) return Promise.resolve();
   const batchSize = Math.max(1, options.batchSize ?? 8);
   const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(), Math.ceil(inputs.length / batchSize)));
+  const maxAhead = Math.max(batchSize * 2, MAX_AHEAD_PER_WORKER) * count;
   const url = options.workerUrl ?? defaultWorkerUrl();
   const timings = options.timings;
-  return new Promise<FileResult[]>((resolvePromise, rejectPromise) => {
+  return new Promise<void>((resolvePromise, rejectPromise) => {
     const workers: Worker[] = [];
+    /** Batches each worker has been sent and not answered yet. */
+    const outstanding = new Map<Worker, number>();
+    /** Finished results waiting for an earlier input. */
+    const ready = new Map<number, FileResult>();
     let next = 0;
-    let done = 0;
+    let delivered = 0;
+    let delivering = false;
     let settled = false;
     const finish = (error: Error | null): void => {
       if (settled) return;
       settled = true;
       void Promise.all(workers.map((w) => w.terminate())).then(() => {
         if (error) rejectPromise(error);
-        else resolvePromise(results as FileResult[]);
+        else resolvePromise();
       });
     };
     const send = (w: Worker): void => {
-      if (next >= inputs.length) return;
+      if (settled || next >= inputs.length || next - delivered >= maxAhead) return;
       const jobs: WorkerJob[] = [];
-      const transfer: ArrayBuffer[] = [];
       for (; next < inputs.length && jobs.length < batchSize; next++) {
         const input = inputs[next]!;
         jobs.push({
@@ -125,7 +151,32 @@ export function auditInWorkers(inputs: readonly PoolInput[], options: PoolOption
         });
       }
       const req: WorkerRequest = { jobs, timings: timings !== undefined };
-      w.postMessage(req, transfer);
+      outstanding.set(w, (outstanding.get(w) ?? 0) + 1);
+      w.postMessage(req);
+    };
+    // two batches in flight per worker: one being audited, one waiting in its queue
+    const feed = (): void => {
+      for (const w of workers) while ((outstanding.get(w) ?? 0) < 2 && next < inputs.length && next - delivered < maxAhead) send(w);
+    };
+    const deliver = async (): Promise<void> => {
+      if (delivering) return;
+      delivering = true;
+      try {
+        while (!settled && ready.has(delivered)) {
+          const r = ready.get(delivered)!;
+          ready.delete(delivered);
+          const waiting = onResult(r, delivered);
+          delivered++;
+          if (waiting !== undefined) await waiting;
+          feed();
+        }
+      } catch (e) {
+        finish(e instanceof Error ? e : new Error(String(e)));
+        return;
+      } finally {
+        delivering = false;
+      }
+      if (delivered === inputs.length) finish(null);
     };
     for (let i = 0; i < count; i++) {
       let w: Worker;
@@ -138,26 +189,24 @@ export function auditInWorkers(inputs: readonly PoolInput[], options: PoolOption
       }
       workers.push(w);
       w.on('message', (reply: WorkerBatchReply) => {
+        outstanding.set(w, (outstanding.get(w) ?? 1) - 1);
         for (const r of reply.replies) {
           const input = inputs[r.index]!;
           if ('result' in r) {
             const { path, text, bom, findings, errors, warnings, score } = r.result;
             const source = new SourceFile(path, text, bom);
-            results[r.index] = { path, source, findings, errors, ...(warnings ? { warnings } : {}), score };
-          } else results[r.index] = options.onReadError(input, r.readFailure);
-          done++;
+            ready.set(r.index, { path, source, findings, errors, ...(warnings ? { warnings } : {}), score });
+          } else ready.set(r.index, options.onReadError(input, r.readFailure));
         }
         if (reply.timings && timings) addTimings(timings, reply.timings);
-        if (done === inputs.length) finish(null);
-        else send(w);
+        void deliver();
+        feed();
       });
       w.on('error', (e) => finish(e));
       w.on('exit', (code) => {
         if (!settled) finish(new Error(`an audit worker stopped (exit code ${code})`));
       });
-      // two batches in flight per worker: one being audited, one waiting in its queue
-      send(w);
-      send(w);
     }
+    feed();
   });
 }

@@ -4,27 +4,55 @@
  * listed too, each with `"suppressed": { "kind", "justification"? }`.
  */
 import type { FileResult } from '../engine/result.js';
-import type { ToolInfo } from './types.js';
-import { activeFindings, findingPosition, summarize } from './types.js';
+import type { ReportWriter, ToolInfo } from './types.js';
+import { activeFindings, findingPosition, SummaryCounter } from './types.js';
 
-export function formatJson(results: readonly FileResult[], tool: ToolInfo, options: { readonly showSuppressed?: boolean } = {}): string {
-  const doc = {
-    tool: { name: tool.name, version: tool.version },
-    files: results.map((r) => ({
-      path: r.path,
-      findings: (options.showSuppressed ? r.findings : activeFindings(r)).map((f) => ({
-        ruleId: f.ruleId,
-        ruleName: f.ruleName,
-        severity: f.severity,
-        category: f.category,
-        message: f.message,
-        ...findingPosition(r, f),
-        ...(f.suppressed ? { suppressed: { kind: f.suppressed.kind, ...(f.suppressed.justification ? { justification: f.suppressed.justification } : {}) } } : {}),
-      })),
-      errors: r.errors.map((e) => ({ message: e.message, line: e.line, column: e.column })),
-      score: r.score,
+export interface JsonOptions {
+  readonly showSuppressed?: boolean;
+}
+
+export function formatJson(results: readonly FileResult[], tool: ToolInfo, options: JsonOptions = {}): string {
+  const w = jsonReportWriter(tool, options);
+  let out = w.start();
+  for (const r of results) out += w.file(r);
+  return out + w.end();
+}
+
+function fileObject(r: FileResult, options: JsonOptions) {
+  return {
+    path: r.path,
+    findings: (options.showSuppressed ? r.findings : activeFindings(r)).map((f) => ({
+      ruleId: f.ruleId,
+      ruleName: f.ruleName,
+      severity: f.severity,
+      category: f.category,
+      message: f.message,
+      ...findingPosition(r, f),
+      ...(f.suppressed ? { suppressed: { kind: f.suppressed.kind, ...(f.suppressed.justification ? { justification: f.suppressed.justification } : {}) } } : {}),
     })),
-    summary: summarize(results),
+    errors: r.errors.map((e) => ({ message: e.message, line: e.line, column: e.column })),
+    score: r.score,
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** `JSON.stringify(value, null, 2)` as it reads nested `depth` levels deep (JSON strings hold no raw line breaks). */
+function nested(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replaceAll('\n', '\n' + '  '.repeat(depth));
+}
+
+/**
+ * The JSON report piece by piece (see `ReportWriter`), byte for byte what `JSON.stringify(doc, null, 2)` of the
+ * whole document gives: `{ tool, files: [...], summary }`.
+ */
+export function jsonReportWriter(tool: ToolInfo, options: JsonOptions = {}): ReportWriter {
+  const counter = new SummaryCounter();
+  let count = 0;
+  return {
+    start: () => `{\n  "tool": ${nested({ name: tool.name, version: tool.version }, 1)},\n  "files": [`,
+    file(r) {
+      counter.add(r);
+      return (count++ === 0 ? '\n    ' : ',\n    ') + nested(fileObject(r, options), 2);
+    },
+    end: () => `${count === 0 ? ']' : '\n  ]'},\n  "summary": ${nested(counter.summary(), 1)}\n}\n`,
+  };
 }

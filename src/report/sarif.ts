@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { ruleHelpUri, ruleMarkdownBody, cweUrl } from '../docs/rule-docs.js';
 import type { FileResult } from '../engine/result.js';
 import type { Finding, Rule, Severity } from '../rules/types.js';
-import type { ToolInfo } from './types.js';
+import type { ReportWriter, ToolInfo } from './types.js';
 import { findingPosition } from './types.js';
 
 export const SARIF_LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
@@ -124,12 +124,30 @@ function stripMarkdown(md: string): string {
 }
 
 export function formatSarif(results: readonly FileResult[], tool: ToolInfo, options: SarifOptions): string {
+  const w = sarifReportWriter(tool, options);
+  let out = w.start();
+  for (const r of results) out += w.file(r);
+  return out + w.end();
+}
+
+/** `JSON.stringify(value, null, 2)` as it reads nested `depth` levels deep (JSON strings hold no raw line breaks). */
+function nested(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replaceAll('\n', '\n' + '  '.repeat(depth));
+}
+
+/**
+ * The SARIF log piece by piece (see `ReportWriter`), byte for byte `JSON.stringify(log, null, 2)` of the whole log.
+ * The run's `invocations` (which list every file's errors) come before its `results`, so nothing can be written
+ * before the last file: each file's results are kept as JSON text (no `SourceFile`, no finding objects) and the
+ * whole log is returned by `end()`.
+ */
+export function sarifReportWriter(tool: ToolInfo, options: SarifOptions): ReportWriter {
   const rules = options.rules;
   const ruleIndex = new Map(rules.map((r, i) => [r.meta.id, i]));
-  const cweIds = [...new Set(rules.flatMap((r) => r.meta.cwe ?? []))].sort((a, b) => a - b);
-  const sarifResults: unknown[] = [];
+  const resultTexts: string[] = [];
   const notifications: unknown[] = [];
-  for (const r of results) {
+  const file = (r: FileResult): string => {
+    const sarifResults: unknown[] = [];
     const loc = artifactLocation(r.path, options.srcRoot);
     const prints = fingerprints(r, r.findings);
     r.findings.forEach((f, i) => {
@@ -197,42 +215,51 @@ export function formatSarif(results: readonly FileResult[], tool: ToolInfo, opti
         ],
       });
     }
-  }
-  const run = {
-    tool: {
-      driver: {
-        name: tool.name,
-        version: tool.version,
-        semanticVersion: tool.version,
-        ...(tool.informationUri ? { informationUri: tool.informationUri } : {}),
-        rules: rules.map(ruleDescriptor),
-        ...(cweIds.length > 0 ? { supportedTaxonomies: [{ name: 'CWE', index: 0 }] } : {}),
+    // each result at its depth in the log: log → runs → run → results → result
+    for (const x of sarifResults) resultTexts.push(nested(x, 4));
+    return '';
+  };
+  const end = (): string => {
+    const cweIds = [...new Set(rules.flatMap((r) => r.meta.cwe ?? []))].sort((a, b) => a - b);
+    const run = {
+      tool: {
+        driver: {
+          name: tool.name,
+          version: tool.version,
+          semanticVersion: tool.version,
+          ...(tool.informationUri ? { informationUri: tool.informationUri } : {}),
+          rules: rules.map(ruleDescriptor),
+          ...(cweIds.length > 0 ? { supportedTaxonomies: [{ name: 'CWE', index: 0 }] } : {}),
+        },
       },
-    },
-    ...(cweIds.length > 0
-      ? {
-          taxonomies: [
-            {
-              name: 'CWE',
-              organization: 'MITRE',
-              informationUri: 'https://cwe.mitre.org/',
-              shortDescription: { text: 'The MITRE Common Weakness Enumeration' },
-              taxa: cweIds.map((n) => ({ id: String(n), helpUri: cweUrl(n) })),
-            },
-          ],
-        }
-      : {}),
-    ...(options.srcRoot !== undefined
-      ? { originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(options.srcRoot.endsWith(sep) ? options.srcRoot : options.srcRoot + sep).href } } }
-      : {}),
-    invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
-    columnKind: 'utf16CodeUnits',
-    results: sarifResults,
+      ...(cweIds.length > 0
+        ? {
+            taxonomies: [
+              {
+                name: 'CWE',
+                organization: 'MITRE',
+                informationUri: 'https://cwe.mitre.org/',
+                shortDescription: { text: 'The MITRE Common Weakness Enumeration' },
+                taxa: cweIds.map((n) => ({ id: String(n), helpUri: cweUrl(n) })),
+              },
+            ],
+          }
+        : {}),
+      ...(options.srcRoot !== undefined
+        ? { originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(options.srcRoot.endsWith(sep) ? options.srcRoot : options.srcRoot + sep).href } } }
+        : {}),
+      invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
+      columnKind: 'utf16CodeUnits',
+    };
+    const head = {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+    };
+    // the run without its results, its closing brace cut off: the results array goes there
+    const runText = nested(run, 2);
+    const results = resultTexts.length === 0 ? '[]' : `[\n        ${resultTexts.join(',\n        ')}\n      ]`;
+    const headText = JSON.stringify(head, null, 2);
+    return `${headText.slice(0, -2)},\n  "runs": [\n    ${runText.slice(0, -6)},\n      "results": ${results}\n    }\n  ]\n}\n`;
   };
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [run],
-  };
-  return JSON.stringify(log, null, 2) + '\n';
+  return { start: () => '', file, end };
 }

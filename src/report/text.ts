@@ -7,8 +7,8 @@ import type { FileResult } from '../engine/result.js';
 import type { Finding, Severity } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import type { SourceFile } from '../source.js';
-import type { ToolInfo } from './types.js';
-import { activeFindings, findingPosition, summarize } from './types.js';
+import type { ReportWriter, Summary, ToolInfo } from './types.js';
+import { activeFindings, findingPosition, SummaryCounter } from './types.js';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -83,27 +83,39 @@ function plural(n: number, word: string): string {
 }
 
 export function formatText(results: readonly FileResult[], tool: ToolInfo, options: TextOptions = {}): string {
+  const w = textReportWriter(tool, options);
+  let out = w.start();
+  for (const r of results) out += w.file(r);
+  return out + w.end();
+}
+
+/** The text report piece by piece (see `ReportWriter`): each file's section as soon as it is audited. */
+export function textReportWriter(tool: ToolInfo, options: TextOptions = {}): ReportWriter {
   const paint = painter(options.color === true);
-  const lines: string[] = [];
-  for (const r of results) {
-    const findings = options.showSuppressed ? [...r.findings] : activeFindings(r);
-    const warnings = r.warnings ?? [];
-    if (findings.length === 0 && r.errors.length === 0 && warnings.length === 0) continue;
-    if (options.quiet && r.errors.length === 0) continue;
-    lines.push(paint('underline', sanitize(r.path)));
-    for (const e of r.errors) {
-      lines.push(`  ${e.line}:${e.column}  ${paint('red', 'error')}  ${sanitize(e.message)}  ${paint('gray', e.code)}`);
-    }
-    for (const w of warnings) {
-      lines.push(`  ${w.line}:${w.column}  ${paint('yellow', 'warning')}  ${sanitize(w.message)}  ${paint('gray', w.code)}`);
-    }
-    if (!options.quiet) {
-      for (const f of findings) lines.push(...formatFinding(r, f, paint, options.maxFrameLines));
-    }
-    lines.push('');
-  }
-  lines.push(summaryLine(results, tool, paint));
-  return lines.join('\n') + '\n';
+  const counter = new SummaryCounter();
+  return {
+    start: () => '',
+    file(r) {
+      counter.add(r);
+      const findings = options.showSuppressed ? r.findings : activeFindings(r);
+      const warnings = r.warnings ?? [];
+      if (findings.length === 0 && r.errors.length === 0 && warnings.length === 0) return '';
+      if (options.quiet && r.errors.length === 0) return '';
+      const lines: string[] = [paint('underline', sanitize(r.path))];
+      for (const e of r.errors) {
+        lines.push(`  ${e.line}:${e.column}  ${paint('red', 'error')}  ${sanitize(e.message)}  ${paint('gray', e.code)}`);
+      }
+      for (const w of warnings) {
+        lines.push(`  ${w.line}:${w.column}  ${paint('yellow', 'warning')}  ${sanitize(w.message)}  ${paint('gray', w.code)}`);
+      }
+      if (!options.quiet) {
+        for (const f of findings) lines.push(...formatFinding(r, f, paint, options.maxFrameLines));
+      }
+      // a blank line after each file's section
+      return lines.join('\n') + '\n\n';
+    },
+    end: () => summaryLine(counter.summary(), tool, paint) + '\n',
+  };
 }
 
 function formatFinding(r: FileResult, f: Finding, paint: ReturnType<typeof painter>, max?: number): string[] {
@@ -115,8 +127,7 @@ function formatFinding(r: FileResult, f: Finding, paint: ReturnType<typeof paint
   return [head, ...codeFrame(r.source, f.range.start, f.range.end, paint, max)];
 }
 
-function summaryLine(results: readonly FileResult[], tool: ToolInfo, paint: ReturnType<typeof painter>): string {
-  const s = summarize(results);
+function summaryLine(s: Summary, tool: ToolInfo, paint: ReturnType<typeof painter>): string {
   const parts = SEVERITIES.filter((sev) => s.bySeverity[sev] > 0).map((sev) =>
     paint(SEVERITY_STYLE[sev], `${s.bySeverity[sev]} ${sev}`),
   );

@@ -28,34 +28,62 @@ export function activeFindings(r: FileResult): Finding[] {
   return r.findings.filter((f) => !f.suppressed);
 }
 
-export function summarize(results: readonly FileResult[]): Summary {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  let findings = 0;
-  let suppressed = 0;
-  let errors = 0;
-  let filesWithErrors = 0;
-  for (const r of results) {
+/**
+ * A report written piece by piece, so that a run over many files holds one file's result at a time: `start()`, then
+ * `file(r)` for each file in order, then `end()`. Concatenated, the pieces equal the format's whole-run function
+ * (`formatText`, `formatJson`, `formatSarif`, which are built on these writers).
+ */
+export interface ReportWriter {
+  start(): string;
+  /** This file's part of the report (possibly empty: a format may hold parts back until `end`). */
+  file(r: FileResult): string;
+  end(): string;
+}
+
+/** Counts what `Summary` needs, one file at a time (nothing of the file is kept). */
+export class SummaryCounter {
+  private readonly bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  private files = 0;
+  private findings = 0;
+  private suppressed = 0;
+  private errors = 0;
+  private filesWithErrors = 0;
+  private minScore = Infinity;
+  private scoreSum = 0;
+
+  add(r: FileResult): void {
+    this.files++;
     for (const f of r.findings) {
-      if (f.suppressed) suppressed++;
+      if (f.suppressed) this.suppressed++;
       else {
-        findings++;
-        bySeverity[f.severity]++;
+        this.findings++;
+        this.bySeverity[f.severity]++;
       }
     }
-    errors += r.errors.length;
-    if (r.errors.length > 0) filesWithErrors++;
+    this.errors += r.errors.length;
+    if (r.errors.length > 0) this.filesWithErrors++;
+    if (r.score < this.minScore) this.minScore = r.score;
+    this.scoreSum += r.score;
   }
-  const scores = results.map((r) => r.score);
-  return {
-    files: results.length,
-    findings,
-    bySeverity,
-    suppressed,
-    filesWithErrors,
-    errors,
-    minScore: scores.length === 0 ? 100 : Math.min(...scores),
-    averageScore: scores.length === 0 ? 100 : Math.round(scores.reduce((a, b) => a + b, 0) / scores.length),
-  };
+
+  summary(): Summary {
+    return {
+      files: this.files,
+      findings: this.findings,
+      bySeverity: { ...this.bySeverity },
+      suppressed: this.suppressed,
+      filesWithErrors: this.filesWithErrors,
+      errors: this.errors,
+      minScore: this.files === 0 ? 100 : this.minScore,
+      averageScore: this.files === 0 ? 100 : Math.round(this.scoreSum / this.files),
+    };
+  }
+}
+
+export function summarize(results: readonly FileResult[]): Summary {
+  const counter = new SummaryCounter();
+  for (const r of results) counter.add(r);
+  return counter.summary();
 }
 
 /** 1-based line/column of a finding's start and end (end column exclusive). */

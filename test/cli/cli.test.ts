@@ -1,7 +1,7 @@
 // End-to-end: spawns the real CLI (through tsx) on fixture directories.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -78,6 +78,26 @@ test('JSON to stdout; SARIF to --output validates against the schema', () => {
   assert.ok(sarifValidator()(log), JSON.stringify(sarifValidator().errors));
   const uris = log.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri);
   assert.deepEqual(uris, ['findings/Dockerfile', 'findings/Dockerfile', 'findings/svc/api.Dockerfile']);
+});
+
+test('--output: the report file appears whole, no temporary file is left; an unwritable target changes nothing', () => {
+  const dir = mkdtempSync(join(tmp, 'out-'));
+  const out = join(dir, 'report.json');
+  const r = cli(['-f', 'json', '--output', out, 'findings']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).files.length, 2);
+  assert.deepEqual(readdirSync(dir), ['report.json']);
+  // a folder where the report should go: an error, exit 2, the folder untouched and no stray file beside it
+  mkdirSync(join(dir, 'taken'));
+  const bad = cli(['-f', 'json', '--output', join(dir, 'taken'), 'findings']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /taken: cannot write the report: is a directory\n$/);
+  assert.deepEqual(readdirSync(dir).sort(), ['report.json', 'taken']);
+  assert.deepEqual(readdirSync(join(dir, 'taken')), []);
+  const missing = cli(['-f', 'json', '--output', join(dir, 'no', 'such', 'dir.json'), 'findings']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /dir\.json: cannot write the report: no such file or directory\n$/);
 });
 
 test('stdin with --stdin-filename', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { audit, unreadableFile } from '../../src/engine/audit.js';
-import { auditInWorkers, PARALLEL_MIN_BYTES, PARALLEL_MIN_FILES, shouldUseWorkers } from '../../src/engine/pool.js';
+import { auditInOrder, auditInWorkers, PARALLEL_MIN_BYTES, PARALLEL_MIN_FILES, shouldUseWorkers } from '../../src/engine/pool.js';
 import type { FileResult } from '../../src/engine/result.js';
 import { createTimings } from '../../src/engine/timing.js';
 import { repoRoot, sharedDir } from '../helpers/paths.js';
@@ -64,6 +64,29 @@ test('pool: bytes in, options (rules, severities) honoured, unreadable files bec
   assert.equal(got[1]!.errors[0]!.message, 'cannot read: ENOENT');
   const single = await audit(text, 'two');
   assert.deepEqual(plain(got[2]!), plain(single));
+});
+
+test('pool: results handed over in input order as they finish, waiting for a slow consumer', async () => {
+  const files = sample.slice(0, 40);
+  const inputs = files.map((n) => ({ path: n, file: join(corpus, n), options: {} }));
+  const seen: number[] = [];
+  const paths: string[] = [];
+  let busy = false;
+  await auditInOrder(inputs, { workers: 2, batchSize: 2, onReadError: (i, f) => unreadableFile(i.path, f.message) }, (r, i) => {
+    assert.equal(busy, false, 'never called while the previous result is still being consumed');
+    seen.push(i);
+    paths.push(r.path);
+    if (i % 5 !== 0) return undefined;
+    busy = true;
+    return new Promise<void>((done) =>
+      setTimeout(() => {
+        busy = false;
+        done();
+      }, 5),
+    );
+  });
+  assert.deepEqual(seen, files.map((_, i) => i));
+  assert.deepEqual(paths, files);
 });
 
 test('pool: no inputs, no workers', async () => {

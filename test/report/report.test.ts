@@ -143,3 +143,46 @@ test('SARIF fingerprints survive unrelated lines added above and differ per occu
   assert.equal(noRoot.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'Dockerfile');
   assert.ok(sarifValidator()(noRoot));
 });
+
+test('streamed reports: the pieces of each writer add up to the whole-run report, which is canonical JSON.stringify output', async () => {
+  const { jsonReportWriter } = await import('../../src/report/json.js');
+  const { sarifReportWriter } = await import('../../src/report/sarif.js');
+  const { textReportWriter } = await import('../../src/report/text.js');
+  const errored = { ...clean(), path: 'bad/Dockerfile', errors: [{ code: 'unterminated-heredoc', message: 'x "quoted"\nline', line: 2, column: 3 }], score: 0 };
+  const sets: FileResult[][] = [[], [clean()], [withFindings()], [withFindings(), clean(), errored, withFindings()]];
+  for (const results of sets) {
+    const cases = [
+      [jsonReportWriter(tool, { showSuppressed: true }), formatJson(results, tool, { showSuppressed: true })],
+      [sarifReportWriter(tool, { rules, srcRoot: '/repo' }), formatSarif(results, tool, { rules, srcRoot: '/repo' })],
+      [textReportWriter(tool, { color: true }), formatText(results, tool, { color: true })],
+    ] as const;
+    for (const [w, whole] of cases) {
+      const pieces = [w.start(), ...results.map((r) => w.file(r)), w.end()];
+      assert.equal(pieces.join(''), whole);
+    }
+    // the JSON documents written piece by piece are exactly what JSON.stringify(doc, null, 2) gives for them
+    for (const doc of [formatJson(results, tool), formatSarif(results, tool, { rules, srcRoot: '/repo' })]) {
+      assert.equal(doc, JSON.stringify(JSON.parse(doc), null, 2) + '\n');
+    }
+    assert.equal(JSON.parse(formatJson(results, tool)).files.length, results.length);
+  }
+  // text and JSON write each file's part when it comes (SARIF cannot: its invocations come before the results)
+  const w = jsonReportWriter(tool);
+  w.start();
+  assert.match(w.file(withFindings()), /"path": "app\/Dockerfile"/);
+  const t = textReportWriter(tool);
+  assert.match(t.file(withFindings()), /^app\/Dockerfile\n/);
+  assert.equal(t.file(clean()), '', 'a clean file has no section');
+});
+
+test('summary counter: same figures as summarize, incrementally', async () => {
+  const { SummaryCounter, summarize } = await import('../../src/report/types.js');
+  const results = [withFindings(), clean(), { ...clean(), score: 41 }];
+  const c = new SummaryCounter();
+  assert.deepEqual(c.summary(), summarize([]));
+  assert.equal(c.summary().minScore, 100);
+  for (const r of results) c.add(r);
+  assert.deepEqual(c.summary(), summarize(results));
+  assert.equal(c.summary().minScore, 41);
+  assert.equal(c.summary().suppressed, 1);
+});
