@@ -5,7 +5,7 @@
  */
 import type { FileResult } from '../engine/result.js';
 import type { ReportWriter, ToolInfo } from './types.js';
-import { activeFindings, findingPosition, SummaryCounter } from './types.js';
+import { activeFindings, findingPosition, nestedJson, SummaryCounter } from './types.js';
 
 export interface JsonOptions {
   readonly showSuppressed?: boolean;
@@ -35,11 +35,6 @@ function fileObject(r: FileResult, options: JsonOptions) {
   };
 }
 
-/** `JSON.stringify(value, null, 2)` as it reads nested `depth` levels deep (JSON strings hold no raw line breaks). */
-function nested(value: unknown, depth: number): string {
-  return JSON.stringify(value, null, 2).replaceAll('\n', '\n' + '  '.repeat(depth));
-}
-
 /**
  * The JSON report piece by piece (see `ReportWriter`), byte for byte what `JSON.stringify(doc, null, 2)` of the
  * whole document gives: `{ tool, files: [...], summary }`.
@@ -48,11 +43,11 @@ export function jsonReportWriter(tool: ToolInfo, options: JsonOptions = {}): Rep
   const counter = new SummaryCounter();
   let count = 0;
   return {
-    start: () => `{\n  "tool": ${nested({ name: tool.name, version: tool.version }, 1)},\n  "files": [`,
+    start: () => `{\n  "tool": ${nestedJson({ name: tool.name, version: tool.version }, 1)},\n  "files": [`,
     file(r) {
       counter.add(r);
-      return (count++ === 0 ? '\n    ' : ',\n    ') + nested(fileObject(r, options), 2);
+      return (count++ === 0 ? '\n    ' : ',\n    ') + nestedJson(fileObject(r, options), 2);
     },
-    end: () => `${count === 0 ? ']' : '\n  ]'},\n  "summary": ${nested(counter.summary(), 1)}\n}\n`,
+    end: () => `${count === 0 ? ']' : '\n  ]'},\n  "summary": ${nestedJson(counter.summary(), 1)}\n}\n`,
   };
 }

@@ -24,7 +24,7 @@ import { ruleHelpUri, ruleMarkdownBody, cweUrl } from '../docs/rule-docs.js';
 import type { FileResult } from '../engine/result.js';
 import type { Finding, Rule, Severity } from '../rules/types.js';
 import type { ReportWriter, ToolInfo } from './types.js';
-import { findingPosition } from './types.js';
+import { findingPosition, nestedJson } from './types.js';
 
 export const SARIF_LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
   critical: 'error',
@@ -130,17 +130,15 @@ export function formatSarif(results: readonly FileResult[], tool: ToolInfo, opti
   return out + w.end();
 }
 
-/** `JSON.stringify(value, null, 2)` as it reads nested `depth` levels deep (JSON strings hold no raw line breaks). */
-function nested(value: unknown, depth: number): string {
-  return JSON.stringify(value, null, 2).replaceAll('\n', '\n' + '  '.repeat(depth));
-}
-
 /**
  * The SARIF log piece by piece (see `ReportWriter`), byte for byte `JSON.stringify(log, null, 2)` of the whole log.
  * The run's `invocations` (which list every file's errors) come before its `results`, so nothing can be written
  * before the last file: each file's results are kept as JSON text (no `SourceFile`, no finding objects) and the
  * whole log is returned by `end()`.
  */
+const RESULTS_OPEN = '[\n        ';
+const RESULTS_CLOSE = '\n      ]';
+
 export function sarifReportWriter(tool: ToolInfo, options: SarifOptions): ReportWriter {
   const rules = options.rules;
   const ruleIndex = new Map(rules.map((r, i) => [r.meta.id, i]));
@@ -215,8 +213,11 @@ export function sarifReportWriter(tool: ToolInfo, options: SarifOptions): Report
         ],
       });
     }
-    // each result at its depth in the log: log → runs → run → results → result
-    for (const x of sarifResults) resultTexts.push(nested(x, 4));
+    // the file's results as they read in the log's results array (log → runs → run → results), brackets cut off
+    if (sarifResults.length > 0) {
+      const list = nestedJson(sarifResults, 3);
+      resultTexts.push(list.slice(RESULTS_OPEN.length, list.length - RESULTS_CLOSE.length));
+    }
     return '';
   };
   const end = (): string => {
@@ -256,8 +257,8 @@ export function sarifReportWriter(tool: ToolInfo, options: SarifOptions): Report
       version: '2.1.0',
     };
     // the run without its results, its closing brace cut off: the results array goes there
-    const runText = nested(run, 2);
-    const results = resultTexts.length === 0 ? '[]' : `[\n        ${resultTexts.join(',\n        ')}\n      ]`;
+    const runText = nestedJson(run, 2);
+    const results = resultTexts.length === 0 ? '[]' : `${RESULTS_OPEN}${resultTexts.join(',\n        ')}${RESULTS_CLOSE}`;
     const headText = JSON.stringify(head, null, 2);
     return `${headText.slice(0, -2)},\n  "runs": [\n    ${runText.slice(0, -6)},\n      "results": ${results}\n    }\n  ]\n}\n`;
   };

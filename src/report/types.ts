@@ -86,6 +86,22 @@ export function summarize(results: readonly FileResult[]): Summary {
   return counter.summary();
 }
 
+/**
+ * `JSON.stringify(value, null, 2)` as it reads nested `depth` levels deep in a larger document (`depth` ≥ 1), for
+ * documents written piece by piece. The value is stringified inside `depth` one-element arrays, which puts it at the
+ * right indentation, and the arrays' brackets are cut off: a substring, where re-indenting every line afterwards cost
+ * as much again as the stringify.
+ */
+export function nestedJson(value: unknown, depth: number): string {
+  let wrapped: unknown = value;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  // "[\n  [\n    " before the value and "\n  ]\n]" after it, for depth 2
+  const head = depth * 2 + depth * (depth + 1);
+  const tail = depth * 2 + depth * (depth - 1);
+  const text = JSON.stringify(wrapped, null, 2);
+  return text.slice(head, text.length - tail);
+}
+
 /** 1-based line/column of a finding's start and end (end column exclusive). */
 export function findingPosition(r: FileResult, f: Finding): { line: number; column: number; endLine: number; endColumn: number } {
   const s = r.source.positionAt(f.range.start);
