@@ -562,6 +562,11 @@ else {
   // Liftoff only: the bash grammar's WebAssembly is not re-optimised in the background. Optimising it gains nothing
   // measurable here, and Node waits for those background compilations before it exits (~0.5 s per run).
   setFlagsFromString('--liftoff-only');
+  // Old-generation limit grown by 25 % after each full collection instead of V8's adaptive factor (up to 4×): a
+  // run's live data is small (one file at a time, streamed), and the default let garbage pile up. Peak RSS of one
+  // thread over 4,000 files 190 → 143 MB, CPU within the noise (14.6 vs 15.1 s user, loaded machine). Smaller young
+  // generations (`--semi-space-growth-factor=1`) gave 97 MB but cost 14–29 % more CPU: not taken.
+  setFlagsFromString('--heap-growing-percent=25');
   // stdout closed early (`dockaudit | head`) is not an error worth a stack trace
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;

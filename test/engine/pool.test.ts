@@ -93,11 +93,13 @@ test('pool: no inputs, no workers', async () => {
   assert.deepEqual(await auditInWorkers([], { onReadError: () => assert.fail('not called') }), []);
 });
 
-test('shouldUseWorkers: many files or many bytes, never for one file', () => {
-  assert.equal(shouldUseWorkers(1, 100 * PARALLEL_MIN_BYTES), false);
-  assert.equal(shouldUseWorkers(PARALLEL_MIN_FILES, 1000), false);
-  assert.equal(shouldUseWorkers(PARALLEL_MIN_FILES + 1, 1000), true);
-  assert.equal(shouldUseWorkers(2, PARALLEL_MIN_BYTES + 1), true);
+test('shouldUseWorkers: many files or many bytes on 3 or more cores, never for one file, never on 2 cores', () => {
+  assert.equal(shouldUseWorkers(1, 100 * PARALLEL_MIN_BYTES, 8), false);
+  assert.equal(shouldUseWorkers(PARALLEL_MIN_FILES, 1000, 8), false);
+  assert.equal(shouldUseWorkers(PARALLEL_MIN_FILES + 1, 1000, 8), true);
+  assert.equal(shouldUseWorkers(2, PARALLEL_MIN_BYTES + 1, 4), true);
+  assert.equal(shouldUseWorkers(PARALLEL_MIN_FILES + 1, 1000, 2), false);
+  assert.equal(shouldUseWorkers(10000, 100 * PARALLEL_MIN_BYTES, 1), false);
 });
 
 test('CLI: parallel and sequential runs print the same JSON report and exit code', () => {
