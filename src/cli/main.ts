@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { audit, auditDetailed, unreadableFile } from '../engine/audit.js';
+import { initShell } from '../shell/index.js';
 import type { FileResult } from '../engine/result.js';
 import type { SuppressionOptions } from '../engine/suppressions.js';
 import { createRuleIndex } from '../engine/rule-index.js';
@@ -122,6 +123,9 @@ interface SharedOptions {
 }
 
 async function runAudit(cmd: AuditCommand): Promise<number> {
+  // Start loading the bash grammar (reading and compiling ~1.5 MB of WebAssembly) now, so that it proceeds while
+  // configs are looked up and files discovered; the first audit awaits the same promise (and reports a failure).
+  initShell().catch(() => undefined);
   const cwd = process.cwd();
   let exit = 0;
   const cli: PartialConfig = {};
