@@ -32,6 +32,7 @@ import { discover } from './discover.js';
 import { closestWord } from '../rules/helpers/suggest.js';
 import { createGitTracker } from './git-tracked.js';
 import { ReportSink } from './report-sink.js';
+import { CLI_V8_FLAGS } from './v8-flags.js';
 // Modules only some runs need (report formats, baselines, rule docs, parse views, the worker pool) are imported
 // where they are used, so a plain audit of one file loads none of them.
 
@@ -563,14 +564,7 @@ async function main(): Promise<void> {
 
 if (isAuditWorker()) serveAuditRequests({ contextReader });
 else {
-  // Liftoff only: the bash grammar's WebAssembly is not re-optimised in the background. Optimising it gains nothing
-  // measurable here, and Node waits for those background compilations before it exits (~0.5 s per run).
-  setFlagsFromString('--liftoff-only');
-  // Old-generation limit grown by 25 % after each full collection instead of V8's adaptive factor (up to 4×): a
-  // run's live data is small (one file at a time, streamed), and the default let garbage pile up. Peak RSS of one
-  // thread over 4,000 files 190 → 143 MB, CPU within the noise (14.6 vs 15.1 s user, loaded machine). Smaller young
-  // generations (`--semi-space-growth-factor=1`) gave 97 MB but cost 14–29 % more CPU: not taken.
-  setFlagsFromString('--heap-growing-percent=25');
+  for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
   // stdout closed early (`dockaudit | head`) is not an error worth a stack trace
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
