@@ -103,19 +103,23 @@ if (!skip.has('scaling')) {
 // 3. + 4. the built CLI -----------------------------------------------------------------------------------------
 const cli = join(root, 'dist', 'cli.mjs');
 const hasGnuTime = existsSync('/usr/bin/time');
-/** Runs the CLI once in `cwd`; wall ms and peak RSS (MB, when GNU time is installed). */
-function runCli(cliArgs: string[], cwd: string): { wall: number; rssMb: number | null; status: number | null; stderr: string } {
+/** Runs the CLI once in `cwd`; wall ms, and CPU seconds (user + system) and peak RSS (MB) when GNU time is installed. */
+function runCli(cliArgs: string[], cwd: string): { wall: number; cpuS: number | null; rssMb: number | null; status: number | null; stderr: string } {
   const t0 = performance.now();
   const r = hasGnuTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...cliArgs], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 })
+    ? spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, cli, ...cliArgs], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 })
     : spawnSync(process.execPath, [cli, ...cliArgs], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
   const wall = performance.now() - t0;
   let rssMb: number | null = null;
+  let cpuS: number | null = null;
   if (hasGnuTime) {
-    const last = r.stderr.trim().split('\n').pop() ?? '';
-    if (/^\d+$/.test(last)) rssMb = Math.round(Number(last) / 1024);
+    const m = /^([\d.]+) ([\d.]+) (\d+)$/.exec(r.stderr.trim().split('\n').pop() ?? '');
+    if (m) {
+      cpuS = Number(m[1]) + Number(m[2]);
+      rssMb = Math.round(Number(m[3]) / 1024);
+    }
   }
-  return { wall, rssMb, status: r.status, stderr: r.stderr };
+  return { wall, cpuS, rssMb, status: r.status, stderr: r.stderr };
 }
 
 /** A temporary folder holding `count` Dockerfiles (hard links to corpus files, copies where linking fails). */
@@ -138,7 +142,7 @@ function corpusFolder(count: number): string {
 if (!skip.has('cli')) {
   if (!existsSync(cli)) console.log('\n3./4. skipped: run `npm run build` first (dist/cli.mjs is missing)');
   else {
-    console.log(`\n3. built CLI, one invocation (wall clock${hasGnuTime ? ', peak RSS from GNU time' : ''}):`);
+    console.log(`\n3. built CLI, one invocation (wall clock${hasGnuTime ? '; CPU user + system and peak RSS from GNU time' : ''}):`);
     for (const [label, count] of [
       ['corpus', names.length],
       ['10,000 files', 10000],
@@ -149,7 +153,7 @@ if (!skip.has('cli')) {
           const r = runCli(['--no-config', '--format', format, '.'], dir);
           console.log(
             `   ${label.padEnd(13)} ${format.padEnd(4)}: ${ms(r.wall)} = ${Math.round(count / (r.wall / 1000))} files/s` +
-              `${r.rssMb !== null ? `, peak RSS ${r.rssMb} MB` : ''} (exit ${r.status})`,
+              `${r.cpuS !== null ? `, CPU ${r.cpuS.toFixed(1)} s` : ''}${r.rssMb !== null ? `, peak RSS ${r.rssMb} MB` : ''} (exit ${r.status})`,
           );
         }
       } finally {

@@ -222,15 +222,19 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     });
   };
 
-  // Every file's options before the first audit: a config error anywhere stops the run before any output.
-  const jobs: AuditJob[] = [];
+  // Every file's config before the first audit: a config error anywhere stops the run before any output. Only the
+  // paths are kept; each file's options are made when it is audited (10,000 option objects held for the whole run
+  // showed in peak RSS).
   const stdinJob = cmd.paths.includes('-') ? jobFor(cmd.stdinFilename, true, false) : null;
   const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
-  for (const path of found.files) {
-    const job = jobFor(path, explicit.has(resolve(cwd, path)), true);
-    if (job !== null) jobs.push(job);
-  }
+  const paths = found.files.filter((path) => {
+    const config = configFor(path);
+    const file = resolve(cwd, path);
+    return explicit.has(file) || !isPathIgnored(config, file);
+  });
   if (configFailed) return 2;
+  // explicit = true: ignorePaths were applied above
+  const jobAt = (i: number): AuditJob => jobFor(paths[i]!, true, true)!;
 
   /** Audits every job in order, handing each result over as soon as it is done. */
   const auditAll = async (onResult: Audited): Promise<void> => {
@@ -248,9 +252,9 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       }
     }
     let done = 0;
-    if (await useWorkers(jobs.length, found.bytes.total)) done = await auditInParallel(jobs, 0, found.bytes.largest, onResult);
-    for (; done < jobs.length; done++) {
-      const job = jobs[done]!;
+    if (await useWorkers(paths.length, found.bytes.total)) done = await auditInParallel(paths.map((_, i) => jobAt(i)), 0, found.bytes.largest, onResult);
+    for (; done < paths.length; done++) {
+      const job = jobAt(done);
       let bytes: Uint8Array;
       try {
         bytes = readFileSync(job.file ?? job.path);
