@@ -54,3 +54,17 @@ test('CLI: DA821 uses the Dockerfile directory as context, and is silent for sta
   writeFileSync(join(dir, '.dockerignore'), '.git\n');
   assert.ok(!ids(run(['Dockerfile']).stdout).includes('DA821'));
 });
+
+test('one reader per context folder; names missing from the folder are answered without touching them', () => {
+  const ctx = join(tmp, 'shared-ctx');
+  mkdirSync(ctx, { recursive: true });
+  writeFileSync(join(ctx, '.dockerignore'), 'node_modules\n');
+  writeFileSync(join(ctx, 'api.Dockerfile.dockerignore'), '*.md\n');
+  const a = contextReader(join(ctx, 'api.Dockerfile'));
+  assert.equal(contextReader(join(ctx, 'web.Dockerfile')), a, 'Dockerfiles of one folder share the reader');
+  assert.equal(a('api.Dockerfile.dockerignore'), '*.md\n');
+  assert.equal(a('web.Dockerfile.dockerignore'), undefined);
+  assert.equal(a('.dockerignore'), 'node_modules\n');
+  assert.equal(a('./.dockerignore'), 'node_modules\n');
+  assert.notEqual(contextReader(join(tmp, 'ctx', 'Dockerfile')), a, 'another folder, another reader');
+});
