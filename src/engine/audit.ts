@@ -97,7 +97,8 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
     const current = findings;
     const sup = contained('applying suppressions', errors, () => applySuppressions(current, dockerfile, model, rules, supOptions));
     if (sup) {
-      findings = [...sup.findings, ...sup.unused].sort(compareFindings);
+      // runRules sorted the findings and marking suppressed ones keeps their order: sort again only to merge DA102's
+      findings = sup.unused.length === 0 ? sup.findings : [...sup.findings, ...sup.unused].sort(compareFindings);
       for (const p of sup.problems) warnings.push(toFileError(source, p));
     }
   }
