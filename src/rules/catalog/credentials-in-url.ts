@@ -63,6 +63,8 @@ function literalSecret(s: string): boolean {
   return !DYNAMIC.test(s) && couldBeSecretValue(s) && !PLACEHOLDER.test(s);
 }
 
+const URL_KINDS: ReadonlySet<string> = new Set(['RUN', 'ENV', 'ARG', 'ADD']);
+
 type Finding = { readonly messageId: 'url' | 'option' | 'stdin'; readonly range: Range; readonly what: string };
 
 /** The range of `part` inside `w` (searched from the end), or the whole word. */
@@ -70,6 +72,8 @@ function partRange(w: Word, part: string): Range {
   const k = w.raw.lastIndexOf(part);
   return k >= 0 ? wordSubRange(w, k, k + part.length) : w.range;
 }
+
+const PASSWORD_OPTION = /^(--(?:([A-Za-z0-9]+)-)?pass(?:word|wd)?)(?:=(.*))?$/s;
 
 function optionFindings(c: ShellCommand): Finding[] {
   const out: Finding[] = [];
@@ -88,7 +92,8 @@ function optionFindings(c: ShellCommand): Finding[] {
     const v = w.value;
     if (v === null) return;
     // --password=x, --http-password x, --db-passwd=x (not --password-stdin / --password-file)
-    const m = /^(--(?:([A-Za-z0-9]+)-)?pass(?:word|wd)?)(?:=(.*))?$/s.exec(v);
+    // the regex needs a leading `--` and `pass`: most words are neither (it ran on every word of every command)
+    const m = v.startsWith('--') && v.includes('pass') ? PASSWORD_OPTION.exec(v) : null;
     if (m !== null && !SWITCH_PREFIXES.has((m[2] ?? '').toLowerCase())) {
       const valueWord = m[3] === undefined ? words[k + 1] : w;
       const pw = m[3] ?? valueWord?.value ?? null;
@@ -146,8 +151,9 @@ export default defineRule({
     };
     for (const i of df.instructions) {
       const target = i.kind === 'ONBUILD' ? i.trigger : i;
-      if (target === null || !['RUN', 'ENV', 'ARG', 'ADD'].includes(target.kind)) continue;
+      if (target === null || !URL_KINDS.has(target.kind)) continue;
       const text = model.source.slice(i.range);
+      if (!text.includes('://')) continue;
       for (const m of urlCredentials(text)) {
         const pw = m.password;
         if (!literalSecret(pw)) continue;

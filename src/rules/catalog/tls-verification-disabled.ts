@@ -250,9 +250,12 @@ export default defineRule({
     for (const { at, cmd } of commandsOfModel(model)) {
       // a HEALTHCHECK probes the container itself (often a self-signed local endpoint), and so does a loopback URL
       if (at.facts.instruction.kind === 'HEALTHCHECK') continue;
+      const hits = commandHits(cmd);
+      if (hits.length === 0) continue;
+      // URLs only for commands with hits (finding them parses every command's arguments)
       const urls = cmd.urls;
       if (urls.length > 0 && urls.every((u) => isLoopbackHost(u.host))) continue;
-      for (const h of commandHits(cmd)) ctx.report(h);
+      for (const h of hits) ctx.report(h);
     }
     for (const e of envSettings(model)) {
       if (e.value === null) continue;

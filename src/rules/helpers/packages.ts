@@ -11,7 +11,9 @@ import type { Range } from '../../source.js';
 /** Package-manager families. */
 export type Manager = 'apt' | 'apk' | 'yum' | 'zypper' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go';
 
-const TOOL_MANAGER: Readonly<Record<string, Manager>> = {
+/** A Map, not an object: command names are strings cut from the source, and a keyed lookup of such a string on an
+ * object literal costs a string-table probe per call (managerOf runs for every command in several rules). */
+const TOOL_MANAGER: ReadonlyMap<string, Manager> = new Map<string, Manager>(Object.entries({
   'apt-get': 'apt',
   apt: 'apt',
   aptitude: 'apt',
@@ -28,13 +30,13 @@ const TOOL_MANAGER: Readonly<Record<string, Manager>> = {
   pnpm: 'pnpm',
   gem: 'gem',
   go: 'go',
-};
+} satisfies Record<string, Manager>));
 
 /** The package-manager family of a command, or null. */
 export function managerOf(cmd: ShellCommand): Manager | null {
   const t = cmd.tool ?? cmd.name;
   if (t === null) return null;
-  return TOOL_MANAGER[t] ?? null;
+  return TOOL_MANAGER.get(t) ?? null;
 }
 
 /** A RUN instruction with every simple command of its scripts, in execution order. */
