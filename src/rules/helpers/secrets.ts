@@ -27,8 +27,14 @@ const NOT_A_VALUE: ReadonlySet<string> = new Set([
   'digest', 'issuer', 'audience', 'scope', 'scopes', 'config', 'env', 'var', 'source', 'through', 'mount',
 ]);
 
+/** Substrings of which every word of SECRET_WORDS, and `key`, contains one. */
+const SECRET_STEMS: readonly string[] = ['pass', 'pwd', 'pword', 'token', 'secret', 'key', 'cred', 'auth'];
+
 /** The secret word a variable name contains (`DB_PASSWORD` → `password`), or null (also for `PASSWORD_FILE`). */
 export function secretNameWord(name: string): string | null {
+  // every secret word (and `key`) holds one of these: most names (PATH, DEBIAN_FRONTEND…) need no splitting
+  const lower = name.toLowerCase();
+  if (!SECRET_STEMS.some((s) => lower.includes(s))) return null;
   const words = nameWords(name);
   if (words.some((w) => NOT_A_VALUE.has(w))) return null;
   let found: string | null = null;
