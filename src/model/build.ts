@@ -99,6 +99,34 @@ interface StageState {
   externalFrom: string[];
 }
 
+/**
+ * The built-in platform ARGs for the given platforms. Immutable, so shared by every model built with the same
+ * platforms (the CLI builds all files with the same ones); a few distinct pairs are kept.
+ */
+function builtinArgs(target: string | undefined, build: string | undefined): PersistentMap<VarBinding> {
+  const key = `${target ?? '\0'}|${build ?? '\0'}`;
+  let meta = builtinArgsCache.get(key);
+  if (meta === undefined) {
+    meta = PersistentMap.empty<VarBinding>();
+    for (const [p, prefix] of [[target, 'TARGET'], [build, 'BUILD']] as const) {
+      const [os, arch, variant] = p ? p.split('/') : [];
+      const vals: readonly (readonly [string, string | undefined])[] = [
+        [`${prefix}PLATFORM`, p],
+        [`${prefix}OS`, p ? os : undefined],
+        [`${prefix}ARCH`, p ? (arch ?? '') : undefined],
+        [`${prefix}VARIANT`, p ? (variant ?? '') : undefined],
+      ];
+      for (const [k, v] of vals) {
+        meta = meta.with(k, { name: k, value: v ?? UNKNOWN, kind: 'builtin', definedAt: null, overridable: false });
+      }
+    }
+    if (builtinArgsCache.size >= 16) builtinArgsCache.clear();
+    builtinArgsCache.set(key, meta);
+  }
+  return meta;
+}
+const builtinArgsCache = new Map<string, PersistentMap<VarBinding>>();
+
 /** Builds the model. Never throws on user input: problems become `diagnostics`. */
 export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): DockerfileModel {
   const escape = df.escape;
@@ -107,21 +135,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   const hasBuildArg = (n: string) => Object.prototype.hasOwnProperty.call(buildArgs, n);
 
   // built-in platform args, then global ARGs
-  let meta = PersistentMap.empty<VarBinding>();
-  const plat = (p: string | undefined, prefix: 'TARGET' | 'BUILD') => {
-    const [os, arch, variant] = p ? p.split('/') : [];
-    const vals: Record<string, string | undefined> = {
-      [`${prefix}PLATFORM`]: p,
-      [`${prefix}OS`]: p ? os : undefined,
-      [`${prefix}ARCH`]: p ? (arch ?? '') : undefined,
-      [`${prefix}VARIANT`]: p ? (variant ?? '') : undefined,
-    };
-    for (const [k, v] of Object.entries(vals)) {
-      meta = meta.with(k, { name: k, value: v ?? UNKNOWN, kind: 'builtin', definedAt: null, overridable: false });
-    }
-  };
-  plat(opts.targetPlatform, 'TARGET');
-  plat(opts.buildPlatform, 'BUILD');
+  let meta = builtinArgs(opts.targetPlatform, opts.buildPlatform);
 
   const globalArgs: ArgInstruction[] = [];
   const facts: InstructionFacts[] = [];
