@@ -231,7 +231,10 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     if (rawDefault !== null) {
       const e = expandIn(rawDefault, scope, valueRange, `ARG ${name}`);
       const value = valueOf(e);
-      return { name, value, kind: 'arg', definedAt: ins, overridable: true, ...(e.ok ? { expanded: wordOf(e) } : {}) };
+      // two literals, not a conditional spread (same keys, no generic object cloning)
+      return e.ok
+        ? { name, value, kind: 'arg', definedAt: ins, overridable: true, expanded: wordOf(e) }
+        : { name, value, kind: 'arg', definedAt: ins, overridable: true };
     }
     // no default: a stage takes the global value (global ARGs, built-ins); a global re-declaration keeps it
     const g = meta.get(name);
@@ -350,14 +353,11 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
           const v = expandIn(p.value.value, scope, p.value.range, `ENV ${p.key.value}`);
           if (!k.ok || k.unknown) continue;
           const value = valueOf(v);
-          updates.push({
-            name: k.value,
-            value,
-            kind: 'env',
-            definedAt: ins,
-            overridable: false,
-            ...(v.ok ? { expanded: wordOf(v) } : {}),
-          });
+          updates.push(
+            v.ok
+              ? { name: k.value, value, kind: 'env', definedAt: ins, overridable: false, expanded: wordOf(v) }
+              : { name: k.value, value, kind: 'env', definedAt: ins, overridable: false },
+          );
         }
         for (const u of updates) {
           st.env = st.env.with(u.name, u);
