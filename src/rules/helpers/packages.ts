@@ -120,9 +120,23 @@ const INSTALL_SUBCOMMANDS: Readonly<Record<Manager, readonly string[]>> = {
 export function installOf(cmd: ShellCommand): PackageInstall | null {
   const manager = managerOf(cmd);
   if (manager === null) return null;
+  // six rules ask about every package-manager command of the file: answer once per command
+  let found = installs.get(cmd);
+  if (found === undefined) {
+    found = findInstall(cmd, manager);
+    installs.set(cmd, found);
+  }
+  return found;
+}
+
+/** `installOf` per command (a command never changes once the model is built). */
+const installs = new WeakMap<ShellCommand, PackageInstall | null>();
+const INFO_OPTIONS: ReadonlySet<string> = new Set(['-v', '-V', '--version', '-h', '--help']);
+
+function findInstall(cmd: ShellCommand, manager: Manager): PackageInstall | null {
   const sub = cmd.subcommand;
   if (sub === null) {
-    const info = cmd.options.some((o) => ['-v', '-V', '--version', '-h', '--help'].includes(o.name));
+    const info = cmd.options.some((o) => INFO_OPTIONS.has(o.name));
     if (manager === 'yarn' && cmd.parsed.subcommand === null && cmd.operands.length === 0 && !info) {
       return { cmd, manager, packages: [], groups: false };
     }
