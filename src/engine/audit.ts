@@ -18,7 +18,7 @@ import type { SuppressionOptions } from './suppressions.js';
 import { hardeningScore } from './result.js';
 import type { PhaseTimings } from './timing.js';
 import type { RunOptions } from './run.js';
-import { compareFindings, effectiveRules, runRules } from './run.js';
+import { compareFindings, effectiveRules, runRulesDetailed } from './run.js';
 
 export interface AuditOptions extends Partial<RunOptions> {
   /** Default: every rule of the registry. */
@@ -91,7 +91,8 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
   lap('model');
   // the shell layer ran inside buildModel: count it once, under `shell`
   if (timings) timings.model -= timings.shell - shellBefore;
-  let findings = model ? runRules(model, runOptions) : [];
+  const run = model ? runRulesDetailed(model, runOptions) : null;
+  let findings = run ? run.findings : [];
   const supOptions = options.suppressions === false ? null : (options.suppressions ?? {});
   if (dockerfile && model && supOptions) {
     const current = findings;
@@ -104,7 +105,7 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
   }
   lap('rules');
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
-  const score = hardeningScore(effectiveRules(rules, options.severityOverrides), findings, errors.length > 0);
+  const score = hardeningScore(run ? run.ran : effectiveRules(rules, options.severityOverrides), findings, errors.length > 0);
   warnings.sort((a, b) => a.line - b.line || a.column - b.column);
   return { path, source, findings, errors, ...(warnings.length > 0 ? { warnings } : {}), score, dockerfile, model };
 }

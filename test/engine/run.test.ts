@@ -155,6 +155,24 @@ test('settings are cached by content: a mutated overrides object, key order and 
   runRules(model, { rules: [r], ruleOptions });
   runRules(model, { rules: [r], ruleOptions: {} });
   assert.deepEqual(seen, [1, 2, 0]);
+  // a nested value changed in place is seen too; fresh copies of equal options reuse the plan (same options object)
+  const objs: unknown[] = [];
+  const r2 = defineRule<{ m: () => string }, { list: string[] }>({
+    meta: { id: 'DA708', name: 'opt-nested', category: 'runtime', severity: 'low', description: 'x.', messages: { m: () => 'm' }, defaultOptions: { list: [] } },
+    check(_m, ctx) {
+      objs.push(ctx.options);
+    },
+    docs: { why: '', bad: '', good: '', fix: '' },
+    tests: { valid: [], invalid: [] },
+  }) as unknown as Rule;
+  const nested = { DA708: { list: ['a'] } };
+  runRules(model, { rules: [r2], ruleOptions: nested });
+  nested.DA708.list.push('b');
+  runRules(model, { rules: [r2], ruleOptions: nested });
+  runRules(model, { rules: [r2], ruleOptions: { DA708: { list: ['a', 'b'] } } });
+  assert.deepEqual(objs.map((o) => (o as { list: string[] }).list), [['a'], ['a', 'b'], ['a', 'b']]);
+  assert.equal(objs[2], objs[1]);
+  assert.notEqual(objs[1], objs[0]);
 });
 
 test('report may be called unbound, and a failing rule drops only its own findings', () => {
