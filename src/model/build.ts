@@ -602,9 +602,10 @@ export function instructionsOf<K extends InstructionKind>(
   kind: K | readonly K[],
   opts: { readonly triggers?: boolean } = {},
 ): readonly (InstructionFacts & { readonly instruction: OfKind<K> })[] {
-  const kinds: readonly InstructionKind[] = typeof kind === 'string' ? [kind] : kind;
   const withTriggers = opts.triggers ?? true;
-  const key = `${withTriggers ? '+' : '-'}${kinds.join(',')}`;
+  // the key without building an array or joining for the common single kind (16 rules ask, for every file):
+  // `RUN`/`-RUN` for one kind, `+RUN,CMD`/`-RUN,CMD` for a list (kinds are upper-case words: no clash)
+  const key = typeof kind === 'string' ? (withTriggers ? kind : `-${kind}`) : `${withTriggers ? '+' : '-'}${kind.join(',')}`;
   let perModel = instructionsCache.get(model);
   if (perModel === undefined) {
     perModel = new Map();
@@ -612,6 +613,7 @@ export function instructionsOf<K extends InstructionKind>(
   }
   const cached = perModel.get(key);
   if (cached !== undefined) return cached as readonly (InstructionFacts & { readonly instruction: OfKind<K> })[];
+  const kinds: readonly InstructionKind[] = typeof kind === 'string' ? [kind] : kind;
   const kindSet: ReadonlySet<InstructionKind> = new Set(kinds);
   const out = model.instructions.filter(
     (f): f is InstructionFacts & { readonly instruction: OfKind<K> } =>

@@ -88,6 +88,8 @@ export default defineRule({
       const used = new Set(r.commands.map(uses).filter((f): f is Family => f !== null));
       return { r, updated, stale, used };
     });
+    // both findings below need an update somewhere in the file (most files have none): skip the stage tables
+    if (!info.some((it) => it.updated.size > 0)) return;
     // "o is later than r" means: o comes after r in the file, is not an ONBUILD trigger, and o's stage is r's stage or
     // one built FROM it (stage chains point to earlier stages, so a stage's descendants all come after it). Both
     // lookups below are answered from per-stage tables built in one pass each, not by scanning every pair of RUNs.

@@ -266,9 +266,8 @@ export default defineRule({
   check(model, ctx) {
     for (const { at, cmd } of commandsOfModel(model)) {
       // a HEALTHCHECK probes the container itself (often a self-signed local endpoint), and so does a loopback URL
-      if (at.facts.instruction.kind === 'HEALTHCHECK') continue;
       const hits = commandHits(cmd);
-      if (hits.length === 0) continue;
+      if (hits.length === 0 || at.facts.instruction.kind === 'HEALTHCHECK') continue;
       // URLs only for commands with hits (finding them parses every command's arguments)
       const urls = cmd.urls;
       if (urls.length > 0 && urls.every((u) => isLoopbackHost(u.host))) continue;
