@@ -18,7 +18,7 @@ import type { SuppressionOptions } from './suppressions.js';
 import { hardeningScore } from './result.js';
 import type { PhaseTimings } from './timing.js';
 import type { RunOptions } from './run.js';
-import { compareFindings, effectiveRules, runRules } from './run.js';
+import { compareFindings, effectiveRules, runRulesDetailed } from './run.js';
 
 export interface AuditOptions extends Partial<RunOptions> {
   /** Default: every rule of the registry. */
@@ -91,19 +91,21 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
   lap('model');
   // the shell layer ran inside buildModel: count it once, under `shell`
   if (timings) timings.model -= timings.shell - shellBefore;
-  let findings = model ? runRules(model, runOptions) : [];
+  const run = model ? runRulesDetailed(model, runOptions) : null;
+  let findings = run ? run.findings : [];
   const supOptions = options.suppressions === false ? null : (options.suppressions ?? {});
   if (dockerfile && model && supOptions) {
     const current = findings;
     const sup = contained('applying suppressions', errors, () => applySuppressions(current, dockerfile, model, rules, supOptions));
     if (sup) {
-      findings = [...sup.findings, ...sup.unused].sort(compareFindings);
+      // runRules sorted the findings and marking suppressed ones keeps their order: sort again only to merge DA102's
+      findings = sup.unused.length === 0 ? sup.findings : [...sup.findings, ...sup.unused].sort(compareFindings);
       for (const p of sup.problems) warnings.push(toFileError(source, p));
     }
   }
   lap('rules');
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
-  const score = hardeningScore(effectiveRules(rules, options.severityOverrides), findings, errors.length > 0);
+  const score = hardeningScore(run ? run.ran : effectiveRules(rules, options.severityOverrides), findings, errors.length > 0);
   warnings.sort((a, b) => a.line - b.line || a.column - b.column);
   return { path, source, findings, errors, ...(warnings.length > 0 ? { warnings } : {}), score, dockerfile, model };
 }

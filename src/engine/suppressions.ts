@@ -307,22 +307,43 @@ function stageRange(ins: readonly Instruction[], from: Instruction, fileEnd: num
   return { start: from.range.start, end: next === undefined ? fileEnd : Math.max(from.range.start, next.range.start - 1) };
 }
 
+/**
+ * False for a comment `parsePragmaComment` certainly returns null for: every pragma starts (after blanks) with
+ * `dockaudit`, `hadolint`, `checkov:skip` or `check` in any case. Most comments are prose; this skips the cursor and
+ * source slicing for them.
+ */
+function mayBePragma(text: string): boolean {
+  let i = 0;
+  while (isSpace(text[i])) i++;
+  const c = text[i];
+  return c === 'd' || c === 'h' || c === 'c' || c === 'C';
+}
+
 /** Reads every pragma of a Dockerfile. */
 export function parseSuppressions(df: Dockerfile, rules: readonly Rule[], opts: SuppressionOptions = {}): ParsedSuppressions {
   const da102 = unusedSuppressionRule as unknown as Rule;
-  const index = ruleIndexOf(rules.some((r) => r.meta.id === da102.meta.id) ? rules : [...rules, da102]);
+  let idx: ReturnType<typeof ruleIndexOf> | undefined;
+  // only files with pragmas need the index
+  const index = (): ReturnType<typeof ruleIndexOf> =>
+    (idx ??= ruleIndexOf(rules.some((r) => r.meta.id === da102.meta.id) ? rules : [...rules, da102]));
   const problems: SuppressionProblem[] = [];
   const out: Suppression[] = [];
   let shell: string | null = null;
   const fileRange: Range = { start: 0, end: df.source.text.length };
-  const owner = new Map<number, Instruction>();
-  for (const ins of df.instructions) for (const c of ins.comments) owner.set(c.range.start, ins);
+  let owner: Map<number, Instruction> | undefined;
+  const ownerOf = (c: Comment): Instruction | undefined => {
+    if (owner === undefined) {
+      owner = new Map();
+      for (const ins of df.instructions) for (const c of ins.comments) owner.set(c.range.start, ins);
+    }
+    return owner.get(c.range.start);
+  };
 
   const resolveRefs = (raw: readonly { text: string; range: Range }[], source: PragmaSource): SuppressionRef[] =>
     raw.map((r) => {
-      const ruleIds = index.resolve(r.text).map((x) => x.meta.id);
+      const ruleIds = index().resolve(r.text).map((x) => x.meta.id);
       if (ruleIds.length === 0 && source === 'dockaudit') {
-        problems.push({ code: 'unknown-rule', severity: 'warning', message: `unknown rule "${r.text}" in suppression${suggestion(r.text, index.names())}`, range: r.range });
+        problems.push({ code: 'unknown-rule', severity: 'warning', message: `unknown rule "${r.text}" in suppression${suggestion(r.text, index().names())}`, range: r.range });
       }
       return { text: r.text, range: r.range, ruleIds };
     });
@@ -345,6 +366,7 @@ export function parseSuppressions(df: Dockerfile, rules: readonly Rule[], opts: 
   };
 
   for (const c of df.comments) {
+    if (!mayBePragma(c.text)) continue;
     const p = parsePragmaComment(c, df.source);
     if (p === null) continue;
     if ('problem' in p) {
@@ -360,7 +382,7 @@ export function parseSuppressions(df: Dockerfile, rules: readonly Rule[], opts: 
       accept(p, fileRange);
       continue;
     }
-    const ins = owner.get(c.range.start);
+    const ins = ownerOf(c);
     if (ins === undefined) {
       problems.push({
         code: 'misplaced-pragma',
@@ -390,7 +412,7 @@ export function parseSuppressions(df: Dockerfile, rules: readonly Rule[], opts: 
       }
       const refs = [...r.refs];
       if (r.all) {
-        for (const rule of index.withPeerAlias('buildkit')) refs.push({ text: rule.meta.id, range: d.valueRange });
+        for (const rule of index().withPeerAlias('buildkit')) refs.push({ text: rule.meta.id, range: d.valueRange });
       }
       if (refs.length > 0) accept({ source: 'buildkit', scope: 'file', refs, comment: null, range: d.range }, fileRange);
     }
@@ -417,6 +439,10 @@ export function applySuppressions(
   opts: SuppressionOptions = {},
 ): SuppressionResult {
   const parsed = parseSuppressions(df, rules, opts);
+  if (parsed.suppressions.length === 0) {
+    // nothing can be suppressed or unused (most files)
+    return { findings: findings.slice(), unused: [], problems: parsed.problems.slice(), suppressions: parsed.suppressions, shell: parsed.shell };
+  }
   const sups = [...parsed.suppressions].sort((a, b) => SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope]);
   const used = new Set<SuppressionRef>();
   const match = (f: Finding, track: boolean): Suppression | undefined => {

@@ -99,6 +99,34 @@ interface StageState {
   externalFrom: string[];
 }
 
+/**
+ * The built-in platform ARGs for the given platforms. Immutable, so shared by every model built with the same
+ * platforms (the CLI builds all files with the same ones); a few distinct pairs are kept.
+ */
+function builtinArgs(target: string | undefined, build: string | undefined): PersistentMap<VarBinding> {
+  const key = `${target ?? '\0'}|${build ?? '\0'}`;
+  let meta = builtinArgsCache.get(key);
+  if (meta === undefined) {
+    meta = PersistentMap.empty<VarBinding>();
+    for (const [p, prefix] of [[target, 'TARGET'], [build, 'BUILD']] as const) {
+      const [os, arch, variant] = p ? p.split('/') : [];
+      const vals: readonly (readonly [string, string | undefined])[] = [
+        [`${prefix}PLATFORM`, p],
+        [`${prefix}OS`, p ? os : undefined],
+        [`${prefix}ARCH`, p ? (arch ?? '') : undefined],
+        [`${prefix}VARIANT`, p ? (variant ?? '') : undefined],
+      ];
+      for (const [k, v] of vals) {
+        meta = meta.with(k, { name: k, value: v ?? UNKNOWN, kind: 'builtin', definedAt: null, overridable: false });
+      }
+    }
+    if (builtinArgsCache.size >= 16) builtinArgsCache.clear();
+    builtinArgsCache.set(key, meta);
+  }
+  return meta;
+}
+const builtinArgsCache = new Map<string, PersistentMap<VarBinding>>();
+
 /** Builds the model. Never throws on user input: problems become `diagnostics`. */
 export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): DockerfileModel {
   const escape = df.escape;
@@ -107,21 +135,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   const hasBuildArg = (n: string) => Object.prototype.hasOwnProperty.call(buildArgs, n);
 
   // built-in platform args, then global ARGs
-  let meta = PersistentMap.empty<VarBinding>();
-  const plat = (p: string | undefined, prefix: 'TARGET' | 'BUILD') => {
-    const [os, arch, variant] = p ? p.split('/') : [];
-    const vals: Record<string, string | undefined> = {
-      [`${prefix}PLATFORM`]: p,
-      [`${prefix}OS`]: p ? os : undefined,
-      [`${prefix}ARCH`]: p ? (arch ?? '') : undefined,
-      [`${prefix}VARIANT`]: p ? (variant ?? '') : undefined,
-    };
-    for (const [k, v] of Object.entries(vals)) {
-      meta = meta.with(k, { name: k, value: v ?? UNKNOWN, kind: 'builtin', definedAt: null, overridable: false });
-    }
-  };
-  plat(opts.targetPlatform, 'TARGET');
-  plat(opts.buildPlatform, 'BUILD');
+  let meta = builtinArgs(opts.targetPlatform, opts.buildPlatform);
 
   const globalArgs: ArgInstruction[] = [];
   const facts: InstructionFacts[] = [];
@@ -217,7 +231,10 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     if (rawDefault !== null) {
       const e = expandIn(rawDefault, scope, valueRange, `ARG ${name}`);
       const value = valueOf(e);
-      return { name, value, kind: 'arg', definedAt: ins, overridable: true, ...(e.ok ? { expanded: wordOf(e) } : {}) };
+      // two literals, not a conditional spread (same keys, no generic object cloning)
+      return e.ok
+        ? { name, value, kind: 'arg', definedAt: ins, overridable: true, expanded: wordOf(e) }
+        : { name, value, kind: 'arg', definedAt: ins, overridable: true };
     }
     // no default: a stage takes the global value (global ARGs, built-ins); a global re-declaration keeps it
     const g = meta.get(name);
@@ -336,14 +353,11 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
           const v = expandIn(p.value.value, scope, p.value.range, `ENV ${p.key.value}`);
           if (!k.ok || k.unknown) continue;
           const value = valueOf(v);
-          updates.push({
-            name: k.value,
-            value,
-            kind: 'env',
-            definedAt: ins,
-            overridable: false,
-            ...(v.ok ? { expanded: wordOf(v) } : {}),
-          });
+          updates.push(
+            v.ok
+              ? { name: k.value, value, kind: 'env', definedAt: ins, overridable: false, expanded: wordOf(v) }
+              : { name: k.value, value, kind: 'env', definedAt: ins, overridable: false },
+          );
         }
         for (const u of updates) {
           st.env = st.env.with(u.name, u);
@@ -588,9 +602,10 @@ export function instructionsOf<K extends InstructionKind>(
   kind: K | readonly K[],
   opts: { readonly triggers?: boolean } = {},
 ): readonly (InstructionFacts & { readonly instruction: OfKind<K> })[] {
-  const kinds: readonly InstructionKind[] = typeof kind === 'string' ? [kind] : kind;
   const withTriggers = opts.triggers ?? true;
-  const key = `${withTriggers ? '+' : '-'}${kinds.join(',')}`;
+  // the key without building an array or joining for the common single kind (16 rules ask, for every file):
+  // `RUN`/`-RUN` for one kind, `+RUN,CMD`/`-RUN,CMD` for a list (kinds are upper-case words: no clash)
+  const key = typeof kind === 'string' ? (withTriggers ? kind : `-${kind}`) : `${withTriggers ? '+' : '-'}${kind.join(',')}`;
   let perModel = instructionsCache.get(model);
   if (perModel === undefined) {
     perModel = new Map();
@@ -598,6 +613,7 @@ export function instructionsOf<K extends InstructionKind>(
   }
   const cached = perModel.get(key);
   if (cached !== undefined) return cached as readonly (InstructionFacts & { readonly instruction: OfKind<K> })[];
+  const kinds: readonly InstructionKind[] = typeof kind === 'string' ? [kind] : kind;
   const kindSet: ReadonlySet<InstructionKind> = new Set(kinds);
   const out = model.instructions.filter(
     (f): f is InstructionFacts & { readonly instruction: OfKind<K> } =>

@@ -115,11 +115,22 @@ export type WordsResult = ({ readonly ok: true; readonly words: readonly Expande
 
 /** Processes one word (ENV/ARG/LABEL values, WORKDIR, USER, FROM, COPY paths ...). */
 export function processWord(word: string, env: EnvSource, opts: ExpandOptions = {}): ExpandResult {
+  if (isPlainWord(word, opts)) {
+    // nothing to substitute, unquote or unescape: the lexer would hand back the word as it is (most words)
+    return { ok: true, value: word, unknown: false, parts: word === '' ? [] : [{ text: word, unknown: false }], used: [], unset: [], unknownVars: [], assumedUnset: [] };
+  }
   const lx = new Lexer(word, env, opts);
   const r = lx.run();
   if (!r.ok) return r;
   const w = toWord(r.result);
-  return { ok: true, ...w, ...lx.facts() };
+  const f = lx.facts();
+  return { ok: true, value: w.value, unknown: w.unknown, parts: w.parts, used: f.used, unset: f.unset, unknownVars: f.unknownVars, assumedUnset: f.assumedUnset };
+}
+
+/** True when the lexer would copy the word unchanged: no `$`, no escape character, and no quote it processes. */
+function isPlainWord(word: string, opts: ExpandOptions): boolean {
+  if (word.includes('$') || word.includes(opts.escape ?? '\\')) return false;
+  return opts.skipProcessQuotes === true || (!word.includes("'") && !word.includes('"'));
 }
 
 /** Processes a text and splits it into words after expansion (EXPOSE, VOLUME, and flag values BuildKit splits). */

@@ -18,7 +18,11 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
 
   /** A new map with `key` set to `value`. */
   with(key: string, value: V): PersistentMap<V> {
-    const layers = [...this.layers, new Map([[key, value]])];
+    // (no spread or entry arrays: this runs for every ARG/ENV/LABEL binding of every file)
+    const one = new Map<string, V>();
+    one.set(key, value);
+    const layers = this.layers.slice();
+    layers.push(one);
     for (;;) {
       const n = layers.length;
       const last = layers[n - 1]!;

@@ -22,7 +22,7 @@ import type {
 } from './ast.js';
 import { DirectiveParser } from './directives.js';
 import { heredocsFromLine } from './heredoc.js';
-import type { ParsedArgs, Piece } from './lines.js';
+import type { LineParser, ParsedArgs, Piece } from './lines.js';
 import { DISPATCH, parseIgnore, splitCommand } from './lines.js';
 import { isSpace, trimSpaceBounds } from './text.js';
 
@@ -155,6 +155,11 @@ const KINDS: Readonly<Record<string, Instruction['kind']>> = {
   MAINTAINER: 'MAINTAINER',
 };
 
+/** Maps rather than keyed lookups on the object literals: the keyword is a string cut from the source, and a keyed
+ * property lookup with such a string probes the string table every time. */
+const KIND_OF: ReadonlyMap<string, Instruction['kind']> = new Map(Object.entries(KINDS));
+const PARSER_OF: ReadonlyMap<string, LineParser> = new Map(Object.entries(DISPATCH));
+
 const HEREDOC_KINDS: ReadonlySet<string> = new Set(['RUN', 'COPY', 'ADD']);
 
 interface LineContext {
@@ -201,7 +206,7 @@ function buildInstruction(
     valueRange: f.valueStart === null || f.valueEnd === null ? null : map(f.valueStart, f.valueEnd),
   }));
   const { argsStart: a, argsEnd: b } = split;
-  const kind = Object.prototype.hasOwnProperty.call(KINDS, keyword) ? KINDS[keyword]! : 'UNKNOWN';
+  const kind = KIND_OF.get(keyword) ?? 'UNKNOWN';
   let trigger: Instruction | null = null;
   let parsed: ParsedArgs;
   if (lower === 'onbuild') {
@@ -222,7 +227,7 @@ function buildInstruction(
       parsed = { args: [{ value: '', start: a, end: a }], json: false };
     }
   } else {
-    const fn = Object.prototype.hasOwnProperty.call(DISPATCH, lower) ? DISPATCH[lower]! : parseIgnore;
+    const fn = PARSER_OF.get(lower) ?? parseIgnore;
     parsed = fn(text, a, b, ctx.escape);
   }
   if (parsed.error) {
@@ -243,21 +248,15 @@ function buildInstruction(
   }
   const args = parsed.args.map(arg);
   const firstSrc = keywordRange.start;
-  const base = {
-    keyword,
-    rawKeyword,
-    keywordRange,
-    range: { start: firstSrc, end: Math.max(firstSrc, ctx.rangeEnd) },
-    startLine: ctx.startLine,
-    endLine: ctx.endLine,
-    flags,
-    args,
-    json: parsed.json,
-    heredocs: [] as Heredoc[],
-    original: text.slice(from, to),
-    rest: sliceMapped(line, split.restStart, split.end),
-    comments,
-  };
+  // the shared fields, written out in every literal below in this order (object spread clones through a generic
+  // slow path; this runs for every instruction of every file)
+  const range = { start: firstSrc, end: Math.max(firstSrc, ctx.rangeEnd) };
+  const startLine = ctx.startLine;
+  const endLine = ctx.endLine;
+  const json = parsed.json;
+  const heredocs: Heredoc[] = [];
+  const original = text.slice(from, to);
+  const rest = sliceMapped(line, split.restStart, split.end);
   const command = (start: number): CommandLine | null => {
     if (start >= parsed.args.length) return null;
     const ps = parsed.args.slice(start);
@@ -274,14 +273,14 @@ function buildInstruction(
     case 'FROM': {
       const image = args[0] ?? null;
       const as = args[1] && args[1].value.toLowerCase() === 'as' ? args[1] : null;
-      return { ...base, kind, image, asKeyword: as, stageName: as ? (args[2] ?? null) : null };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, image, asKeyword: as, stageName: as ? (args[2] ?? null) : null };
     }
     case 'RUN':
     case 'CMD':
     case 'ENTRYPOINT':
-      return { ...base, kind, command: command(0) ?? emptyCommand() };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, command: command(0) ?? emptyCommand() };
     case 'SHELL':
-      return { ...base, kind };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind };
     case 'ENV':
     case 'LABEL': {
       const pairs: KeyValue[] = (parsed.pairs ?? []).map((p) => ({
@@ -290,7 +289,7 @@ function buildInstruction(
         separator: p.separator,
         range: map(p.key.start, Math.max(p.key.end, p.value.end)),
       }));
-      return { ...base, kind, pairs };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, pairs };
     }
     case 'ARG': {
       const definitions: ArgDefinition[] = parsed.args.map((p) => {
@@ -304,12 +303,12 @@ function buildInstruction(
           range: map(p.start, p.end),
         };
       });
-      return { ...base, kind, definitions };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, definitions };
     }
     case 'COPY':
     case 'ADD':
       return {
-        ...base,
+        keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments,
         kind,
         sources: args.slice(0, Math.max(0, args.length - 1)),
         destination: args.length > 0 ? args[args.length - 1]! : null,
@@ -319,7 +318,7 @@ function buildInstruction(
       const upper = t ? t.value.toUpperCase() : '';
       const type = upper === 'NONE' || upper === 'CMD' ? upper : null;
       return {
-        ...base,
+        keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments,
         kind,
         type,
         typeRange: t ? t.range : null,
@@ -327,16 +326,16 @@ function buildInstruction(
       };
     }
     case 'ONBUILD':
-      return { ...base, kind, trigger };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, trigger };
     case 'EXPOSE':
     case 'VOLUME':
     case 'USER':
     case 'WORKDIR':
     case 'STOPSIGNAL':
     case 'MAINTAINER':
-      return { ...base, kind };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind };
     default:
-      return { ...base, kind: 'UNKNOWN' };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind: 'UNKNOWN' };
   }
 }
 

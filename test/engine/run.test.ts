@@ -124,3 +124,69 @@ test('applyFixes applies non-overlapping fixes and skips overlapping ones', () =
   assert.deepEqual(r.skipped, [f3]);
   assert.equal(applyFixes(text, [{ ...f1, fix: { kind: 'unsafe', edits: f1.fix.edits } }]).output, text);
 });
+
+test('settings are cached by content: a mutated overrides object, key order and new objects are all honoured', () => {
+  const model = fakeModel('curl wget');
+  const rules = [curl, wget];
+  const overrides: Record<string, 'off' | 'on' | 'info' | 'critical'> = { DA701: 'on', DA702: 'on' };
+  assert.deepEqual(runRules(model, { rules, severityOverrides: overrides }).map((x) => x.ruleId), ['DA701', 'DA702']);
+  // the same object changed in place must not reuse the earlier plan
+  overrides.DA702 = 'off';
+  assert.deepEqual(runRules(model, { rules, severityOverrides: overrides }).map((x) => x.ruleId), ['DA701']);
+  // equal content in a fresh object (as the CLI passes per file), then a fresh rules array
+  assert.deepEqual(runRules(model, { rules: [...rules], severityOverrides: { DA701: 'on', DA702: 'off' } }).map((x) => x.ruleId), ['DA701']);
+  // two keys naming the same rule: the later one wins, so order is part of the cache key
+  const sev = (o: Record<string, 'info' | 'critical'>): string[] => runRules(model, { rules, severityOverrides: o }).filter((x) => x.ruleId === 'DA701').map((x) => x.severity);
+  assert.deepEqual(sev({ DA701: 'info', curlcheck: 'critical' }), ['critical']);
+  assert.deepEqual(sev({ curlcheck: 'critical', DA701: 'info' }), ['info']);
+  // rule options: a changed value object gives the rule the new options
+  const seen: unknown[] = [];
+  const r = defineRule<{ m: () => string }, { n: number }>({
+    meta: { id: 'DA706', name: 'opt-cache', category: 'runtime', severity: 'low', description: 'x.', messages: { m: () => 'm' }, defaultOptions: { n: 0 } },
+    check(_m, ctx) {
+      seen.push(ctx.options.n);
+    },
+    docs: { why: '', bad: '', good: '', fix: '' },
+    tests: { valid: [], invalid: [] },
+  }) as unknown as Rule;
+  const ruleOptions: Record<string, unknown> = { DA706: { n: 1 } };
+  runRules(model, { rules: [r], ruleOptions });
+  ruleOptions.DA706 = { n: 2 };
+  runRules(model, { rules: [r], ruleOptions });
+  runRules(model, { rules: [r], ruleOptions: {} });
+  assert.deepEqual(seen, [1, 2, 0]);
+  // a nested value changed in place is seen too; fresh copies of equal options reuse the plan (same options object)
+  const objs: unknown[] = [];
+  const r2 = defineRule<{ m: () => string }, { list: string[] }>({
+    meta: { id: 'DA708', name: 'opt-nested', category: 'runtime', severity: 'low', description: 'x.', messages: { m: () => 'm' }, defaultOptions: { list: [] } },
+    check(_m, ctx) {
+      objs.push(ctx.options);
+    },
+    docs: { why: '', bad: '', good: '', fix: '' },
+    tests: { valid: [], invalid: [] },
+  }) as unknown as Rule;
+  const nested = { DA708: { list: ['a'] } };
+  runRules(model, { rules: [r2], ruleOptions: nested });
+  nested.DA708.list.push('b');
+  runRules(model, { rules: [r2], ruleOptions: nested });
+  runRules(model, { rules: [r2], ruleOptions: { DA708: { list: ['a', 'b'] } } });
+  assert.deepEqual(objs.map((o) => (o as { list: string[] }).list), [['a'], ['a', 'b'], ['a', 'b']]);
+  assert.equal(objs[2], objs[1]);
+  assert.notEqual(objs[1], objs[0]);
+});
+
+test('report may be called unbound, and a failing rule drops only its own findings', () => {
+  const model = fakeModel('curl wget');
+  const r = defineRule({
+    meta: { id: 'DA707', name: 'unbound', category: 'shell', severity: 'low', description: 'x.', messages: { m: () => 'm' } },
+    check(_m, ctx) {
+      const { report } = ctx;
+      report({ messageId: 'm', range: { start: 0, end: 4 } });
+      report({ messageId: 'nope' as 'm', range: { start: 0, end: 4 } });
+    },
+    docs: { why: '', bad: '', good: '', fix: '' },
+    tests: { valid: [], invalid: [] },
+  }) as unknown as Rule;
+  const f = runRules(model, { rules: [curl, r, wget] });
+  assert.deepEqual(f.map((x) => [x.ruleId, x.messageId]), [['DA701', 'found'], ['DA707', INTERNAL_ERROR], ['DA702', 'found']]);
+});

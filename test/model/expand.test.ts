@@ -273,3 +273,27 @@ it('dockaudit\'s own limits are marked as such; BuildKit errors are not', () => 
   assert.equal(bad.ok, false);
   assert.equal(!bad.ok && bad.limit, undefined);
 });
+
+describe('plain words (no $, escape or quote) skip the lexer', () => {
+  it('give the same value, parts and facts as the lexer does for the same text', async () => {
+    const fc = (await import('fast-check')).default;
+    const plain = fc.array(fc.constantFrom('a', 'B', '/', ' ', '\t', '-', '.', ':', '=', 'é', '😀', '{', '}', '`', '\\'), { maxLength: 16 }).map((a) => a.join(''));
+    for (const escape of ['\\', '`'] as const) {
+      fc.assert(
+        fc.property(plain, (w) => {
+          if (w.includes(escape)) return; // not plain for this escape character
+          const env = new Map<string, string>();
+          const fast = processWord(w, env, { escape });
+          // an empty `${N:+}` forces the lexer over the same text and adds only the lookup of N
+          const slow = processWord(w + '${N:+}', env, { escape });
+          assert.ok(fast.ok && slow.ok);
+          assert.deepEqual(
+            { value: fast.value, unknown: fast.unknown, parts: fast.parts, used: fast.used, unknownVars: fast.unknownVars, assumedUnset: fast.assumedUnset, unset: [...fast.unset, 'N'] },
+            { value: slow.value, unknown: slow.unknown, parts: slow.parts, used: slow.used, unknownVars: slow.unknownVars, assumedUnset: slow.assumedUnset, unset: slow.unset },
+          );
+        }),
+        { numRuns: 1500, seed: 8 },
+      );
+    }
+  });
+});

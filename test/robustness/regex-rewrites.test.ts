@@ -213,3 +213,28 @@ it('isRepoPath = the repository-path regex', () => {
   const s = over(['/etc/apt/sources.list', '.d', '/', 'x.list', '/etc/yum.repos.d', '/etc/zypp/repos.d', '/etc/apk/repositories', '\n', 'a'], 4);
   fc.assert(fc.property(s, (t) => assert.equal(isRepoPath(t), re.test(t))), { numRuns: 5000, seed: 14 });
 });
+
+it('token pattern hints: every match contains one of its pattern\'s hints (the scan is skipped without one)', () => {
+  const hints = [...new Set(TOKEN_PATTERNS.flatMap((p) => p.hints))];
+  const fragment = fc.oneof(
+    fc.constantFrom(...hints, 'https://discord.com/api/webhooks/', '0123456789', 'T3BlbkFJ', '.', '-', '_', ' ', '\\n', 'PRIVATE KEY-----', 'api01-', 'RSA '),
+    fc.stringMatching(/^[A-Za-z0-9_-]{0,90}$/),
+    // a hint followed by a long token-like run (most formats need 16 to 80 characters after their prefix)
+    fc.tuple(fc.constantFrom(...hints), fc.constantFrom('', '012345-', 'api01-', '0123456789/'), fc.stringMatching(/^[A-Z0-9]{16,100}$/)).map((a) => a.join('')),
+  );
+  const t = fc.array(fragment, { maxLength: 8 }).map((a) => a.join(''));
+  let matched = 0;
+  fc.assert(
+    fc.property(t, (s) => {
+      for (const p of TOKEN_PATTERNS) {
+        for (const m of patternMatches(p, s)) {
+          matched++;
+          const hit = s.slice(m.start, m.end);
+          assert.ok(p.hints.some((h) => hit.includes(h)), `${p.kind}: ${hit}`);
+        }
+      }
+    }),
+    { numRuns: 3000, seed: 21 },
+  );
+  assert.ok(matched > 100, `only ${matched} matches`);
+});

@@ -11,9 +11,15 @@ const TOOLS = new Set(['gcc', 'g++', 'gcc-c++', 'cc', 'c++', 'make', 'cmake', 'b
 export function isBuildTool(name: string): boolean {
   const n = name.toLowerCase();
   if (TOOLS.has(n)) return true;
-  if (/^(?:gcc|g\+\+|clang|cpp)-[0-9][0-9.]*$/.test(n)) return true;
-  return /.-dev(?:el)?$/.test(n) || /^development[ -]tools$/.test(n);
+  // each regex only where it can match (this runs for every package of every install in the final image)
+  const c = n.charCodeAt(0);
+  if ((c === 0x63 || c === 0x67) && VERSIONED_COMPILER.test(n)) return true; // c, g
+  if (n.endsWith('dev') || n.endsWith('devel')) return DEV_PACKAGE.test(n);
+  return c === 0x64 && DEVELOPMENT_TOOLS.test(n); // d
 }
+const VERSIONED_COMPILER = /^(?:gcc|g\+\+|clang|cpp)-[0-9][0-9.]*$/;
+const DEV_PACKAGE = /.-dev(?:el)?$/;
+const DEVELOPMENT_TOOLS = /^development[ -]tools$/;
 
 const REMOVE: Partial<Record<Manager, readonly string[]>> = {
   apt: ['remove', 'purge', 'autoremove', 'auto-remove'],
@@ -23,8 +29,19 @@ const REMOVE: Partial<Record<Manager, readonly string[]>> = {
 };
 
 function words(ws: readonly Word[]): string[] {
-  return ws.flatMap((w) => (w.value ?? '').split(/\s+/)).filter((s) => s !== '');
+  const out: string[] = [];
+  for (const w of ws) {
+    const v = w.value ?? '';
+    // most package words hold one name: split (a regex) only when there is whitespace
+    if (!HAS_SPACE.test(v)) {
+      if (v !== '') out.push(v);
+      continue;
+    }
+    for (const s of v.split(/\s+/)) if (s !== '') out.push(s);
+  }
+  return out;
 }
+const HAS_SPACE = /\s/;
 
 /** Package names (and apk virtual names) removed by the commands; `*` when apt-mark auto + autoremove drops everything. */
 function removedNames(runs: readonly RunCommands[]): Set<string> {
@@ -34,8 +51,9 @@ function removedNames(runs: readonly RunCommands[]): Set<string> {
     for (const c of r.commands) {
       if (c.name === 'apt-mark' && c.args[0]?.value === 'auto') marksAuto = true;
       const m = managerOf(c);
+      if (m === null) continue; // before the subcommand: finding it parses the arguments
       const sub = c.subcommand;
-      if (m === null || sub === null || !(REMOVE[m] ?? []).includes(sub)) continue;
+      if (sub === null || !(REMOVE[m] ?? []).includes(sub)) continue;
       for (const n of words(c.operands)) out.add(packageName(m, n).toLowerCase());
       if (m === 'apt' && marksAuto && (sub === 'autoremove' || c.hasFlag('--autoremove'))) out.add('*');
     }

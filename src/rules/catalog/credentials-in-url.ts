@@ -63,6 +63,8 @@ function literalSecret(s: string): boolean {
   return !DYNAMIC.test(s) && couldBeSecretValue(s) && !PLACEHOLDER.test(s);
 }
 
+const URL_KINDS: ReadonlySet<string> = new Set(['RUN', 'ENV', 'ARG', 'ADD']);
+
 type Finding = { readonly messageId: 'url' | 'option' | 'stdin'; readonly range: Range; readonly what: string };
 
 /** The range of `part` inside `w` (searched from the end), or the whole word. */
@@ -71,10 +73,13 @@ function partRange(w: Word, part: string): Range {
   return k >= 0 ? wordSubRange(w, k, k + part.length) : w.range;
 }
 
+const PASSWORD_OPTION = /^(--(?:([A-Za-z0-9]+)-)?pass(?:word|wd)?)(?:=(.*))?$/s;
+
 function optionFindings(c: ShellCommand): Finding[] {
   const out: Finding[] = [];
   const name = c.name ?? '';
-  const words = c.args;
+  // the arguments are argv[1..]: indexing argv avoids copying them (`c.args`) for every command of the file
+  const argv = c.argv;
   if (name === 'curl') {
     for (const opt of ['-u', '--proxy-user']) {
       for (const v of c.flagValues(opt)) {
@@ -84,38 +89,50 @@ function optionFindings(c: ShellCommand): Finding[] {
       }
     }
   }
-  words.forEach((w, k) => {
+  const isLogin = name === 'docker' || name === 'podman' || name === 'buildah';
+  const isMysql = name === 'mysql' || name === 'mariadb' || name === 'mysqladmin' || name === 'mysqldump';
+  let passwordStdin = false;
+  for (let k = 1; k < argv.length; k++) {
+    const w = argv[k]!;
     const v = w.value;
-    if (v === null) return;
+    if (v === null) continue;
+    if (v === '--password-stdin') passwordStdin = true;
     // --password=x, --http-password x, --db-passwd=x (not --password-stdin / --password-file)
-    const m = /^(--(?:([A-Za-z0-9]+)-)?pass(?:word|wd)?)(?:=(.*))?$/s.exec(v);
+    // the regex needs a leading `--` and `pass`: most words are neither (it ran on every word of every command)
+    const m = v.startsWith('--') && v.includes('pass') ? PASSWORD_OPTION.exec(v) : null;
     if (m !== null && !SWITCH_PREFIXES.has((m[2] ?? '').toLowerCase())) {
-      const valueWord = m[3] === undefined ? words[k + 1] : w;
+      const valueWord = m[3] === undefined ? argv[k + 1] : w;
       const pw = m[3] ?? valueWord?.value ?? null;
       if (valueWord !== undefined && pw !== null && !valueWord.dynamic && literalSecret(pw) && !pw.startsWith('-')) {
         out.push({ messageId: 'option', range: partRange(valueWord, pw), what: `${name} ${m[1]}` });
       }
-      return;
+      continue;
     }
     const short =
-      (v === '-p' && (name === 'sshpass' || ((name === 'docker' || name === 'podman' || name === 'buildah') && words.some((x) => x.value === 'login')))) ||
+      (v === '-p' && (name === 'sshpass' || (isLogin && hasArgValue(argv, 'login')))) ||
       (name === 'skopeo' && v === '--creds');
     if (short) {
-      const next = words[k + 1];
+      const next = argv[k + 1];
       if (next !== undefined && next.value !== null && !next.dynamic && literalSecret(next.value)) {
         out.push({ messageId: 'option', range: next.range, what: `${name} ${v}` });
       }
     }
-    if ((name === 'mysql' || name === 'mariadb' || name === 'mysqladmin' || name === 'mysqldump') && v.startsWith('-p') && v.length > 2 && !w.dynamic) {
+    if (isMysql && v.startsWith('-p') && v.length > 2 && !w.dynamic) {
       const pw = v.slice(2);
       if (literalSecret(pw)) out.push({ messageId: 'option', range: partRange(w, pw), what: `${name} -p` });
     }
-  });
-  if (words.some((w) => w.value === '--password-stdin')) {
+  }
+  if (passwordStdin) {
     const lit = literalStdin(c);
     if (lit !== null && literalSecret(lit.text.trim())) out.push({ messageId: 'stdin', range: lit.words[0]!.range, what: name });
   }
   return out;
+}
+
+/** True when an argument (argv[1..]) has this value. */
+function hasArgValue(argv: readonly Word[], value: string): boolean {
+  for (let k = 1; k < argv.length; k++) if (argv[k]!.value === value) return true;
+  return false;
 }
 
 export default defineRule({
@@ -146,8 +163,9 @@ export default defineRule({
     };
     for (const i of df.instructions) {
       const target = i.kind === 'ONBUILD' ? i.trigger : i;
-      if (target === null || !['RUN', 'ENV', 'ARG', 'ADD'].includes(target.kind)) continue;
+      if (target === null || !URL_KINDS.has(target.kind)) continue;
       const text = model.source.slice(i.range);
+      if (!text.includes('://')) continue;
       for (const m of urlCredentials(text)) {
         const pw = m.password;
         if (!literalSecret(pw)) continue;

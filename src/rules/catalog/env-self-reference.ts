@@ -21,6 +21,11 @@ export default defineRule({
       if (i.kind !== 'ENV' || i.pairs.length < 2) continue;
       const earlier = new Set<string>();
       for (const p of i.pairs) {
+        // a reference needs a `$`, and an earlier pair to refer to (most values have neither: no lexer run)
+        if (earlier.size === 0 || !p.value.value.includes('$')) {
+          earlier.add(p.key.value);
+          continue;
+        }
         for (const name of new Set(referencedNames(p.value.value, model.escape))) {
           if (earlier.has(name) && name !== p.key.value) ctx.report({ messageId: 'selfReference', data: { name }, range: referenceRange(text, p.value.range, name) });
         }

@@ -87,9 +87,14 @@ export default defineRule({
   },
 });
 
+const LOCKFILE_TOOLS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pnpm', 'pip', 'pipenv']);
+
 function classify(c: ShellCommand): Kind | null {
+  const tool = c.tool ?? c.name;
+  // the subcommand parses the command's arguments: only for the tools asked about
+  if (tool === null || !LOCKFILE_TOOLS.has(tool)) return null;
   const sub = c.subcommand;
-  switch (c.tool ?? c.name) {
+  switch (tool) {
     case 'npm':
       return (sub === 'install' || sub === 'i') && c.operands.length === 0 && !c.hasFlag('-g') ? 'npm' : null;
     case 'yarn':

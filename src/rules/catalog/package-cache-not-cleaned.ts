@@ -14,6 +14,7 @@ const YUM_WRITES = new Set(['install', 'groupinstall', 'localinstall', 'reinstal
 function fills(c: ShellCommand): CacheKind | null {
   if ((c.name === 'add-apt-repository' || c.name === 'apt-add-repository') && !c.args.some((w) => w.value === '-n' || w.value === '--no-update')) return 'apt';
   const m = managerOf(c);
+  if (m === null) return null; // before the subcommand: finding it parses the arguments
   const sub = c.subcommand;
   switch (m) {
     case 'apt':
@@ -33,20 +34,25 @@ function fills(c: ShellCommand): CacheKind | null {
 }
 
 function isClean(c: ShellCommand, kind: CacheKind): boolean {
-  const m = managerOf(c);
+  // every kind is cleaned by its own manager: test that before parsing arguments (this runs for every command)
+  if (managerOf(c) !== kind) return false;
   const sub = c.subcommand;
-  const ops = c.operands.map((w) => w.value);
   switch (kind) {
     case 'apt':
-      return m === 'apt' && (sub === 'distclean' || sub === 'dist-clean');
-    case 'apk':
-      return m === 'apk' && sub === 'cache' && (ops[0] === 'clean' || ops[0] === 'purge');
-    case 'yum':
-      return m === 'yum' && sub === 'clean' && (ops.includes('all') || (ops.includes('packages') && ops.includes('metadata')));
+      return sub === 'distclean' || sub === 'dist-clean';
+    case 'apk': {
+      const op = c.operands[0]?.value;
+      return sub === 'cache' && (op === 'clean' || op === 'purge');
+    }
+    case 'yum': {
+      if (sub !== 'clean') return false;
+      const ops = c.operands.map((w) => w.value);
+      return ops.includes('all') || (ops.includes('packages') && ops.includes('metadata'));
+    }
     case 'zypper':
-      return m === 'zypper' && (sub === 'clean' || sub === 'cc');
+      return sub === 'clean' || sub === 'cc';
     case 'yarn':
-      return m === 'yarn' && sub === 'cache' && ops[0] === 'clean';
+      return sub === 'cache' && c.operands[0]?.value === 'clean';
   }
 }
 

@@ -32,6 +32,7 @@ function fedYes(c: ShellCommand): boolean {
 
 function needsConfirmation(c: ShellCommand): string | null {
   const m = managerOf(c);
+  if (m !== 'apt' && m !== 'yum' && m !== 'zypper') return null; // before the subcommand: it parses the arguments
   const sub = c.subcommand;
   if (sub === null) return null;
   switch (m) {

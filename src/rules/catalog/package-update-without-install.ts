@@ -17,6 +17,9 @@ function family(c: ShellCommand): Family | null {
 /** `apt-get update`, `apk update`, `yum makecache`. */
 function updates(c: ShellCommand): Family | null {
   const f = family(c);
+  // add-apt-repository is no package manager; for other commands without a family nothing below applies (and the
+  // subcommand, which parses the arguments, is not needed)
+  if (f === null) return (c.name === 'add-apt-repository' || c.name === 'apt-add-repository') && !c.args.some((w) => w.value === '-n' || w.value === '--no-update') ? 'apt' : null;
   const sub = c.subcommand;
   if (f === 'apt' && sub === 'update' && c.name !== 'apt-cache') return f;
   // apt ≥ 3.0: `apt-get install --update` refreshes first
@@ -44,6 +47,7 @@ function uses(c: ShellCommand): Family | null {
 /** Installs that take their indexes from the layer (not `apk add --no-cache`, which fetches them). */
 function installsFromLayer(c: ShellCommand): Family | null {
   const f = family(c);
+  if (f === null) return null;
   const sub = c.subcommand;
   if (f === 'apt' && c.name !== 'apt-cache' && sub === 'install') return f;
   if (f === 'apk' && sub === 'add' && !c.hasFlag('--no-cache', '-U', '--update')) return f;
@@ -84,6 +88,8 @@ export default defineRule({
       const used = new Set(r.commands.map(uses).filter((f): f is Family => f !== null));
       return { r, updated, stale, used };
     });
+    // both findings below need an update somewhere in the file (most files have none): skip the stage tables
+    if (!info.some((it) => it.updated.size > 0)) return;
     // "o is later than r" means: o comes after r in the file, is not an ONBUILD trigger, and o's stage is r's stage or
     // one built FROM it (stage chains point to earlier stages, so a stage's descendants all come after it). Both
     // lookups below are answered from per-stage tables built in one pass each, not by scanning every pair of RUNs.

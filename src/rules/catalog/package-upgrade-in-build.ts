@@ -27,8 +27,9 @@ export default defineRule({
     for (const { commands } of runCommands(model)) {
       for (const c of commands) {
         const m = managerOf(c);
+        if (m === null) continue; // before the subcommand: finding it parses the arguments
         const sub = c.subcommand;
-        if (m === null || sub === null || !(UPGRADE[m] ?? []).includes(sub)) continue;
+        if (sub === null || !(UPGRADE[m] ?? []).includes(sub)) continue;
         // with package names it is a targeted update (`yum update openssl`), not a blanket upgrade
         if (c.operands.length > 0) continue;
         const range = commandHeadRange(c);

@@ -32,8 +32,13 @@ const ORIGIN: Readonly<Record<string, string>> = {
   'package-url': 'the package manager',
 };
 
+const INDEX_TOOLS: ReadonlySet<string> = new Set(['pip', 'npm', 'yarn', 'pnpm', 'gem', 'bundle', 'bundler', 'git']);
+const NONE: readonly { what: string; word: Word }[] = [];
+
 /** Option values that name an index or registry, per tool. */
-function indexOptions(c: ShellCommand): { what: string; word: Word }[] {
+function indexOptions(c: ShellCommand): readonly { what: string; word: Word }[] {
+  // most commands are of no such tool: no array and closure for them
+  if (c.tool === null || !INDEX_TOOLS.has(c.tool)) return NONE;
   const out: { what: string; word: Word }[] = [];
   const opt = (what: string, ...names: string[]): void => {
     for (const n of names) for (const w of c.flagValues(n)) out.push({ what, word: w });

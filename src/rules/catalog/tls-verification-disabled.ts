@@ -17,6 +17,13 @@ const ENV_SWITCHES: readonly { readonly name: RegExp; readonly tool: string; rea
   { name: /^GOINSECURE$/, tool: 'Go', off: (v) => v.trim() !== '' },
 ];
 
+/** Every name an ENV_SWITCHES pattern matches, upper-cased: a Set lookup spares the nine regexes for the other
+ * variables (most of them). */
+const ENV_SWITCH_NAMES: ReadonlySet<string> = new Set([
+  'GIT_SSL_NO_VERIFY', 'PYTHONHTTPSVERIFY', 'NODE_TLS_REJECT_UNAUTHORIZED', 'NPM_CONFIG_STRICT_SSL', 'YARN_STRICT_SSL',
+  'YARN_ENABLE_STRICT_SSL', 'CONDA_SSL_VERIFY', 'BUNDLE_SSL_VERIFY_MODE', 'PIP_TRUSTED_HOST', 'GOINSECURE',
+]);
+
 /** Settings written into configuration files that turn verification off. */
 /**
  * `line` is one regex or alternatives tried as one (the leftmost match wins): `/a|b/` split in two when recheck could
@@ -90,9 +97,19 @@ function insecureRegistryFlag(tool: string, v: string): boolean {
   }
 }
 
-function commandHits(c: ShellCommand): Hit[] {
-  const hits: Hit[] = [];
+/** The tools `commandHits` knows (the cases of its switch). */
+const HIT_TOOLS: ReadonlySet<string> = new Set([
+  'podman', 'buildah', 'skopeo', 'crane', 'oras', 'helm', 'kubectl', 'dockerd', 'curl', 'wget', 'git', 'npm', 'pnpm',
+  'yarn', 'pip', 'yum', 'dnf', 'dnf5', 'microdnf', 'tdnf', 'yum-config-manager', 'apt-get', 'apt', 'aptitude', 'conda',
+  'mamba', 'micromamba', 'composer',
+]);
+const NO_HITS: readonly Hit[] = [];
+
+function commandHits(c: ShellCommand): readonly Hit[] {
   const tool = c.tool;
+  // most commands are of no such tool: no array and closure for them
+  if (tool === null || !HIT_TOOLS.has(tool)) return NO_HITS;
+  const hits: Hit[] = [];
   const opt = (o: { name: string; word: Word; value: Word | null }, t: string): void => {
     hits.push({ messageId: 'insecureOption', data: { tool: t, option: o.name }, range: optionRange(o as never) });
   };
@@ -249,13 +266,15 @@ export default defineRule({
   check(model, ctx) {
     for (const { at, cmd } of commandsOfModel(model)) {
       // a HEALTHCHECK probes the container itself (often a self-signed local endpoint), and so does a loopback URL
-      if (at.facts.instruction.kind === 'HEALTHCHECK') continue;
+      const hits = commandHits(cmd);
+      if (hits.length === 0 || at.facts.instruction.kind === 'HEALTHCHECK') continue;
+      // URLs only for commands with hits (finding them parses every command's arguments)
       const urls = cmd.urls;
       if (urls.length > 0 && urls.every((u) => isLoopbackHost(u.host))) continue;
-      for (const h of commandHits(cmd)) ctx.report(h);
+      for (const h of hits) ctx.report(h);
     }
     for (const e of envSettings(model)) {
-      if (e.value === null) continue;
+      if (e.value === null || !ENV_SWITCH_NAMES.has(e.name.toUpperCase())) continue;
       for (const s of ENV_SWITCHES) {
         if (!s.name.test(e.name) || !s.off(e.value)) continue;
         if (s.tool === 'pip') ctx.report({ messageId: 'trustedHost', data: { host: e.value }, range: e.range });

@@ -23,8 +23,20 @@ function unquote(raw: string): string | null {
   return v;
 }
 
-/** Every environment variable assignment of the file, in order. */
-export function envSettings(model: DockerfileModel): EnvSetting[] {
+const cache = new WeakMap<DockerfileModel, readonly EnvSetting[]>();
+
+/** Every environment variable assignment of the file, in order (computed once per model: the array is shared, do
+ * not modify it). */
+export function envSettings(model: DockerfileModel): readonly EnvSetting[] {
+  let cached = cache.get(model);
+  if (cached === undefined) {
+    cached = collect(model);
+    cache.set(model, cached);
+  }
+  return cached;
+}
+
+function collect(model: DockerfileModel): EnvSetting[] {
   const out: EnvSetting[] = [];
   for (const f of model.instructions) {
     const i = f.instruction;

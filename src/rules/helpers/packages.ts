@@ -11,7 +11,9 @@ import type { Range } from '../../source.js';
 /** Package-manager families. */
 export type Manager = 'apt' | 'apk' | 'yum' | 'zypper' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go';
 
-const TOOL_MANAGER: Readonly<Record<string, Manager>> = {
+/** A Map, not an object: command names are strings cut from the source, and a keyed lookup of such a string on an
+ * object literal costs a string-table probe per call (managerOf runs for every command in several rules). */
+const TOOL_MANAGER: ReadonlyMap<string, Manager> = new Map<string, Manager>(Object.entries({
   'apt-get': 'apt',
   apt: 'apt',
   aptitude: 'apt',
@@ -28,13 +30,13 @@ const TOOL_MANAGER: Readonly<Record<string, Manager>> = {
   pnpm: 'pnpm',
   gem: 'gem',
   go: 'go',
-};
+} satisfies Record<string, Manager>));
 
 /** The package-manager family of a command, or null. */
 export function managerOf(cmd: ShellCommand): Manager | null {
   const t = cmd.tool ?? cmd.name;
   if (t === null) return null;
-  return TOOL_MANAGER[t] ?? null;
+  return TOOL_MANAGER.get(t) ?? null;
 }
 
 /** A RUN instruction with every simple command of its scripts, in execution order. */
@@ -118,9 +120,23 @@ const INSTALL_SUBCOMMANDS: Readonly<Record<Manager, readonly string[]>> = {
 export function installOf(cmd: ShellCommand): PackageInstall | null {
   const manager = managerOf(cmd);
   if (manager === null) return null;
+  // six rules ask about every package-manager command of the file: answer once per command
+  let found = installs.get(cmd);
+  if (found === undefined) {
+    found = findInstall(cmd, manager);
+    installs.set(cmd, found);
+  }
+  return found;
+}
+
+/** `installOf` per command (a command never changes once the model is built). */
+const installs = new WeakMap<ShellCommand, PackageInstall | null>();
+const INFO_OPTIONS: ReadonlySet<string> = new Set(['-v', '-V', '--version', '-h', '--help']);
+
+function findInstall(cmd: ShellCommand, manager: Manager): PackageInstall | null {
   const sub = cmd.subcommand;
   if (sub === null) {
-    const info = cmd.options.some((o) => ['-v', '-V', '--version', '-h', '--help'].includes(o.name));
+    const info = cmd.options.some((o) => INFO_OPTIONS.has(o.name));
     if (manager === 'yarn' && cmd.parsed.subcommand === null && cmd.operands.length === 0 && !info) {
       return { cmd, manager, packages: [], groups: false };
     }

@@ -28,8 +28,26 @@ export interface PortSpec {
 
 const PORT_RANGE = /^(\d{1,10})(?:-(\d{1,10}))?$/;
 
-/** The port specs of an EXPOSE instruction. */
-export function portSpecs(model: DockerfileModel, i: Instruction): PortSpec[] {
+/** Per model and instruction: six runtime rules read the port specs of every EXPOSE of the final image. */
+const portSpecsCache = new WeakMap<DockerfileModel, WeakMap<Instruction, readonly PortSpec[]>>();
+
+/** The port specs of an EXPOSE instruction (computed once per model and instruction: the array is shared, do not
+ * modify it). */
+export function portSpecs(model: DockerfileModel, i: Instruction): readonly PortSpec[] {
+  let perModel = portSpecsCache.get(model);
+  if (perModel === undefined) {
+    perModel = new WeakMap();
+    portSpecsCache.set(model, perModel);
+  }
+  let specs = perModel.get(i);
+  if (specs === undefined) {
+    specs = computePortSpecs(model, i);
+    perModel.set(i, specs);
+  }
+  return specs;
+}
+
+function computePortSpecs(model: DockerfileModel, i: Instruction): PortSpec[] {
   const out: PortSpec[] = [];
   for (const arg of i.args) {
     const src = model.source.text.slice(arg.range.start, arg.range.end);
@@ -64,22 +82,29 @@ export interface ArgvWord {
  * The argv words of a CMD/ENTRYPOINT/HEALTHCHECK command: exec form → the JSON strings; shell form → the words of
  * every simple command of the script (from the shell layer), each command separately.
  */
-export function commandArgvs(facts: InstructionFacts, command: CommandLine | null): ArgvWord[][] {
+export function commandArgvs(facts: InstructionFacts, command: CommandLine | null): (readonly ArgvWord[])[] {
   if (command === null) return [];
-  if (command.form === 'exec') {
-    const argv = command.args.map((a) => ({ value: a.value, range: a.range }));
-    const out: ArgvWord[][] = [argv];
-    // exec-form `sh -c "…"`: the shell layer parsed the script
-    for (const s of facts.shell ?? []) for (const c of s.all) out.push(c.argv.map((w) => ({ value: w.value, range: w.range })));
-    return out;
-  }
-  const out: ArgvWord[][] = [];
-  for (const s of facts.shell ?? []) for (const c of s.all) out.push(c.argv.map((w) => ({ value: w.value, range: w.range })));
+  // the JSON strings and the shell words are ArgvWords already: no copies (this ran for every command of every RUN)
+  const out: (readonly ArgvWord[])[] = command.form === 'exec' ? [command.args] : [];
+  // exec-form `sh -c "…"`: the shell layer parsed the script
+  for (const s of facts.shell ?? []) for (const c of s.all) out.push(c.argv);
   return out;
 }
 
 /** Instructions of the final image: the final stage and the stages it is built FROM (ONBUILD triggers excluded). */
-export function finalImageInstructions(model: DockerfileModel): InstructionFacts[] {
+export function finalImageInstructions(model: DockerfileModel): readonly InstructionFacts[] {
+  let cached = finalInstructionsCache.get(model);
+  if (cached === undefined) {
+    cached = collectFinalImageInstructions(model);
+    finalInstructionsCache.set(model, cached);
+  }
+  return cached;
+}
+
+/** Per model (several rules ask; the array is shared, do not modify it). */
+const finalInstructionsCache = new WeakMap<DockerfileModel, readonly InstructionFacts[]>();
+
+function collectFinalImageInstructions(model: DockerfileModel): InstructionFacts[] {
   const final = model.finalStage;
   if (!final) return [];
   const chain: Stage[] = [];

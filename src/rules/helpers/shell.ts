@@ -15,8 +15,36 @@ export interface ScriptAt {
   readonly script: ShellScript;
 }
 
-/** Every parsed script of the file (RUN, CMD, ENTRYPOINT, HEALTHCHECK, ONBUILD triggers), in file order. */
-export function scriptsOfModel(model: DockerfileModel, kinds?: readonly string[]): ScriptAt[] {
+/**
+ * Per model, results of `scriptsOfModel`/`commandsOfModel` keyed by their `kinds` (most rules ask for the same lists:
+ * building them per rule was a new array per rule and file), and of `fileWrites`.
+ */
+const scriptsCache = new WeakMap<DockerfileModel, Map<string, readonly ScriptAt[]>>();
+const commandsCache = new WeakMap<DockerfileModel, Map<string, readonly CommandAt[]>>();
+const fileWritesCache = new WeakMap<DockerfileModel, readonly FileWrite[]>();
+
+function memoByKinds<T>(cache: WeakMap<DockerfileModel, Map<string, T>>, model: DockerfileModel, kinds: readonly string[] | undefined, build: () => T): T {
+  const key = kinds === undefined ? '*' : kinds.join(',');
+  let perModel = cache.get(model);
+  if (perModel === undefined) {
+    perModel = new Map();
+    cache.set(model, perModel);
+  }
+  let value = perModel.get(key);
+  if (value === undefined) {
+    value = build();
+    perModel.set(key, value);
+  }
+  return value;
+}
+
+/** Every parsed script of the file (RUN, CMD, ENTRYPOINT, HEALTHCHECK, ONBUILD triggers), in file order (computed
+ * once per model and kinds: the array is shared, do not modify it). */
+export function scriptsOfModel(model: DockerfileModel, kinds?: readonly string[]): readonly ScriptAt[] {
+  return memoByKinds(scriptsCache, model, kinds, () => collectScripts(model, kinds));
+}
+
+function collectScripts(model: DockerfileModel, kinds: readonly string[] | undefined): ScriptAt[] {
   const out: ScriptAt[] = [];
   for (const f of model.instructions) {
     if (f.shell === undefined) continue;
@@ -27,11 +55,20 @@ export function scriptsOfModel(model: DockerfileModel, kinds?: readonly string[]
   return out;
 }
 
-/** Every command of every script (nested scripts included), with where it runs. */
-export function commandsOfModel(model: DockerfileModel, kinds?: readonly string[]): { readonly at: ScriptAt; readonly cmd: ShellCommand }[] {
-  const out: { at: ScriptAt; cmd: ShellCommand }[] = [];
-  for (const at of scriptsOfModel(model, kinds)) for (const cmd of at.script.all) out.push({ at, cmd });
-  return out;
+/** A command with the script it runs in. */
+export interface CommandAt {
+  readonly at: ScriptAt;
+  readonly cmd: ShellCommand;
+}
+
+/** Every command of every script (nested scripts included), with where it runs (computed once per model and kinds:
+ * the array is shared, do not modify it). */
+export function commandsOfModel(model: DockerfileModel, kinds?: readonly string[]): readonly CommandAt[] {
+  return memoByKinds(commandsCache, model, kinds, () => {
+    const out: CommandAt[] = [];
+    for (const at of scriptsOfModel(model, kinds)) for (const cmd of at.script.all) out.push({ at, cmd });
+    return out;
+  });
 }
 
 /** `localhost`, `127.x.x.x`, `::1`, `0.0.0.0` and `*.localhost`: traffic that never leaves the machine. */
@@ -113,8 +150,18 @@ function sedReplacements(expr: string): string[] {
   return out;
 }
 
-/** Text that RUN scripts (`echo`/`printf`/`cat <<EOF`/`tee`/`sed -i`) and COPY/ADD heredocs write into files. */
-export function fileWrites(model: DockerfileModel): FileWrite[] {
+/** Text that RUN scripts (`echo`/`printf`/`cat <<EOF`/`tee`/`sed -i`) and COPY/ADD heredocs write into files
+ * (computed once per model: the array is shared, do not modify it). */
+export function fileWrites(model: DockerfileModel): readonly FileWrite[] {
+  let cached = fileWritesCache.get(model);
+  if (cached === undefined) {
+    cached = collectFileWrites(model);
+    fileWritesCache.set(model, cached);
+  }
+  return cached;
+}
+
+function collectFileWrites(model: DockerfileModel): FileWrite[] {
   const out: FileWrite[] = [];
   for (const { at, cmd: c } of commandsOfModel(model, ['RUN'])) {
     const tool = c.tool;
