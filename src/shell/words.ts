@@ -3,9 +3,10 @@
  * keeping for every character of the result where it came from (so sub-words and nested scripts map back to the
  * Dockerfile).
  */
-import type { Node } from 'web-tree-sitter';
 import { toSourceOffset, toSourceRange } from '../source.js';
 import type { MappedSegment, MappedText, Range } from '../source.js';
+import { NONE } from './tree.js';
+import type { NodeId, SyntaxTree } from './tree.js';
 import { UNKNOWN } from './types.js';
 import type { EnvLookup, Word } from './types.js';
 
@@ -104,11 +105,11 @@ class Builder {
 
 const SPECIAL_PARAM = /^(?:[0-9]+|[@*#?$!_-])$/;
 
-/** Builds a Word from a tree-sitter node of the script text `m.text`. */
-export function makeWord(node: Node, m: MappedText, lookup: Lookup): Word {
+/** Builds a Word from a node of a tree parsed from the script text `m.text`. */
+export function makeWord(t: SyntaxTree, node: NodeId, m: MappedText, lookup: Lookup): Word {
   const b = new Builder();
-  evalNode(node, m.text, lookup, b, false);
-  return finish(b, m, node.startIndex, node.endIndex);
+  evalNode(t, node, lookup, b, false);
+  return finish(b, m, t.start(node), t.end(node));
 }
 
 /**
@@ -116,23 +117,22 @@ export function makeWord(node: Node, m: MappedText, lookup: Lookup): Word {
  * node with a bare `$` and starts a new argument at the variable name. The `$` and the name are rejoined as the
  * expansion bash performs.
  */
-export function makeJoinedWord(nodes: readonly Node[], m: MappedText, lookup: Lookup): Word {
+export function makeJoinedWord(t: SyntaxTree, nodes: readonly NodeId[], m: MappedText, lookup: Lookup): Word {
   const b = new Builder();
-  const text = m.text;
   nodes.forEach((n, i) => {
-    if (i > 0 && !b.dynamic && b.last() === '$' && n.type === 'word') {
-      const t = text.slice(n.startIndex, n.endIndex);
-      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t)?.[0];
-      if (name !== undefined && !/[\\'"]/.test(t)) {
+    if (i > 0 && !b.dynamic && b.last() === '$' && t.type(n) === 'word') {
+      const s = t.textOf(n);
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s)?.[0];
+      if (name !== undefined && !/[\\'"]/.test(s)) {
         const off = b.pop();
         lookupInto(b, name, lookup, off);
-        b.push(t.slice(name.length), n.startIndex + name.length);
+        b.push(s.slice(name.length), t.start(n) + name.length);
         return;
       }
     }
-    evalNode(n, text, lookup, b, false);
+    evalNode(t, n, lookup, b, false);
   });
-  return finish(b, m, nodes[0]!.startIndex, nodes[nodes.length - 1]!.endIndex);
+  return finish(b, m, t.start(nodes[0]!), t.end(nodes[nodes.length - 1]!));
 }
 
 /** A literal word for a range of the script (operators, test operands). */
@@ -183,55 +183,52 @@ export function wordAsMappedText(w: Word): MappedText | null {
   return { text: w.value, segments: segs };
 }
 
+// The three functions below push text in runs between escapes rather than one character at a time: a Builder run
+// per character (plus a string concatenation) was the largest allocation of the shell layer. The per-character
+// offsets that `RunOrigin` expands are the same either way.
+
 /** Removes backslash escapes of unquoted text; `\<newline>` disappears. */
 function pushUnquoted(b: Builder, text: string, off: number): void {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) {
-      const n = text[i + 1]!;
-      i++;
-      if (n !== '\n') b.push(n, off + i);
-      continue;
-    }
-    b.push(c, off + i);
+  let from = 0;
+  for (let i = text.indexOf('\\'); i >= 0 && i + 1 < text.length; i = text.indexOf('\\', from)) {
+    if (i > from) b.push(text.slice(from, i), off + from);
+    const n = text[i + 1]!;
+    if (n !== '\n') b.push(n, off + i + 1);
+    from = i + 2;
   }
+  if (from < text.length) b.push(from === 0 ? text : text.slice(from), off + from);
 }
 
 /** Inside double quotes a backslash escapes only `$`, backquote, `"`, `\` and newline. */
 function pushDoubleQuoted(b: Builder, text: string, off: number): void {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) {
-      const n = text[i + 1]!;
-      if (n === '$' || n === '`' || n === '"' || n === '\\' || n === '\n') {
-        i++;
-        if (n !== '\n') b.push(n, off + i);
-        continue;
-      }
-    }
-    b.push(c, off + i);
+  let from = 0;
+  for (let i = text.indexOf('\\'); i >= 0 && i + 1 < text.length; i = text.indexOf('\\', i + 1)) {
+    const n = text[i + 1]!;
+    if (n !== '$' && n !== '`' && n !== '"' && n !== '\\' && n !== '\n') continue; // the backslash stays
+    if (i > from) b.push(text.slice(from, i), off + from);
+    if (n !== '\n') b.push(n, off + i + 1);
+    from = i + 2;
+    i++; // the escaped character is not an escape itself
   }
+  if (from < text.length) b.push(from === 0 ? text : text.slice(from), off + from);
 }
 
 const ANSI: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
 
 function pushAnsi(b: Builder, text: string, off: number): void {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) {
-      const n = text[i + 1]!;
-      const r = ANSI[n];
-      if (r !== undefined) {
-        b.push(r, off + i, false);
-        i++;
-        continue;
-      }
-      // numeric escapes (\x41, \0101, \u…): not needed for the commands rules read; treat as dynamic
+  let from = 0;
+  for (let i = text.indexOf('\\'); i >= 0 && i + 1 < text.length; i = text.indexOf('\\', from)) {
+    if (i > from) b.push(text.slice(from, i), off + from);
+    const r = ANSI[text[i + 1]!];
+    // numeric escapes (\x41, \0101, \u…): not needed for the commands rules read; treat as dynamic
+    if (r === undefined) {
       b.dyn();
       return;
     }
-    b.push(c, off + i);
+    b.push(r, off + i, false);
+    from = i + 2;
   }
+  if (from < text.length) b.push(from === 0 ? text : text.slice(from), off + from);
 }
 
 function lookupInto(b: Builder, name: string, lookup: Lookup, off: number): void {
@@ -244,11 +241,13 @@ function lookupInto(b: Builder, name: string, lookup: Lookup, off: number): void
   else if (v !== undefined) b.push(v, off, false);
 }
 
-function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble: boolean): void {
+function evalNode(t: SyntaxTree, node: NodeId, lookup: Lookup, b: Builder, inDouble: boolean): void {
   if (b.dynamic) return;
-  const s = node.startIndex;
-  const e = node.endIndex;
-  switch (node.type) {
+  const text = t.text;
+  const s = t.start(node);
+  const e = t.end(node);
+  const type = t.type(node);
+  switch (type) {
     case 'word':
     case 'number':
     case 'test_operator':
@@ -256,10 +255,10 @@ function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble
     case 'regex':
     case 'special_variable_name':
     case 'variable_name': {
-      const t = text.slice(s, e);
-      if (!inDouble && t.startsWith('~')) {
-        const slash = t.indexOf('/');
-        const user = slash < 0 ? t.slice(1) : t.slice(1, slash);
+      const v = text.slice(s, e);
+      if (!inDouble && v.startsWith('~')) {
+        const slash = v.indexOf('/');
+        const user = slash < 0 ? v.slice(1) : v.slice(1, slash);
         if (user !== '') {
           b.dyn();
           return;
@@ -270,11 +269,11 @@ function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble
           return;
         }
         b.push(home, s, false);
-        pushUnquoted(b, t.slice(1), s + 1);
+        pushUnquoted(b, v.slice(1), s + 1);
         return;
       }
-      if (inDouble) pushDoubleQuoted(b, t, s);
-      else pushUnquoted(b, t, s);
+      if (inDouble) pushDoubleQuoted(b, v, s);
+      else pushUnquoted(b, v, s);
       return;
     }
     case 'raw_string':
@@ -288,52 +287,53 @@ function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble
     case 'string':
     case 'translated_string': {
       b.quoted = true;
-      const open = node.type === 'string' ? s + 1 : s + 2;
+      const open = type === 'string' ? s + 1 : s + 2;
       const close = text[e - 1] === '"' ? e - 1 : e;
-      gaps(node, open, close, text, lookup, b, true);
+      gaps(t, node, open, close, lookup, b, true);
       return;
     }
     case 'string_content':
       pushDoubleQuoted(b, text.slice(s, e), s);
       return;
     case 'concatenation':
-      gaps(node, s, e, text, lookup, b, inDouble);
+      gaps(t, node, s, e, lookup, b, inDouble);
       return;
     case 'simple_expansion': {
-      const n = node.namedChildren[0];
-      if (n === undefined || n === null) {
+      const n = t.firstNamedChild(node);
+      if (n === NONE) {
         b.push(text.slice(s, e), s);
         return;
       }
-      lookupInto(b, text.slice(n.startIndex, n.endIndex), lookup, s);
+      lookupInto(b, t.textOf(n), lookup, s);
       return;
     }
     case 'expansion': {
-      // ${NAME}, ${NAME:-default}, ${NAME-default}
-      const kids = node.children.filter((c): c is Node => c !== null);
+      // ${NAME}, ${NAME:-default}, ${NAME-default}: the children between `${` and `}`
+      const kids = t.children(node);
       const inner = kids.slice(1, -1);
       const first = inner[0];
-      if (first !== undefined && (first.type === 'variable_name' || first.type === 'special_variable_name')) {
-        const name = text.slice(first.startIndex, first.endIndex);
+      if (first !== undefined && (t.type(first) === 'variable_name' || t.type(first) === 'special_variable_name')) {
+        const name = t.textOf(first);
         if (inner.length === 1) {
           lookupInto(b, name, lookup, s);
           return;
         }
         const op = inner[1];
-        if (op !== undefined && (op.type === ':-' || op.type === '-') && !SPECIAL_PARAM.test(name)) {
+        const opType = op === undefined ? '' : t.type(op);
+        if ((opType === ':-' || opType === '-') && !SPECIAL_PARAM.test(name)) {
           const v = lookup(name);
           if (v === UNKNOWN) {
             b.dyn();
             return;
           }
-          const useDefault = v === undefined || (op.type === ':-' && v === '');
+          const useDefault = v === undefined || (opType === ':-' && v === '');
           if (!useDefault) {
             b.push(v, s, false);
             return;
           }
           const rest = inner.slice(2);
           if (rest.length === 0) return;
-          gapsRange(rest, rest[0]!.startIndex, rest[rest.length - 1]!.endIndex, text, lookup, b, inDouble);
+          gapsRange(t, rest, t.start(rest[0]!), t.end(rest[rest.length - 1]!), lookup, b, inDouble);
           return;
         }
       }
@@ -347,35 +347,38 @@ function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble
       b.dyn();
       return;
     default:
-      if (node.namedChildCount === 0) {
-        const t = text.slice(s, e);
-        if (inDouble) pushDoubleQuoted(b, t, s);
-        else pushUnquoted(b, t, s);
-      } else gaps(node, s, e, text, lookup, b, inDouble);
+      if (!t.hasNamedChild(node)) {
+        const v = text.slice(s, e);
+        if (inDouble) pushDoubleQuoted(b, v, s);
+        else pushUnquoted(b, v, s);
+      } else gaps(t, node, s, e, lookup, b, inDouble);
   }
 }
 
-function gaps(node: Node, s: number, e: number, text: string, lookup: Lookup, b: Builder, inDouble: boolean): void {
-  gapsRange(node.namedChildren.filter((c): c is Node => c !== null), s, e, text, lookup, b, inDouble);
+function gaps(t: SyntaxTree, node: NodeId, s: number, e: number, lookup: Lookup, b: Builder, inDouble: boolean): void {
+  gapsRange(t, t.namedChildren(node), s, e, lookup, b, inDouble);
 }
 
 /** Evaluates children in order; text between them is literal. */
-function gapsRange(kids: readonly Node[], s: number, e: number, text: string, lookup: Lookup, b: Builder, inDouble: boolean): void {
+function gapsRange(t: SyntaxTree, kids: readonly NodeId[], s: number, e: number, lookup: Lookup, b: Builder, inDouble: boolean): void {
+  const text = t.text;
   let pos = s;
   for (const k of kids) {
-    if (k.startIndex < pos || k.endIndex > e) continue;
-    if (k.startIndex > pos) {
-      const t = text.slice(pos, k.startIndex);
-      if (inDouble) pushDoubleQuoted(b, t, pos);
-      else pushUnquoted(b, t, pos);
+    const ks = t.start(k);
+    const ke = t.end(k);
+    if (ks < pos || ke > e) continue;
+    if (ks > pos) {
+      const v = text.slice(pos, ks);
+      if (inDouble) pushDoubleQuoted(b, v, pos);
+      else pushUnquoted(b, v, pos);
     }
-    evalNode(k, text, lookup, b, inDouble);
-    pos = k.endIndex;
+    evalNode(t, k, lookup, b, inDouble);
+    pos = ke;
   }
   if (pos < e) {
-    const t = text.slice(pos, e);
-    if (inDouble) pushDoubleQuoted(b, t, pos);
-    else pushUnquoted(b, t, pos);
+    const v = text.slice(pos, e);
+    if (inDouble) pushDoubleQuoted(b, v, pos);
+    else pushUnquoted(b, v, pos);
   }
 }
 
