@@ -9,7 +9,7 @@ import type { Assignment } from './commands.js';
 import { bashParser, bashTables, cursorBinding } from './loader.js';
 import { toolKey } from './options.js';
 import { tokenizeNonPosix } from './powershell.js';
-import { NONE, readTree, SyntaxTree } from './tree.js';
+import { NONE, readTree, SyntaxTree, TreeCache } from './tree.js';
 import type { NodeId } from './tree.js';
 import { UNKNOWN } from './types.js';
 import type { Connector, Construct, ConstructKind, ParseOptions, Redirect, ShellKind, Word } from './types.js';
@@ -131,6 +131,8 @@ const EXPRESSIONS: ReadonlySet<string> = new Set(['binary_expression', 'unary_ex
  * becomes an error value instead of a hang.
  */
 function syntaxTree(text: string): SyntaxTree | null {
+  const cached = trees.get(text);
+  if (cached !== undefined) return cached;
   const parser = bashParser();
   const deadline = performance.now() + parseBudgetMs(text.length);
   const tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
@@ -139,10 +141,20 @@ function syntaxTree(text: string): SyntaxTree | null {
     return null;
   }
   try {
-    return readTree(tree, text, bashTables(), cursorBinding());
+    const t = readTree(tree, text, bashTables(), cursorBinding());
+    trees.set(text, t);
+    return t;
   } finally {
     tree.delete();
   }
+}
+
+/** Trees of recent scripts (about 5 MB at most: 20 bytes per node, one node per ~5 characters). */
+const trees = new TreeCache(4096, 1 << 20, 1 << 16);
+
+/** Forgets the cached syntax trees (benchmarks measure a cold pass with it). */
+export function clearTreeCache(): void {
+  trees.clear();
 }
 
 class Walker {
