@@ -159,8 +159,9 @@ export function clearTreeCache(): void {
 
 class Walker {
   private readonly cmds: ShellCommand[];
-  /** Commands this walker created → their substitution depth. */
-  private readonly mine = new Map<ShellCommand, number>();
+  /** Per command of `cmds` (same index): the substitution depth it was created at, or -1 for commands of nested
+   * scripts (created by another walker). */
+  private readonly depths: number[] = [];
   private readonly vars = new Map<string, string | typeof UNKNOWN>();
   private readonly lookup: Lookup;
   private enclosing: Construct[] = [];
@@ -209,13 +210,15 @@ class Walker {
     return makeWord(this.t, n, this.m, this.lookup);
   }
 
+  private add(c: ShellCommand, depth: number): void {
+    this.cmds.push(c);
+    this.depths.push(depth);
+  }
+
   /** Commands this walker created at the current substitution depth, in [from, cmds.length). */
   private own(from: number): ShellCommand[] {
     const out: ShellCommand[] = [];
-    for (let i = from; i < this.cmds.length; i++) {
-      const c = this.cmds[i]!;
-      if (this.mine.get(c) === this.depth) out.push(c);
-    }
+    for (let i = from; i < this.cmds.length; i++) if (this.depths[i] === this.depth) out.push(this.cmds[i]!);
     return out;
   }
 
@@ -333,28 +336,34 @@ class Walker {
       if (units.length > ops.length) ops.push(';');
       units.push(x);
     }
-    // pipelines: runs of units joined by | or |&
+    // pipelines: runs of units joined by | or |&; each pipeline is the commands of its units (empty units dropped)
     const pipelines: ShellCommand[][][] = [];
     const between: string[] = [];
     let cur: ShellCommand[][] = [];
-    units.forEach((u, i) => {
+    let curUnits = 0;
+    for (let i = 0; i < units.length; i++) {
       const from = this.cmds.length;
-      this.visit(u);
-      cur.push(this.own(from));
+      this.visit(units[i]!);
+      const own = this.own(from);
+      if (own.length > 0) cur.push(own);
+      curUnits++;
       const op = ops[i];
-      if (op === '|' || op === '|&') return;
+      if (op === '|' || op === '|&') continue;
       pipelines.push(cur);
       cur = [];
+      curUnits = 0;
       if (op !== undefined) between.push(op);
-    });
-    if (cur.length > 0) pipelines.push(cur);
+    }
+    if (curUnits > 0) pipelines.push(cur);
     const flat: ShellCommand[][] = [];
-    for (const p of pipelines) {
-      const groups = p.filter((g) => g.length > 0);
-      groups.forEach((g, i) => {
+    for (const groups of pipelines) {
+      const all: ShellCommand[] = [];
+      for (let i = 0; i < groups.length; i++) {
+        const g = groups[i]!;
         for (const c of g) {
           c.pipelineIndex = i;
           c.pipelineLength = groups.length;
+          all.push(c);
         }
         const nextG = groups[i + 1];
         if (nextG !== undefined) {
@@ -364,8 +373,8 @@ class Walker {
           last.connectorAfter = '|';
           nextG[0]!.connectorBefore = '|';
         }
-      });
-      flat.push(groups.flat());
+      }
+      flat.push(all);
     }
     for (let i = 1; i < flat.length; i++) {
       const prev = flat[i - 1]!;
@@ -465,7 +474,6 @@ class Walker {
     c.enclosing = this.enclosing;
     c.inSubstitution = this.depth > 0;
     c.parent = this.parent;
-    this.mine.set(c, this.depth);
     return c;
   }
 
@@ -505,18 +513,18 @@ class Walker {
         joined = [c];
       }
     }
-    const cmd = this.newCommand(n, [...redirects, ...extra]);
+    const cmd = this.newCommand(n, extra.length === 0 ? redirects : [...redirects, ...extra]);
     cmd.words = words;
     const res = resolveWrappers(words);
     cmd.wrappers = res.wrappers;
-    cmd.assignments = [...assigns, ...res.assignments];
+    cmd.assignments = res.assignments.length === 0 ? assigns : [...assigns, ...res.assignments];
     const nameWord = words[res.index] ?? null;
     cmd.nameWord = nameWord;
     cmd.argv = words.slice(res.index);
     const nm = res.rename ?? (nameWord?.value == null ? null : basename(nameWord.value));
     cmd.name = nm;
     cmd.tool = nm === null ? null : toolKey(nm);
-    this.cmds.push(cmd);
+    this.add(cmd, this.depth);
     if (cmd.name === 'read') for (const w of cmd.operands) if (w.value !== null) this.vars.set(w.value, UNKNOWN);
     this.nestedFor(cmd);
   }
@@ -548,7 +556,7 @@ class Walker {
     cmd.name = open;
     cmd.tool = open;
     cmd.isTest = true;
-    this.cmds.push(cmd);
+    this.add(cmd, this.depth);
   }
 
   private declaration(n: NodeId): void {
@@ -574,7 +582,7 @@ class Walker {
     cmd.nameWord = words[0] ?? null;
     cmd.name = kw === NONE ? null : tree.type(kw);
     cmd.tool = cmd.name;
-    this.cmds.push(cmd);
+    this.add(cmd, this.depth);
   }
 
   private assignment(n: NodeId): void {
@@ -631,7 +639,7 @@ class Walker {
     for (const c of inner.all) {
       c.enclosing = [...cmd.enclosing, ...c.enclosing];
       if (cmd.inSubstitution) c.inSubstitution = true;
-      this.cmds.push(c);
+      this.add(c, -1);
     }
     this.script.errors.push(...inner.errors);
   }

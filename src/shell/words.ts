@@ -20,9 +20,18 @@ interface WordOrigin {
   /** Script-text end offset of the word. */
   readonly end: number;
 }
-/** A Word that remembers where each character came from (private: rules see the plain `Word` fields). */
+
+/**
+ * A Word that remembers where each character came from (private: rules see the plain `Word` fields). The origin is
+ * kept as runs (one per pushed piece, see `Builder.runs`) and expanded into one offset per character only when
+ * asked (sub-words, nested scripts): most words never need it, and a per-character array (or even a separate origin
+ * object) for every word was a large share of the shell layer's allocations.
+ */
 class MappedWord implements Word {
-  readonly #origin: WordOrigin;
+  readonly #m: MappedText;
+  readonly #runs: readonly number[];
+  #offs: readonly number[] | undefined;
+  readonly #end: number;
   constructor(
     readonly value: string | null,
     readonly dynamic: boolean,
@@ -30,40 +39,30 @@ class MappedWord implements Word {
     readonly raw: string,
     readonly range: Range,
     readonly quoted: boolean,
-    origin: WordOrigin,
+    m: MappedText,
+    runs: readonly number[],
+    offs: readonly number[] | undefined,
+    end: number,
   ) {
-    this.#origin = origin;
+    this.#m = m;
+    this.#runs = runs;
+    this.#offs = offs;
+    this.#end = end;
   }
   static origin(w: Word): WordOrigin | undefined {
-    return w instanceof MappedWord ? w.#origin : undefined;
+    if (!(w instanceof MappedWord)) return undefined;
+    return { m: w.#m, offs: w.#offsets(), end: w.#end };
   }
-}
-const origins = { get: (w: Word): WordOrigin | undefined => MappedWord.origin(w) };
-
-/**
- * Where each character of a word came from, kept as runs (one per pushed piece) and expanded into one offset per
- * character only when asked (sub-words, nested scripts): most words never need it, and a per-character array for
- * every word was a large share of the shell layer's allocations.
- */
-class RunOrigin implements WordOrigin {
-  #offs: number[] | undefined;
-  constructor(
-    readonly m: MappedText,
-    /** Triples: start index in the word, script offset, 1 when each character has its own offset (else all map to
-     * the same offset). */
-    private readonly runs: readonly number[],
-    private readonly length: number,
-    readonly end: number,
-  ) {}
-  get offs(): readonly number[] {
+  #offsets(): readonly number[] {
     if (this.#offs === undefined) {
-      const o = new Array<number>(this.length);
-      const r = this.runs;
+      const length = this.prefix.length;
+      const o = new Array<number>(length);
+      const r = this.#runs;
       for (let j = 0; j < r.length; j += 3) {
         const at = r[j]!;
         const off = r[j + 1]!;
         const step = r[j + 2] === 1;
-        const to = j + 3 < r.length ? r[j + 3]! : this.length;
+        const to = j + 3 < r.length ? r[j + 3]! : length;
         for (let i = at; i < to; i++) o[i] = step ? off + (i - at) : off;
       }
       this.#offs = o;
@@ -71,16 +70,22 @@ class RunOrigin implements WordOrigin {
     return this.#offs;
   }
 }
+const origins = { get: (w: Word): WordOrigin | undefined => MappedWord.origin(w) };
+const NO_RUNS: readonly number[] = Object.freeze([]);
 
 class Builder {
   text = '';
-  /** See `RunOrigin.runs`. */
-  runs: number[] = [];
+  /**
+   * Triples: start index in the word, script offset, 1 when each character has its own offset (else all map to the
+   * same offset). Created at the first push as an exactly sized array: most words are one run.
+   */
+  runs: number[] | null = null;
   dynamic = false;
   quoted = false;
   push(s: string, off: number, step = true): void {
     if (this.dynamic || s.length === 0) return;
-    this.runs.push(this.text.length, off, step ? 1 : 0);
+    if (this.runs === null) this.runs = [this.text.length, off, step ? 1 : 0];
+    else this.runs.push(this.text.length, off, step ? 1 : 0);
     this.text += s;
   }
   dyn(): void {
@@ -92,7 +97,7 @@ class Builder {
   }
   /** Removes the last character (there must be one); returns its script offset. */
   pop(): number {
-    const r = this.runs;
+    const r = this.runs!;
     const j = r.length - 3;
     const at = r[j]!;
     const index = this.text.length - 1;
@@ -144,7 +149,7 @@ export function literalWord(text: string, m: MappedText, start: number, end: num
 
 function finish(b: Builder, m: MappedText, start: number, end: number): Word {
   const prefix = b.text;
-  return new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, new RunOrigin(m, b.runs, prefix.length, end));
+  return new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, m, b.runs ?? NO_RUNS, undefined, end);
 }
 
 /** The part of a word's value from character `k` on (for `-ofile`, `--out=file`), with its own range. */
@@ -154,11 +159,7 @@ export function subWord(w: Word, k: number): Word {
   if (o === undefined) return { ...w, value: w.value === null ? null : w.value.slice(k), prefix };
   const startOff = o.offs[k] ?? o.end;
   const range = toSourceRange(o.m, Math.min(startOff, o.end), o.end);
-  return new MappedWord(w.value === null ? null : w.value.slice(k), w.dynamic, prefix, o.m.text.slice(Math.min(startOff, o.end), o.end), range, w.quoted, {
-    m: o.m,
-    offs: o.offs.slice(k),
-    end: o.end,
-  });
+  return new MappedWord(w.value === null ? null : w.value.slice(k), w.dynamic, prefix, o.m.text.slice(Math.min(startOff, o.end), o.end), range, w.quoted, o.m, NO_RUNS, o.offs.slice(k), o.end);
 }
 
 /**
@@ -185,7 +186,7 @@ export function wordAsMappedText(w: Word): MappedText | null {
 
 // The three functions below push text in runs between escapes rather than one character at a time: a Builder run
 // per character (plus a string concatenation) was the largest allocation of the shell layer. The per-character
-// offsets that `RunOrigin` expands are the same either way.
+// offsets that `MappedWord` expands are the same either way.
 
 /** Removes backslash escapes of unquoted text; `\<newline>` disappears. */
 function pushUnquoted(b: Builder, text: string, off: number): void {
