@@ -77,14 +77,29 @@ export class ShellCommand {
   isTest = false;
   private parsedArgs: ParsedArgs | null = null;
 
+  // Rules and the dataflow ask for `spec` and `args` many times per command: both are computed once (and again
+  // only if `tool` / `argv` are reassigned).
+  #specFor: string | null | undefined = undefined;
+  #spec: OptionSpec | undefined = undefined;
+  #argsOf: readonly Word[] | undefined = undefined;
+  #args: readonly Word[] = NONE_YET;
+
   /** The option spec used for this command (undefined for unknown tools). */
   get spec(): OptionSpec | undefined {
-    return this.tool === null ? undefined : OPTION_SPECS[this.tool];
+    if (this.#specFor !== this.tool) {
+      this.#spec = this.tool === null ? undefined : OPTION_SPECS[this.tool];
+      this.#specFor = this.tool;
+    }
+    return this.#spec;
   }
 
   /** Arguments after the effective command name. */
   get args(): readonly Word[] {
-    return this.argv.slice(1);
+    if (this.#argsOf !== this.argv) {
+      this.#args = this.argv.slice(1);
+      this.#argsOf = this.argv;
+    }
+    return this.#args;
   }
 
   get parsed(): ParsedArgs {
@@ -107,9 +122,14 @@ export class ShellCommand {
 
   /** True when any of the options (or an alias of one) is present. */
   hasFlag(...names: string[]): boolean {
+    const options = this.options;
+    if (options.length === 0) return false;
     const spec = this.spec;
-    const wanted = new Set(names.map((n) => canonicalOption(spec, n)));
-    return this.options.some((o) => wanted.has(o.canonical));
+    for (const n of names) {
+      const c = canonicalOption(spec, n);
+      for (const o of options) if (o.canonical === c) return true;
+    }
+    return false;
   }
 
   /** All uses of an option (aliases included), in order. */
@@ -120,16 +140,24 @@ export class ShellCommand {
 
   /** The value of the last use of an option (aliases included), or null. */
   flagValue(name: string): Word | null {
-    const uses = this.optionUses(name);
-    for (let i = uses.length - 1; i >= 0; i--) if (uses[i]!.value !== null) return uses[i]!.value;
+    const options = this.options;
+    if (options.length === 0) return null;
+    const c = canonicalOption(this.spec, name);
+    for (let i = options.length - 1; i >= 0; i--) {
+      const o = options[i]!;
+      if (o.canonical === c && o.value !== null) return o.value;
+    }
     return null;
   }
 
   /** Every value of an option (`-o a -o b`). */
   flagValues(name: string): Word[] {
-    return this.optionUses(name)
-      .map((o) => o.value)
-      .filter((v): v is Word => v !== null);
+    const out: Word[] = [];
+    const options = this.options;
+    if (options.length === 0) return out;
+    const c = canonicalOption(this.spec, name);
+    for (const o of options) if (o.canonical === c && o.value !== null) out.push(o.value);
+    return out;
   }
 
   /** URLs among operands and option values (static prefix used for scheme/host of dynamic words). */
@@ -188,10 +216,13 @@ export class ShellCommand {
 
   /** Words that are the target of `>`/`>>` (files written by redirection). */
   get writes(): Word[] {
-    return this.redirects
-      .filter((r) => (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>' || r.op === '&>>') && r.target !== null && (r.fd === null || r.fd === 1))
-      .map((r) => r.target!)
-      .filter((w) => !(w.value ?? '').startsWith('&'));
+    const out: Word[] = [];
+    for (const r of this.redirects) {
+      const w = r.target;
+      if (w === null || !(r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>' || r.op === '&>>') || !(r.fd === null || r.fd === 1)) continue;
+      if (!(w.value ?? '').startsWith('&')) out.push(w);
+    }
+    return out;
   }
 }
 

@@ -625,9 +625,8 @@ export function toolKey(name: string): string {
 }
 
 const aliasCache = new WeakMap<OptionSpec, Map<string, string>>();
-/** Canonical spelling of an option in a spec. */
-export function canonicalOption(spec: OptionSpec | undefined, name: string): string {
-  if (spec === undefined) return name;
+/** Spelling → canonical spelling for a spec (its aliases and its global options' aliases), built once per spec. */
+function aliasMap(spec: OptionSpec): Map<string, string> {
   let m = aliasCache.get(spec);
   if (m === undefined) {
     m = new Map();
@@ -636,24 +635,41 @@ export function canonicalOption(spec: OptionSpec | undefined, name: string): str
     }
     aliasCache.set(spec, m);
   }
-  return m.get(name) ?? name;
+  return m;
 }
 
-function isLongValued(spec: OptionSpec, name: string): boolean {
-  return spec.longValued?.includes(name) === true;
+/** Canonical spelling of an option in a spec. */
+export function canonicalOption(spec: OptionSpec | undefined, name: string): string {
+  if (spec === undefined) return name;
+  return aliasMap(spec).get(name) ?? name;
 }
+
+const longValuedCache = new WeakMap<OptionSpec, ReadonlySet<string>>();
+function isLongValued(spec: OptionSpec, name: string): boolean {
+  if (spec.longValued === undefined) return false;
+  let set = longValuedCache.get(spec);
+  if (set === undefined) {
+    set = new Set(spec.longValued);
+    longValuedCache.set(spec, set);
+  }
+  return set.has(name);
+}
+
+/** The spec of tools without one (shared, so its alias table is built once). */
+const NO_SPEC: OptionSpec = Object.freeze({});
 
 /** Parses the arguments after a command name (words[0] is the first argument). */
 export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]): ParsedArgs {
   const options: OptionUse[] = [];
   const operands: Word[] = [];
   let subcommand: Word | null = null;
-  if (spec === undefined) spec = {};
+  if (spec === undefined) spec = NO_SPEC;
   const top = spec;
+  const aliases = aliasMap(top);
   let cur: OptionSpec = spec.subcommand && spec.global ? spec.global : spec;
   let endOfOptions = false;
   const add = (name: string, value: Word | null, word: Word): void => {
-    options.push({ name, canonical: canonicalOption(top, name), value, word });
+    options.push({ name, canonical: aliases.get(name) ?? name, value, word });
   };
   let i = 0;
   // tar's old style: `tar xzvf file.tgz -C dir`
