@@ -289,8 +289,8 @@ export const WRAPPERS: ReadonlySet<string> = new Set([
 
 export interface Resolution {
   readonly index: number;
-  readonly wrappers: Wrapper[];
-  readonly assignments: Assignment[];
+  readonly wrappers: readonly Wrapper[];
+  readonly assignments: readonly Assignment[];
   /** Set when `python -m pip` / `uv pip` renames the effective command. */
   readonly rename: string | null;
 }
@@ -303,7 +303,6 @@ export function resolveWrappers(words: readonly Word[]): Resolution {
   // are sliced only when there is one. Closures created per call here were measurable over the corpus.
   let wrappers: Wrapper[] | null = null;
   let assignments: Assignment[] | null = null;
-  const done = (index: number, rename: string | null): Resolution => ({ index, wrappers: wrappers ?? [], assignments: assignments ?? [], rename });
   let i = 0;
   for (let guard = 0; guard < 16; guard++) {
     const w = words[i];
@@ -313,11 +312,11 @@ export function resolveWrappers(words: readonly Word[]): Resolution {
     const next1 = words[i + 1];
     if (key === 'python' && next1?.value === '-m' && words[i + 2]?.value !== undefined && /^pip[0-9.]*$/.test(words[i + 2]!.value ?? '')) {
       (wrappers ??= []).push({ name, word: w });
-      return done(i + 2, 'pip');
+      return { index: i + 2, wrappers, assignments: assignments ?? NONE_YET, rename: 'pip' };
     }
     if (key === 'uv' && next1?.value === 'pip') {
       (wrappers ??= []).push({ name, word: w });
-      return done(i + 1, 'pip');
+      return { index: i + 1, wrappers, assignments: assignments ?? NONE_YET, rename: 'pip' };
     }
     if (!WRAPPERS.has(key)) break;
     const rest = words.slice(i + 1);
@@ -363,7 +362,7 @@ export function resolveWrappers(words: readonly Word[]): Resolution {
     (wrappers ??= []).push({ name, word: w });
     i = to;
   }
-  return done(i, null);
+  return { index: i, wrappers: wrappers ?? NONE_YET, assignments: assignments ?? NONE_YET, rename: null };
 }
 
 /** sudo/doas options that run no command (`-l` lists, `-v` validates, …). */

@@ -316,7 +316,7 @@ class Walker {
    */
   private chain(n: NodeId): void {
     const tree = this.t;
-    const units: NodeId[] = [];
+    const unitNodes: NodeId[] = [];
     const ops: string[] = [];
     // iterative: long `a && b && …` chains nest deeply
     const stack: NodeId[] = [n];
@@ -333,49 +333,29 @@ class Walker {
         continue;
       }
       if (type === 'comment') continue;
-      if (units.length > ops.length) ops.push(';');
-      units.push(x);
+      if (unitNodes.length > ops.length) ops.push(';');
+      unitNodes.push(x);
     }
-    // pipelines: runs of units joined by | or |&; each pipeline is the commands of its units (empty units dropped)
-    const pipelines: ShellCommand[][][] = [];
+    // pipelines: runs of units joined by | or |&; `flat` has the commands of each pipeline (units without commands
+    // dropped), `between` the operators between pipelines
+    const flat: (readonly ShellCommand[])[] = [];
     const between: string[] = [];
-    let cur: ShellCommand[][] = [];
-    let curUnits = 0;
-    for (let i = 0; i < units.length; i++) {
+    const groups: ShellCommand[][] = [];
+    let units = 0;
+    for (let i = 0; i < unitNodes.length; i++) {
       const from = this.cmds.length;
-      this.visit(units[i]!);
+      this.visit(unitNodes[i]!);
       const own = this.own(from);
-      if (own.length > 0) cur.push(own);
-      curUnits++;
+      if (own.length > 0) groups.push(own);
+      units++;
       const op = ops[i];
       if (op === '|' || op === '|&') continue;
-      pipelines.push(cur);
-      cur = [];
-      curUnits = 0;
+      flat.push(pipeline(groups));
+      groups.length = 0;
+      units = 0;
       if (op !== undefined) between.push(op);
     }
-    if (curUnits > 0) pipelines.push(cur);
-    const flat: ShellCommand[][] = [];
-    for (const groups of pipelines) {
-      const all: ShellCommand[] = [];
-      for (let i = 0; i < groups.length; i++) {
-        const g = groups[i]!;
-        for (const c of g) {
-          c.pipelineIndex = i;
-          c.pipelineLength = groups.length;
-          all.push(c);
-        }
-        const nextG = groups[i + 1];
-        if (nextG !== undefined) {
-          const last = g[g.length - 1]!;
-          last.stdoutTo = nextG[0]!;
-          nextG[0]!.stdinFrom = last;
-          last.connectorAfter = '|';
-          nextG[0]!.connectorBefore = '|';
-        }
-      }
-      flat.push(all);
-    }
+    if (units > 0) flat.push(pipeline(groups));
     for (let i = 1; i < flat.length; i++) {
       const prev = flat[i - 1]!;
       const next = flat[i]!;
@@ -483,20 +463,25 @@ class Walker {
     const assigns: Assignment[] = [];
     const words: Word[] = [];
     const redirects: Redirect[] = [];
-    // argument nodes of the current word, when tree-sitter split it at a `$` (see makeJoinedWord)
-    let joined: NodeId[] | null = null;
+    // the argument nodes of the current word (first..last), when tree-sitter split it at a `$` (see
+    // makeJoinedWord); `parts` lists them once a word has more than one
+    let first = NONE;
+    let last = NONE;
+    let parts: NodeId[] | null = null;
     for (let c = tree.firstChild(n); c !== NONE; c = tree.nextSibling(c)) {
       if (!tree.isNamed(c)) continue;
       const type = tree.type(c);
       const isRedirect = type.endsWith('redirect');
-      const prev = joined?.[joined.length - 1];
-      if (type !== 'comment' && !isRedirect && type !== 'variable_assignment' && type !== 'command_name' && prev !== undefined && tree.end(prev) === tree.start(c) && text[tree.end(prev) - 1] === '$') {
+      if (type !== 'comment' && !isRedirect && type !== 'variable_assignment' && type !== 'command_name' && last !== NONE && tree.end(last) === tree.start(c) && text[tree.end(last) - 1] === '$') {
         this.substitutions(c);
-        joined!.push(c);
-        words[words.length - 1] = makeJoinedWord(tree, joined!, this.m, this.lookup);
+        parts ??= [first];
+        parts.push(c);
+        last = c;
+        words[words.length - 1] = makeJoinedWord(tree, parts, this.m, this.lookup);
         continue;
       }
-      joined = null;
+      first = last = NONE;
+      parts = null;
       if (type === 'variable_assignment') {
         this.substitutions(c);
         const name = tree.childForField(c, 'name');
@@ -510,7 +495,7 @@ class Walker {
       } else if (type !== 'comment') {
         this.substitutions(c);
         words.push(this.word(c));
-        joined = [c];
+        first = last = c;
       }
     }
     const cmd = this.newCommand(n, extra.length === 0 ? redirects : [...redirects, ...extra]);
@@ -672,6 +657,40 @@ function joinWords(words: readonly Word[]): MappedText | null {
   return { text, segments: segs };
 }
 
+
+/**
+ * Links the commands of one pipeline (`groups`: the commands of each element, in order) and returns them all. The
+ * single-element case, most chains, returns the element's own array.
+ */
+function pipeline(groups: readonly ShellCommand[][]): readonly ShellCommand[] {
+  if (groups.length === 0) return NO_COMMANDS;
+  if (groups.length === 1) {
+    for (const c of groups[0]!) {
+      c.pipelineIndex = 0;
+      c.pipelineLength = 1;
+    }
+    return groups[0]!;
+  }
+  const all: ShellCommand[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    for (const c of g) {
+      c.pipelineIndex = i;
+      c.pipelineLength = groups.length;
+      all.push(c);
+    }
+    const nextG = groups[i + 1];
+    if (nextG !== undefined) {
+      const last = g[g.length - 1]!;
+      last.stdoutTo = nextG[0]!;
+      nextG[0]!.stdinFrom = last;
+      last.connectorAfter = '|';
+      nextG[0]!.connectorBefore = '|';
+    }
+  }
+  return all;
+}
+const NO_COMMANDS: readonly ShellCommand[] = Object.freeze([]);
 
 function isGuard(c: ShellCommand): boolean {
   if (c.name === null) return false;

@@ -309,18 +309,17 @@ function evalNode(t: SyntaxTree, node: NodeId, lookup: Lookup, b: Builder, inDou
       return;
     }
     case 'expansion': {
-      // ${NAME}, ${NAME:-default}, ${NAME-default}: the children between `${` and `}`
+      // ${NAME}, ${NAME:-default}, ${NAME-default}: the children between `${` and `}` are kids[1 .. n-1)
       const kids = t.children(node);
-      const inner = kids.slice(1, -1);
-      const first = inner[0];
-      if (first !== undefined && (t.type(first) === 'variable_name' || t.type(first) === 'special_variable_name')) {
+      const n = kids.length - 1;
+      const first = kids[1];
+      if (n > 1 && first !== undefined && (t.type(first) === 'variable_name' || t.type(first) === 'special_variable_name')) {
         const name = t.textOf(first);
-        if (inner.length === 1) {
+        if (n === 2) {
           lookupInto(b, name, lookup, s);
           return;
         }
-        const op = inner[1];
-        const opType = op === undefined ? '' : t.type(op);
+        const opType = t.type(kids[2]!);
         if ((opType === ':-' || opType === '-') && !SPECIAL_PARAM.test(name)) {
           const v = lookup(name);
           if (v === UNKNOWN) {
@@ -332,9 +331,12 @@ function evalNode(t: SyntaxTree, node: NodeId, lookup: Lookup, b: Builder, inDou
             b.push(v, s, false);
             return;
           }
-          const rest = inner.slice(2);
-          if (rest.length === 0) return;
-          gapsRange(t, rest, t.start(rest[0]!), t.end(rest[rest.length - 1]!), lookup, b, inDouble);
+          // the default: kids[3 .. n)
+          if (n <= 3) return;
+          let pos = t.start(kids[3]!);
+          const to = t.end(kids[n - 1]!);
+          for (let i = 3; i < n; i++) pos = piece(t, kids[i]!, pos, to, lookup, b, inDouble);
+          literal(t.text, pos, to, b, inDouble);
           return;
         }
       }
@@ -356,31 +358,29 @@ function evalNode(t: SyntaxTree, node: NodeId, lookup: Lookup, b: Builder, inDou
   }
 }
 
+/** Evaluates the named children of `node` in order between offsets `s` and `e`; text between them is literal. */
 function gaps(t: SyntaxTree, node: NodeId, s: number, e: number, lookup: Lookup, b: Builder, inDouble: boolean): void {
-  gapsRange(t, t.namedChildren(node), s, e, lookup, b, inDouble);
+  let pos = s;
+  for (let k = t.firstChild(node); k !== NONE; k = t.nextSibling(k)) if (t.isNamed(k)) pos = piece(t, k, pos, e, lookup, b, inDouble);
+  literal(t.text, pos, e, b, inDouble);
 }
 
-/** Evaluates children in order; text between them is literal. */
-function gapsRange(t: SyntaxTree, kids: readonly NodeId[], s: number, e: number, lookup: Lookup, b: Builder, inDouble: boolean): void {
-  const text = t.text;
-  let pos = s;
-  for (const k of kids) {
-    const ks = t.start(k);
-    const ke = t.end(k);
-    if (ks < pos || ke > e) continue;
-    if (ks > pos) {
-      const v = text.slice(pos, ks);
-      if (inDouble) pushDoubleQuoted(b, v, pos);
-      else pushUnquoted(b, v, pos);
-    }
-    evalNode(t, k, lookup, b, inDouble);
-    pos = ke;
-  }
-  if (pos < e) {
-    const v = text.slice(pos, e);
-    if (inDouble) pushDoubleQuoted(b, v, pos);
-    else pushUnquoted(b, v, pos);
-  }
+/** One child of a `gaps` walk: the literal text from `pos` up to it, then the child; returns the new position. */
+function piece(t: SyntaxTree, k: NodeId, pos: number, e: number, lookup: Lookup, b: Builder, inDouble: boolean): number {
+  const ks = t.start(k);
+  const ke = t.end(k);
+  if (ks < pos || ke > e) return pos;
+  literal(t.text, pos, ks, b, inDouble);
+  evalNode(t, k, lookup, b, inDouble);
+  return ke;
+}
+
+/** Literal script text in [from, to), if any, with the escapes of its quoting. */
+function literal(text: string, from: number, to: number, b: Builder, inDouble: boolean): void {
+  if (from >= to) return;
+  const v = text.slice(from, to);
+  if (inDouble) pushDoubleQuoted(b, v, from);
+  else pushUnquoted(b, v, from);
 }
 
 /** Wraps a caller env lookup (absent → everything unknown). */
