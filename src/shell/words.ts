@@ -29,7 +29,8 @@ interface WordOrigin {
  */
 class MappedWord implements Word {
   readonly #m: MappedText;
-  readonly #runs: readonly number[];
+  /** See `Builder.runs`; a number is a single run from character 0 with one offset per character (most words). */
+  readonly #runs: readonly number[] | number;
   #offs: readonly number[] | undefined;
   readonly #end: number;
   constructor(
@@ -40,7 +41,7 @@ class MappedWord implements Word {
     readonly range: Range,
     readonly quoted: boolean,
     m: MappedText,
-    runs: readonly number[],
+    runs: readonly number[] | number,
     offs: readonly number[] | undefined,
     end: number,
   ) {
@@ -58,6 +59,11 @@ class MappedWord implements Word {
       const length = this.prefix.length;
       const o = new Array<number>(length);
       const r = this.#runs;
+      if (typeof r === 'number') {
+        for (let i = 0; i < length; i++) o[i] = r + i;
+        this.#offs = o;
+        return o;
+      }
       for (let j = 0; j < r.length; j += 3) {
         const at = r[j]!;
         const off = r[j + 1]!;
@@ -77,15 +83,31 @@ class Builder {
   text = '';
   /**
    * Triples: start index in the word, script offset, 1 when each character has its own offset (else all map to the
-   * same offset). Created at the first push as an exactly sized array: most words are one run.
+   * same offset). Kept in `off0`/`step0` while there is one run (most words), in `runs` (all runs) after that.
    */
   runs: number[] | null = null;
+  /** The first run (from index 0), when `runs` is null; -1 when there is none. */
+  off0 = -1;
+  step0 = 1;
   dynamic = false;
   quoted = false;
+  reset(): this {
+    this.text = '';
+    this.runs = null;
+    this.off0 = -1;
+    this.step0 = 1;
+    this.dynamic = false;
+    this.quoted = false;
+    return this;
+  }
   push(s: string, off: number, step = true): void {
     if (this.dynamic || s.length === 0) return;
-    if (this.runs === null) this.runs = [this.text.length, off, step ? 1 : 0];
-    else this.runs.push(this.text.length, off, step ? 1 : 0);
+    const st = step ? 1 : 0;
+    if (this.runs !== null) this.runs.push(this.text.length, off, st);
+    else if (this.off0 < 0) {
+      this.off0 = off;
+      this.step0 = st;
+    } else this.runs = [0, this.off0, this.step0, this.text.length, off, st];
     this.text += s;
   }
   dyn(): void {
@@ -97,22 +119,42 @@ class Builder {
   }
   /** Removes the last character (there must be one); returns its script offset. */
   pop(): number {
-    const r = this.runs!;
-    const j = r.length - 3;
-    const at = r[j]!;
     const index = this.text.length - 1;
-    const off = r[j + 2] === 1 ? r[j + 1]! + (index - at) : r[j + 1]!;
+    let off: number;
+    const r = this.runs;
+    if (r === null) {
+      off = this.step0 === 1 ? this.off0 + index : this.off0;
+      if (index === 0) this.off0 = -1;
+    } else {
+      const j = r.length - 3;
+      const at = r[j]!;
+      off = r[j + 2] === 1 ? r[j + 1]! + (index - at) : r[j + 1]!;
+      if (index === at) r.length = j;
+    }
     this.text = this.text.slice(0, -1);
-    if (index === at) r.length = j;
     return off;
   }
+  /** The runs in `MappedWord` form. */
+  origin(): readonly number[] | number {
+    if (this.runs !== null) return this.runs;
+    if (this.off0 < 0) return NO_RUNS;
+    return this.step0 === 1 ? this.off0 : [0, this.off0, 0];
+  }
+}
+
+/** One builder reused word after word (words are built one at a time; a second is made if one is in use). */
+let spare: Builder | null = new Builder();
+function builder(): Builder {
+  const b = spare ?? new Builder();
+  spare = null;
+  return b.reset();
 }
 
 const SPECIAL_PARAM = /^(?:[0-9]+|[@*#?$!_-])$/;
 
 /** Builds a Word from a node of a tree parsed from the script text `m.text`. */
 export function makeWord(t: SyntaxTree, node: NodeId, m: MappedText, lookup: Lookup): Word {
-  const b = new Builder();
+  const b = builder();
   evalNode(t, node, lookup, b, false);
   return finish(b, m, t.start(node), t.end(node));
 }
@@ -123,7 +165,7 @@ export function makeWord(t: SyntaxTree, node: NodeId, m: MappedText, lookup: Loo
  * expansion bash performs.
  */
 export function makeJoinedWord(t: SyntaxTree, nodes: readonly NodeId[], m: MappedText, lookup: Lookup): Word {
-  const b = new Builder();
+  const b = builder();
   nodes.forEach((n, i) => {
     if (i > 0 && !b.dynamic && b.last() === '$' && t.type(n) === 'word') {
       const s = t.textOf(n);
@@ -142,14 +184,16 @@ export function makeJoinedWord(t: SyntaxTree, nodes: readonly NodeId[], m: Mappe
 
 /** A literal word for a range of the script (operators, test operands). */
 export function literalWord(text: string, m: MappedText, start: number, end: number): Word {
-  const b = new Builder();
+  const b = builder();
   b.push(text, start);
   return finish(b, m, start, end);
 }
 
 function finish(b: Builder, m: MappedText, start: number, end: number): Word {
   const prefix = b.text;
-  return new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, m, b.runs ?? NO_RUNS, undefined, end);
+  const w = new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, m, b.origin(), undefined, end);
+  spare = b;
+  return w;
 }
 
 /** The part of a word's value from character `k` on (for `-ofile`, `--out=file`), with its own range. */
