@@ -23,6 +23,16 @@ const MAX_NESTING = 6;
 
 /** Maps a Dockerfile SHELL executable (`/bin/bash`, `powershell.exe`, `cmd /S /C`) to a ShellKind. */
 export function shellKindOf(executable: string): ShellKind {
+  // asked once per RUN/CMD/COPY/… instruction, nearly always with the same executable
+  if (executable === lastExecutable) return lastKind;
+  lastKind = shellKindOfUncached(executable);
+  lastExecutable = executable;
+  return lastKind;
+}
+let lastExecutable = '/bin/sh';
+let lastKind: ShellKind = 'sh';
+
+function shellKindOfUncached(executable: string): ShellKind {
   const b = basename(executable.replace(/\\/g, '/')).toLowerCase().replace(/\.exe$/, '');
   if (b === 'powershell' || b === 'pwsh') return 'powershell';
   if (b === 'cmd') return 'cmd';
