@@ -241,8 +241,12 @@ export function readTree(tree: Tree, text: string, lang: LanguageTables, binding
     // the cursor is still in the transfer buffer (nothing else ran in between): free its stack
     b._ts_tree_cursor_delete_wasm(t);
   }
-  return new SyntaxTree(text, scratch.slice(0, n * STRIDE), n, lang);
+  const data = scratch.slice(0, n * STRIDE);
+  // a huge script (a pathological 1 MB RUN) should not keep its scratch space for the rest of the process
+  if (scratch.length > SCRATCH_KEEP) scratch = new Int32Array(4096 * STRIDE);
+  return new SyntaxTree(text, data, n, lang);
 }
+const SCRATCH_KEEP = (1 << 16) * STRIDE;
 
 /** The same operations over web-tree-sitter's public TreeCursor (the fallback, and the reference in tests). */
 function publicCursor(tree: Tree): CursorBinding {
