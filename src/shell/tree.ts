@@ -191,8 +191,10 @@ let scratch = new Int32Array(4096 * STRIDE);
  * tens of thousands deep are copied without recursion. `binding` null uses web-tree-sitter's public TreeCursor.
  */
 export function readTree(tree: Tree, text: string, lang: LanguageTables, binding: CursorBinding | null): SyntaxTree {
-  const b = binding ?? publicCursor(tree);
-  const t = (tree as unknown as { readonly 0: number })[0];
+  // the tree's address in WebAssembly memory (web-tree-sitter keeps it at index 0 of the Tree object)
+  const address = (tree as unknown as { readonly 0: unknown })[0];
+  const t = typeof address === 'number' ? address : 0;
+  const b = binding !== null && t !== 0 ? binding : publicCursor(tree);
   b._ts_tree_root_node_wasm(t);
   // a tree without errors has no MISSING nodes: skip that question per node
   const hasError = b._ts_node_has_error_wasm(t) === 1;
