@@ -12,13 +12,24 @@ import type { ExpansionBudget } from './expand.js';
 import { lookupFor } from './build.js';
 import type { DockerfileModel, InstructionFacts } from './types.js';
 
+/** Instructions whose items need the shell, variables and WORKDIR in effect (scripts; ADD/COPY for the dataflow). */
+const NEEDS_CONTEXT: ReadonlySet<string> = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'ONBUILD', 'ADD', 'COPY']);
+
 function stageItem(f: InstructionFacts, escape: '\\' | '`', budget: ExpansionBudget): StageInstruction {
+  const kind = f.instruction.kind;
+  // the other instructions run no script and move no file: analyzeStage only walks past them (building their
+  // lookups and closures was a measurable share of the shell layer's garbage)
+  if (!NEEDS_CONTEXT.has(kind)) return { instruction: f.instruction, shell: 'sh' };
   const lookup = lookupFor(f.scope);
-  return {
+  const item: StageInstruction = {
     instruction: f.instruction,
     shell: shellKindOf(f.shellSetting.argv[0] ?? '/bin/sh'),
     env: envFrom(lookup),
     workdir: f.workdir.path,
+  };
+  if (kind !== 'ADD' && kind !== 'COPY') return item;
+  return {
+    ...item,
     expand: (word: string) => {
       const r = processWord(word, lookup, { escape, budget });
       return r.ok && !r.unknown ? r.value : null;

@@ -30,6 +30,11 @@ export function basename(v: string): string {
   return i >= 0 ? v.slice(i + 1) : v;
 }
 
+// Shared defaults of the read-only fields (the walker sets most of them right away; a fresh empty array per field
+// and command was garbage).
+const NONE_YET: readonly never[] = Object.freeze([]);
+const NO_RANGE: Range = Object.freeze({ start: 0, end: 0 });
+
 export class ShellCommand {
   /** Position in the script's execution-ordered command list (nested scripts included). */
   id = 0;
@@ -40,14 +45,14 @@ export class ShellCommand {
   /** The word naming the effective command (for `python -m pip`, the `pip` word). */
   nameWord: Word | null = null;
   /** All words as written, wrappers included, prefix assignments excluded. */
-  words: readonly Word[] = [];
+  words: readonly Word[] = NONE_YET;
   /** Effective argv: `[nameWord, ...arguments]`. */
-  argv: readonly Word[] = [];
-  wrappers: readonly Wrapper[] = [];
+  argv: readonly Word[] = NONE_YET;
+  wrappers: readonly Wrapper[] = NONE_YET;
   /** `VAR=x` prefixes (and `env VAR=x`). */
-  assignments: readonly Assignment[] = [];
+  assignments: readonly Assignment[] = NONE_YET;
   raw = '';
-  range: Range = { start: 0, end: 0 };
+  range: Range = NO_RANGE;
   redirects: Redirect[] = [];
   /** Index within its pipeline (0 when not in a pipeline) and the pipeline's length (1 when not in one). */
   pipelineIndex = 0;
@@ -59,7 +64,7 @@ export class ShellCommand {
   connectorBefore: Connector | null = null;
   connectorAfter: Connector | null = null;
   /** Enclosing constructs, outermost first. */
-  enclosing: readonly Construct[] = [];
+  enclosing: readonly Construct[] = NONE_YET;
   /** Failure ignored: `cmd || true`, `cmd || :`, `cmd || exit 0`. */
   guarded = false;
   /** Inside `$( )`, backquotes or `<( )`. */
@@ -72,14 +77,29 @@ export class ShellCommand {
   isTest = false;
   private parsedArgs: ParsedArgs | null = null;
 
+  // Rules and the dataflow ask for `spec` and `args` many times per command: both are computed once (and again
+  // only if `tool` / `argv` are reassigned).
+  #specFor: string | null | undefined = undefined;
+  #spec: OptionSpec | undefined = undefined;
+  #argsOf: readonly Word[] | undefined = undefined;
+  #args: readonly Word[] = NONE_YET;
+
   /** The option spec used for this command (undefined for unknown tools). */
   get spec(): OptionSpec | undefined {
-    return this.tool === null ? undefined : OPTION_SPECS[this.tool];
+    if (this.#specFor !== this.tool) {
+      this.#spec = this.tool === null ? undefined : OPTION_SPECS[this.tool];
+      this.#specFor = this.tool;
+    }
+    return this.#spec;
   }
 
   /** Arguments after the effective command name. */
   get args(): readonly Word[] {
-    return this.argv.slice(1);
+    if (this.#argsOf !== this.argv) {
+      this.#args = this.argv.slice(1);
+      this.#argsOf = this.argv;
+    }
+    return this.#args;
   }
 
   get parsed(): ParsedArgs {
@@ -102,9 +122,14 @@ export class ShellCommand {
 
   /** True when any of the options (or an alias of one) is present. */
   hasFlag(...names: string[]): boolean {
+    const options = this.options;
+    if (options.length === 0) return false;
     const spec = this.spec;
-    const wanted = new Set(names.map((n) => canonicalOption(spec, n)));
-    return this.options.some((o) => wanted.has(o.canonical));
+    for (const n of names) {
+      const c = canonicalOption(spec, n);
+      for (const o of options) if (o.canonical === c) return true;
+    }
+    return false;
   }
 
   /** All uses of an option (aliases included), in order. */
@@ -115,16 +140,24 @@ export class ShellCommand {
 
   /** The value of the last use of an option (aliases included), or null. */
   flagValue(name: string): Word | null {
-    const uses = this.optionUses(name);
-    for (let i = uses.length - 1; i >= 0; i--) if (uses[i]!.value !== null) return uses[i]!.value;
+    const options = this.options;
+    if (options.length === 0) return null;
+    const c = canonicalOption(this.spec, name);
+    for (let i = options.length - 1; i >= 0; i--) {
+      const o = options[i]!;
+      if (o.canonical === c && o.value !== null) return o.value;
+    }
     return null;
   }
 
   /** Every value of an option (`-o a -o b`). */
   flagValues(name: string): Word[] {
-    return this.optionUses(name)
-      .map((o) => o.value)
-      .filter((v): v is Word => v !== null);
+    const out: Word[] = [];
+    const options = this.options;
+    if (options.length === 0) return out;
+    const c = canonicalOption(this.spec, name);
+    for (const o of options) if (o.canonical === c && o.value !== null) out.push(o.value);
+    return out;
   }
 
   /** URLs among operands and option values (static prefix used for scheme/host of dynamic words). */
@@ -183,10 +216,13 @@ export class ShellCommand {
 
   /** Words that are the target of `>`/`>>` (files written by redirection). */
   get writes(): Word[] {
-    return this.redirects
-      .filter((r) => (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>' || r.op === '&>>') && r.target !== null && (r.fd === null || r.fd === 1))
-      .map((r) => r.target!)
-      .filter((w) => !(w.value ?? '').startsWith('&'));
+    const out: Word[] = [];
+    for (const r of this.redirects) {
+      const w = r.target;
+      if (w === null || !(r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>' || r.op === '&>>') || !(r.fd === null || r.fd === 1)) continue;
+      if (!(w.value ?? '').startsWith('&')) out.push(w);
+    }
+    return out;
   }
 }
 
@@ -253,8 +289,8 @@ export const WRAPPERS: ReadonlySet<string> = new Set([
 
 export interface Resolution {
   readonly index: number;
-  readonly wrappers: Wrapper[];
-  readonly assignments: Assignment[];
+  readonly wrappers: readonly Wrapper[];
+  readonly assignments: readonly Assignment[];
   /** Set when `python -m pip` / `uv pip` renames the effective command. */
   readonly rename: string | null;
 }
@@ -263,82 +299,93 @@ const ASSIGN_RE = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
 /** Finds the effective command in `words` (which start at the command name), looking through wrappers. */
 export function resolveWrappers(words: readonly Word[]): Resolution {
-  const wrappers: Wrapper[] = [];
-  const assignments: Assignment[] = [];
+  // Allocation-free for the common case (no wrapper: one look at the first word); the arguments after a wrapper
+  // are sliced only when there is one. Closures created per call here were measurable over the corpus.
+  let wrappers: Wrapper[] | null = null;
+  let assignments: Assignment[] | null = null;
   let i = 0;
   for (let guard = 0; guard < 16; guard++) {
     const w = words[i];
     if (w === undefined || w.value === null) break;
     const name = basename(w.value);
     const key = toolKey(name);
-    const rest = words.slice(i + 1);
-    const next = (skipOperands: number): number | null => {
-      const p = parseArgs(OPTION_SPECS[key], rest);
-      const op = p.operands[skipOperands];
-      return op === undefined ? null : i + 1 + rest.indexOf(op);
-    };
-    let to: number | null = null;
-    if (key === 'python' && rest[0]?.value === '-m' && rest[1]?.value !== undefined && /^pip[0-9.]*$/.test(rest[1].value ?? '')) {
-      wrappers.push({ name, word: w });
-      return { index: i + 2, wrappers, assignments, rename: 'pip' };
+    const next1 = words[i + 1];
+    if (key === 'python' && next1?.value === '-m' && words[i + 2]?.value !== undefined && /^pip[0-9.]*$/.test(words[i + 2]!.value ?? '')) {
+      (wrappers ??= []).push({ name, word: w });
+      return { index: i + 2, wrappers, assignments: assignments ?? NONE_YET, rename: 'pip' };
     }
-    if (key === 'uv' && rest[0]?.value === 'pip') {
-      wrappers.push({ name, word: w });
-      return { index: i + 1, wrappers, assignments, rename: 'pip' };
+    if (key === 'uv' && next1?.value === 'pip') {
+      (wrappers ??= []).push({ name, word: w });
+      return { index: i + 1, wrappers, assignments: assignments ?? NONE_YET, rename: 'pip' };
     }
     if (!WRAPPERS.has(key)) break;
-    /** `env`/`sudo` operands: leading `NAME=value` words are assignments; the first other word is the command. */
-    const afterAssignments = (operands: readonly Word[]): number | null => {
-      let k = 0;
-      while (k < operands.length && ASSIGN_RE.test(operands[k]!.value ?? operands[k]!.prefix)) {
-        const a = operands[k]!;
-        const m = ASSIGN_RE.exec(a.value ?? a.prefix)!;
-        assignments.push({ name: m[1]!, value: subWord(a, m[0].length), range: a.range });
-        k++;
-      }
-      const op = operands[k];
-      return op === undefined ? null : i + 1 + rest.indexOf(op);
-    };
+    const rest = words.slice(i + 1);
+    let to: number | null = null;
     switch (key) {
       case 'env': {
         const p = parseArgs(OPTION_SPECS.env, rest);
-        to = afterAssignments(p.operands);
+        to = afterAssignments(p.operands, rest, i, (assignments ??= []));
         break;
       }
       case 'command': {
         const p = parseArgs(OPTION_SPECS.command, rest);
         if (p.options.some((o) => o.name === '-v' || o.name === '-V')) to = null;
-        else to = next(0);
+        else to = nthOperand(key, rest, i, 0);
         break;
       }
       case 'sudo':
       case 'doas': {
         const p = parseArgs(OPTION_SPECS[key], rest);
-        if (p.options.some((o) => ['-l', '-v', '-k', '-K', '-e', '-V', '-h'].includes(o.name))) {
+        if (p.options.some((o) => SUDO_NO_COMMAND.has(o.name))) {
           to = null;
           break;
         }
-        to = afterAssignments(p.operands);
+        to = afterAssignments(p.operands, rest, i, (assignments ??= []));
         break;
       }
       case 'timeout':
       case 'chroot':
       case 'gosu':
       case 'su-exec':
-        to = next(1);
+        to = nthOperand(key, rest, i, 1);
         break;
       case 'runuser': {
         const p = parseArgs(OPTION_SPECS.runuser, rest);
         if (p.options.some((o) => o.canonical === '-c')) to = null;
-        else to = p.options.some((o) => o.canonical === '-u') ? next(0) : next(1);
+        else to = nthOperand(key, rest, i, p.options.some((o) => o.canonical === '-u') ? 0 : 1);
         break;
       }
       default:
-        to = next(0);
+        to = nthOperand(key, rest, i, 0);
     }
     if (to === null) break;
-    wrappers.push({ name, word: w });
+    (wrappers ??= []).push({ name, word: w });
     i = to;
   }
-  return { index: i, wrappers, assignments, rename: null };
+  return { index: i, wrappers: wrappers ?? NONE_YET, assignments: assignments ?? NONE_YET, rename: null };
+}
+
+/** sudo/doas options that run no command (`-l` lists, `-v` validates, …). */
+const SUDO_NO_COMMAND: ReadonlySet<string> = new Set(['-l', '-v', '-k', '-K', '-e', '-V', '-h']);
+
+/** Index in the full word list of the `n`-th operand of wrapper `key` (whose arguments `rest` follow index `i`). */
+function nthOperand(key: string, rest: readonly Word[], i: number, n: number): number | null {
+  const op = parseArgs(OPTION_SPECS[key], rest).operands[n];
+  return op === undefined ? null : i + 1 + rest.indexOf(op);
+}
+
+/**
+ * `env`/`sudo` operands: leading `NAME=value` words are assignments (added to `out`); the first other word is the
+ * command, returned as an index in the full word list.
+ */
+function afterAssignments(operands: readonly Word[], rest: readonly Word[], i: number, out: Assignment[]): number | null {
+  let k = 0;
+  while (k < operands.length && ASSIGN_RE.test(operands[k]!.value ?? operands[k]!.prefix)) {
+    const a = operands[k]!;
+    const m = ASSIGN_RE.exec(a.value ?? a.prefix)!;
+    out.push({ name: m[1]!, value: subWord(a, m[0].length), range: a.range });
+    k++;
+  }
+  const op = operands[k];
+  return op === undefined ? null : i + 1 + rest.indexOf(op);
 }

@@ -111,6 +111,8 @@ export function stripQueryAndFragment(s: string): string {
 /** Normalises `a/./b/../c` and resolves against a working directory (kept relative when unknown). */
 export function resolvePath(cwd: string | null, p: string): string {
   const abs = p.startsWith('/') ? p : cwd === null ? p : `${trimTrailingSlashes(cwd)}/${p}`;
+  // already normal (absolute; no empty, `.` or `..` segment; no trailing slash): most paths, returned as they are
+  if (abs.length > 1 && abs.charCodeAt(0) === 47 && !abs.endsWith('/') && !abs.includes('//') && !abs.includes('/.')) return abs;
   const out: string[] = [];
   for (const part of abs.split('/')) {
     if (part === '' || part === '.') continue;
@@ -226,7 +228,8 @@ class Flow {
   }
 
   fileUse(kind: UseKind, c: ShellCommand, w: Word | null | undefined): boolean {
-    if (w === null || w === undefined || w.value === null) return false;
+    // no file known yet (most stages): skip resolving the path
+    if (w === null || w === undefined || w.value === null || this.files.size === 0) return false;
     const st = this.files.get(this.path(w.value));
     if (st === undefined) return false;
     this.use(kind, c, st.artifact, st);
@@ -334,7 +337,7 @@ class Flow {
     else if (c.isTest) this.compare(c);
     // executing a downloaded file by path
     const nv = c.nameWord?.value;
-    if (nv !== undefined && nv !== null && nv.includes('/') && !c.isTest) {
+    if (nv !== undefined && nv !== null && nv.includes('/') && !c.isTest && this.files.size > 0) {
       const st = this.files.get(this.path(nv));
       if (st !== undefined) this.use('execute', c, st.artifact, st);
     }
@@ -390,7 +393,10 @@ class Flow {
   }
 
   curl(c: ShellCommand): void {
-    const urls = c.urls.filter((u) => u.word !== c.flagValue('-x') && u.word !== c.flagValue('--proxy') && !c.flagValues('-H').includes(u.word) && !c.flagValues('-d').includes(u.word) && !c.flagValues('-e').includes(u.word));
+    const proxy = c.flagValue('-x');
+    const proxy2 = c.flagValue('--proxy');
+    const notDownloaded = [...c.flagValues('-H'), ...c.flagValues('-d'), ...c.flagValues('-e')];
+    const urls = c.urls.filter((u) => u.word !== proxy && u.word !== proxy2 && !notDownloaded.includes(u.word));
     const outputs = c.flagValues('-o');
     const remote = c.hasFlag('-O', '--remote-name-all');
     const dir = c.flagValue('--output-dir')?.value ?? null;

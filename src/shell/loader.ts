@@ -3,9 +3,13 @@
  */
 import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
+import { bindingFrom, LanguageTables } from './tree.js';
+import type { CursorBinding } from './tree.js';
 
 let ready: Promise<void> | null = null;
 let parser: Parser | null = null;
+let tables: LanguageTables | null = null;
+let binding: CursorBinding | null = null;
 
 /** Loads the bash grammar (once; later calls return the same promise). */
 export function initShell(): Promise<void> {
@@ -14,10 +18,14 @@ export function initShell(): Promise<void> {
       const require = createRequire(import.meta.url);
       const runtimeWasm = require.resolve('web-tree-sitter/web-tree-sitter.wasm');
       const bashWasm = require.resolve('tree-sitter-bash/tree-sitter-bash.wasm');
-      await Parser.init({ locateFile: () => runtimeWasm });
+      // Emscripten makes this options object the module itself: its exports give the fast tree copy (tree.ts)
+      const moduleOptions = { locateFile: () => runtimeWasm };
+      await Parser.init(moduleOptions);
       const bash = await Language.load(bashWasm);
       const p = new Parser();
       p.setLanguage(bash);
+      tables = new LanguageTables(bash);
+      binding = bindingFrom(moduleOptions);
       parser = p;
     })();
     ready.catch(() => {
@@ -36,4 +44,24 @@ export function shellReady(): boolean {
 export function bashParser(): Parser {
   if (parser === null) throw new Error('dockaudit shell: call `await initShell()` before parsing scripts');
   return parser;
+}
+
+/** Type names and field ids of the bash grammar (after `initShell()`). */
+export function bashTables(): LanguageTables {
+  if (tables === null) throw new Error('dockaudit shell: call `await initShell()` before parsing scripts');
+  return tables;
+}
+
+/**
+ * The web-tree-sitter functions that copy a tree fast (null when this web-tree-sitter build lacks them, or when
+ * `useFastTreeCopy(false)` chose the public API).
+ */
+export function cursorBinding(): CursorBinding | null {
+  return fast ? binding : null;
+}
+
+let fast = true;
+/** Chooses between the fast tree copy and web-tree-sitter's public TreeCursor API (tests compare the two). */
+export function useFastTreeCopy(on: boolean): void {
+  fast = on;
 }

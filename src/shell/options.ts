@@ -625,9 +625,8 @@ export function toolKey(name: string): string {
 }
 
 const aliasCache = new WeakMap<OptionSpec, Map<string, string>>();
-/** Canonical spelling of an option in a spec. */
-export function canonicalOption(spec: OptionSpec | undefined, name: string): string {
-  if (spec === undefined) return name;
+/** Spelling → canonical spelling for a spec (its aliases and its global options' aliases), built once per spec. */
+function aliasMap(spec: OptionSpec): Map<string, string> {
   let m = aliasCache.get(spec);
   if (m === undefined) {
     m = new Map();
@@ -636,34 +635,85 @@ export function canonicalOption(spec: OptionSpec | undefined, name: string): str
     }
     aliasCache.set(spec, m);
   }
-  return m.get(name) ?? name;
+  return m;
 }
 
-function isLongValued(spec: OptionSpec, name: string): boolean {
-  return spec.longValued?.includes(name) === true;
+/** Canonical spelling of an option in a spec. */
+export function canonicalOption(spec: OptionSpec | undefined, name: string): string {
+  if (spec === undefined) return name;
+  return aliasMap(spec).get(name) ?? name;
 }
+
+/**
+ * A spec with every field present, built once per spec. The specs are ~100 object literals of different shapes, so
+ * reading their optional fields directly made every property access in `parseArgs` megamorphic (it was the shell
+ * layer's most expensive JavaScript function over the corpus); one class shape keeps those accesses monomorphic.
+ */
+class CompiledSpec {
+  readonly shortValued: string;
+  readonly longValued: ReadonlySet<string>;
+  readonly terminating: ReadonlySet<string>;
+  readonly subcommand: boolean;
+  readonly stopAtOperand: boolean;
+  readonly strictShort: string | null;
+  readonly goStyle: boolean;
+  readonly tarStyle: boolean;
+  readonly noDashDash: boolean;
+  readonly plusOptions: boolean;
+  /** Options before the subcommand (`spec.global`), or null. */
+  readonly global: CompiledSpec | null;
+  /** Spelling → canonical spelling (this spec's and its global options' aliases). */
+  readonly aliases: ReadonlyMap<string, string>;
+  constructor(spec: OptionSpec) {
+    this.shortValued = spec.shortValued ?? '';
+    this.longValued = new Set(spec.longValued ?? []);
+    this.terminating = new Set(spec.terminating ?? []);
+    this.subcommand = spec.subcommand === true;
+    this.stopAtOperand = spec.stopAtOperand === true;
+    this.strictShort = spec.strictShort ?? null;
+    this.goStyle = spec.goStyle === true;
+    this.tarStyle = spec.tarStyle === true;
+    this.noDashDash = spec.noDashDash === true;
+    this.plusOptions = spec.plusOptions === true;
+    this.global = spec.global === undefined ? null : compiled(spec.global);
+    this.aliases = aliasMap(spec);
+  }
+}
+
+const compiledCache = new WeakMap<OptionSpec, CompiledSpec>();
+function compiled(spec: OptionSpec): CompiledSpec {
+  let c = compiledCache.get(spec);
+  if (c === undefined) {
+    c = new CompiledSpec(spec);
+    compiledCache.set(spec, c);
+  }
+  return c;
+}
+
+/** The spec of tools without one (shared, so it is compiled once). */
+const NO_SPEC: OptionSpec = Object.freeze({});
 
 /** Parses the arguments after a command name (words[0] is the first argument). */
 export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]): ParsedArgs {
   const options: OptionUse[] = [];
   const operands: Word[] = [];
   let subcommand: Word | null = null;
-  if (spec === undefined) spec = {};
-  const top = spec;
-  let cur: OptionSpec = spec.subcommand && spec.global ? spec.global : spec;
+  const top = compiled(spec ?? NO_SPEC);
+  const aliases = top.aliases;
+  let cur: CompiledSpec = top.subcommand && top.global !== null ? top.global : top;
   let endOfOptions = false;
   const add = (name: string, value: Word | null, word: Word): void => {
-    options.push({ name, canonical: canonicalOption(top, name), value, word });
+    options.push({ name, canonical: aliases.get(name) ?? name, value, word });
   };
   let i = 0;
   // tar's old style: `tar xzvf file.tgz -C dir`
-  if (spec.tarStyle && words.length > 0) {
+  if (top.tarStyle && words.length > 0) {
     const w0 = words[0]!;
     const v = w0.value;
     if (v !== null && v !== '' && !v.startsWith('-') && /^[A-Za-z]+$/.test(v)) {
       i = 1;
       for (const ch of v) {
-        if (spec.shortValued?.includes(ch)) add('-' + ch, words[i++] ?? null, w0);
+        if (top.shortValued.includes(ch)) add('-' + ch, words[i++] ?? null, w0);
         else add('-' + ch, null, w0);
       }
     }
@@ -688,13 +738,13 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
       endOfOptions = true;
       continue;
     }
-    const long = v.startsWith('--') || (cur.goStyle === true && v[0] === '-');
+    const long = v.startsWith('--') || (cur.goStyle && v[0] === '-');
     if (long) {
       const eq = v.indexOf('=');
       if (eq >= 0) {
         const name = v.slice(0, eq);
         add(normGo(cur, name), subWord(w, eq + 1), w);
-        if (cur.terminating?.includes(name)) endOfOptions = true;
+        if (cur.terminating.has(name)) endOfOptions = true;
         continue;
       }
       if (!stat) {
@@ -702,11 +752,11 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
         continue;
       }
       const name = normGo(cur, v);
-      if (isLongValued(cur, name) || (cur.goStyle && isLongValued(cur, '-' + name.replace(/^-+/, '')))) {
+      if (cur.longValued.has(name) || (cur.goStyle && cur.longValued.has('-' + name.replace(/^-+/, '')))) {
         add(name, words[i + 1] ?? null, w);
         i++;
       } else add(name, null, w);
-      if (cur.terminating?.includes(name)) endOfOptions = true;
+      if (cur.terminating.has(name)) endOfOptions = true;
       continue;
     }
     // short cluster
@@ -715,7 +765,8 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
       continue;
     }
     const body = v.slice(1);
-    if (cur.strictShort !== undefined && ![...body].every((c) => cur.strictShort!.includes(c))) {
+    const strict = cur.strictShort;
+    if (strict !== null && ![...body].every((c) => strict.includes(c))) {
       operands.push(w);
       if (cur.stopAtOperand) endOfOptions = true;
       continue;
@@ -724,23 +775,23 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
     for (let k = 0; k < body.length; k++) {
       const ch = body[k]!;
       const name = sign + ch;
-      if (cur.shortValued?.includes(ch)) {
+      if (cur.shortValued.includes(ch)) {
         if (k + 1 < body.length || (!stat && w.prefix.length > k + 2)) add(name, subWord(w, k + 2), w);
         else if (!stat) add(name, subWord(w, k + 2), w);
         else {
           add(name, words[i + 1] ?? null, w);
           i++;
         }
-        if (cur.terminating?.includes(name)) endOfOptions = true;
+        if (cur.terminating.has(name)) endOfOptions = true;
         break;
       }
       add(name, null, w);
-      if (cur.terminating?.includes(name)) endOfOptions = true;
+      if (cur.terminating.has(name)) endOfOptions = true;
     }
   }
   return { options, operands, subcommand };
 }
 
-function normGo(spec: OptionSpec, name: string): string {
+function normGo(spec: CompiledSpec, name: string): string {
   return spec.goStyle ? '-' + name.replace(/^-+/, '') : name;
 }

@@ -2,14 +2,15 @@
  * Script parsing: tree-sitter-bash for POSIX shells, converted into the plain command model. Nested scripts
  * (`sh -c '…'`, `su -c '…'`, `eval '…'`, `bash <<EOF`) are parsed recursively with positions in the Dockerfile.
  */
-import type { Node } from 'web-tree-sitter';
 import { toSourceOffset, toSourceRange } from '../source.js';
 import type { MappedSegment, MappedText } from '../source.js';
 import { basename, resolveWrappers, ShellCommand, ShellScript } from './commands.js';
 import type { Assignment } from './commands.js';
-import { bashParser } from './loader.js';
+import { bashParser, bashTables, cursorBinding } from './loader.js';
 import { toolKey } from './options.js';
 import { tokenizeNonPosix } from './powershell.js';
+import { NONE, readTree, SyntaxTree, TreeCache } from './tree.js';
+import type { NodeId } from './tree.js';
 import { UNKNOWN } from './types.js';
 import type { Connector, Construct, ConstructKind, ParseOptions, Redirect, ShellKind, Word } from './types.js';
 import { envLookup, literalWord, makeJoinedWord, makeWord, wordAsMappedText } from './words.js';
@@ -22,6 +23,16 @@ const MAX_NESTING = 6;
 
 /** Maps a Dockerfile SHELL executable (`/bin/bash`, `powershell.exe`, `cmd /S /C`) to a ShellKind. */
 export function shellKindOf(executable: string): ShellKind {
+  // asked once per RUN/CMD/COPY/… instruction, nearly always with the same executable
+  if (executable === lastExecutable) return lastKind;
+  lastKind = shellKindOfUncached(executable);
+  lastExecutable = executable;
+  return lastKind;
+}
+let lastExecutable = '/bin/sh';
+let lastKind: ShellKind = 'sh';
+
+function shellKindOfUncached(executable: string): ShellKind {
   const b = basename(executable.replace(/\\/g, '/')).toLowerCase().replace(/\.exe$/, '');
   if (b === 'powershell' || b === 'pwsh') return 'powershell';
   if (b === 'cmd') return 'cmd';
@@ -120,15 +131,54 @@ const SUBST_HINT = /\$\(|`|[<>]\(/;
 
 const GUARDS: ReadonlySet<string> = new Set(['true', ':', 'echo', 'printf']);
 
+/** Expression nodes of `[[ … ]]` / `(( … ))` whose leaves become the test command's words. */
+const EXPRESSIONS: ReadonlySet<string> = new Set(['binary_expression', 'unary_expression', 'parenthesized_expression', 'negated_expression', 'postfix_expression', 'ternary_expression']);
+
+/**
+ * The syntax tree of a script, or null when the parser gave up at its deadline. tree-sitter-bash slows down
+ * superlinearly on some inputs (thousands of heredocs in one command: 8,000 take ~17 s); parsing stops at a
+ * deadline proportional to the script's size, far above what real scripts need (well under 10 ms), and the script
+ * becomes an error value instead of a hang.
+ */
+function syntaxTree(text: string): SyntaxTree | null {
+  const cached = trees.get(text);
+  if (cached !== undefined) return cached;
+  const parser = bashParser();
+  const deadline = performance.now() + parseBudgetMs(text.length);
+  const tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+  if (tree === null) {
+    parser.reset(); // else the next parse would resume this one
+    return null;
+  }
+  try {
+    const t = readTree(tree, text, bashTables(), cursorBinding());
+    trees.set(text, t);
+    return t;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Trees of recent scripts (about 5 MB at most: 20 bytes per node, one node per ~5 characters). */
+const trees = new TreeCache(4096, 1 << 20, 1 << 16);
+
+/** Forgets the cached syntax trees (benchmarks measure a cold pass with it). */
+export function clearTreeCache(): void {
+  trees.clear();
+}
+
 class Walker {
   private readonly cmds: ShellCommand[];
-  /** Commands this walker created → their substitution depth. */
-  private readonly mine = new Map<ShellCommand, number>();
+  /** Per command of `cmds` (same index): the substitution depth it was created at, or -1 for commands of nested
+   * scripts (created by another walker). */
+  private readonly depths: number[] = [];
   private readonly vars = new Map<string, string | typeof UNKNOWN>();
   private readonly lookup: Lookup;
   private enclosing: Construct[] = [];
   private depth = 0;
   private readonly heredocs = new Map<Redirect, [number, number]>();
+  /** The script's syntax tree (set by `run`). */
+  private t!: SyntaxTree;
 
   constructor(
     private readonly script: ShellScript,
@@ -142,25 +192,18 @@ class Walker {
   }
 
   run(): void {
-    const parser = bashParser();
-    // tree-sitter-bash slows down superlinearly on some inputs (thousands of heredocs in one command: 8,000 take
-    // ~17 s); parsing stops at a deadline proportional to the script's size, far above what real scripts need
-    // (well under 10 ms), and the script becomes an error value instead of a hang.
-    const deadline = performance.now() + parseBudgetMs(this.m.text.length);
-    const tree = parser.parse(this.m.text, null, { progressCallback: () => performance.now() > deadline });
+    const tree = syntaxTree(this.m.text);
     if (tree === null) {
-      parser.reset(); // else the next parse would resume this one
       this.script.errors.push({ message: 'the shell parser gave up on this script (too slow to parse)', range: this.script.range });
       return;
     }
+    this.t = tree;
     try {
-      this.visit(tree.rootNode);
+      this.visit(SyntaxTree.ROOT);
     } catch (e) {
       // pathological nesting (tens of thousands of levels) exhausts the stack: keep what was collected
       if (!(e instanceof RangeError)) throw e;
       this.script.errors.push({ message: 'script too deeply nested to analyse completely', range: this.script.range });
-    } finally {
-      tree.delete();
     }
     this.cmds.forEach((c, i) => {
       c.id = i;
@@ -169,27 +212,30 @@ class Walker {
     });
   }
 
-  private r(n: Node) {
-    return toSourceRange(this.m, n.startIndex, n.endIndex);
+  private r(n: NodeId) {
+    return toSourceRange(this.m, this.t.start(n), this.t.end(n));
   }
 
-  private word(n: Node): Word {
-    return makeWord(n, this.m, this.lookup);
+  private word(n: NodeId): Word {
+    return makeWord(this.t, n, this.m, this.lookup);
+  }
+
+  private add(c: ShellCommand, depth: number): void {
+    this.cmds.push(c);
+    this.depths.push(depth);
   }
 
   /** Commands this walker created at the current substitution depth, in [from, cmds.length). */
   private own(from: number): ShellCommand[] {
     const out: ShellCommand[] = [];
-    for (let i = from; i < this.cmds.length; i++) {
-      const c = this.cmds[i]!;
-      if (this.mine.get(c) === this.depth) out.push(c);
-    }
+    for (let i = from; i < this.cmds.length; i++) if (this.depths[i] === this.depth) out.push(this.cmds[i]!);
     return out;
   }
 
-  private visit(n: Node): void {
-    const t = n.type;
-    if (n.isMissing) {
+  private visit(n: NodeId): void {
+    const tree = this.t;
+    const t = tree.type(n);
+    if (tree.isMissing(n)) {
       this.script.errors.push({ message: `missing ${t}`, range: this.r(n) });
       return;
     }
@@ -215,7 +261,7 @@ class Walker {
         this.assignment(n);
         return;
       case 'variable_assignments':
-        for (const c of named(n)) this.visit(c);
+        for (const c of tree.namedChildren(n)) this.visit(c);
         return;
       case 'pipeline':
       case 'list':
@@ -223,10 +269,13 @@ class Walker {
         return;
     }
     let kind = CONSTRUCTS[t];
-    if (kind === 'while' && n.child(0)?.type === 'until') kind = 'until';
+    if (kind === 'while') {
+      const first = tree.firstChild(n);
+      if (first !== NONE && tree.type(first) === 'until') kind = 'until';
+    }
     if (t === 'for_statement') {
-      const v = n.childForFieldName('variable');
-      if (v !== null) this.vars.set(v.text, UNKNOWN);
+      const v = tree.childForField(n, 'variable');
+      if (v !== NONE) this.vars.set(tree.textOf(v), UNKNOWN);
     }
     const subst = t === 'command_substitution' || t === 'process_substitution';
     if (kind !== undefined) this.enclosing = [...this.enclosing, { kind, range: this.r(n) }];
@@ -240,26 +289,25 @@ class Walker {
   }
 
   /** Visits children in order, linking connectors between consecutive statements. */
-  private sequence(n: Node): ShellCommand[][] {
-    const groups: ShellCommand[][] = [];
+  private sequence(n: NodeId): void {
+    const tree = this.t;
     let prev: ShellCommand[] | null = null;
     let op: Connector | null = null;
-    for (const c of n.children) {
-      if (c === null) continue;
-      if (!c.isNamed) {
-        if (CONNECTORS.has(c.type)) op = c.type as Connector;
+    for (let c = tree.firstChild(n); c !== NONE; c = tree.nextSibling(c)) {
+      const type = tree.type(c);
+      if (!tree.isNamed(c)) {
+        if (CONNECTORS.has(type)) op = type as Connector;
         else {
           prev = null;
           op = null;
         }
         continue;
       }
-      if (c.type === 'comment' || c.type === 'heredoc_body') continue;
+      if (type === 'comment' || type === 'heredoc_body') continue;
       const from = this.cmds.length;
       this.visit(c);
       const own = this.own(from);
       if (own.length === 0) continue;
-      groups.push(own);
       if (prev !== null) {
         const conn = op ?? ';';
         prev[prev.length - 1]!.connectorAfter = conn;
@@ -269,7 +317,6 @@ class Walker {
       op = null;
     }
     if (prev !== null && op !== null) prev[prev.length - 1]!.connectorAfter = op;
-    return groups;
   }
 
   /**
@@ -277,60 +324,48 @@ class Walker {
    * (`a | b | c && d` comes out as `a | ((b | c) && d)`), so the operands and operators are flattened in source
    * order and regrouped: `|` binds tighter than `&&`/`||`, which are left-associative.
    */
-  private chain(n: Node): void {
-    const units: Node[] = [];
+  private chain(n: NodeId): void {
+    const tree = this.t;
+    const unitNodes: NodeId[] = [];
     const ops: string[] = [];
     // iterative: long `a && b && …` chains nest deeply
-    const stack: Node[] = [n];
+    const stack: NodeId[] = [n];
     while (stack.length > 0) {
       const x = stack.pop()!;
-      if (x.type === 'list' || x.type === 'pipeline') {
-        const kids = x.children.filter((c): c is Node => c !== null);
+      const type = tree.type(x);
+      if (type === 'list' || type === 'pipeline') {
+        const kids = tree.children(x);
         for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
         continue;
       }
-      if (!x.isNamed) {
-        if (CONNECTORS.has(x.type)) ops.push(x.type);
+      if (!tree.isNamed(x)) {
+        if (CONNECTORS.has(type)) ops.push(type);
         continue;
       }
-      if (x.type === 'comment') continue;
-      if (units.length > ops.length) ops.push(';');
-      units.push(x);
+      if (type === 'comment') continue;
+      if (unitNodes.length > ops.length) ops.push(';');
+      unitNodes.push(x);
     }
-    // pipelines: runs of units joined by | or |&
-    const pipelines: ShellCommand[][][] = [];
+    // pipelines: runs of units joined by | or |&; `flat` has the commands of each pipeline (units without commands
+    // dropped), `between` the operators between pipelines
+    const flat: (readonly ShellCommand[])[] = [];
     const between: string[] = [];
-    let cur: ShellCommand[][] = [];
-    units.forEach((u, i) => {
+    const groups: ShellCommand[][] = [];
+    let units = 0;
+    for (let i = 0; i < unitNodes.length; i++) {
       const from = this.cmds.length;
-      this.visit(u);
-      cur.push(this.own(from));
+      this.visit(unitNodes[i]!);
+      const own = this.own(from);
+      if (own.length > 0) groups.push(own);
+      units++;
       const op = ops[i];
-      if (op === '|' || op === '|&') return;
-      pipelines.push(cur);
-      cur = [];
+      if (op === '|' || op === '|&') continue;
+      flat.push(pipeline(groups));
+      groups.length = 0;
+      units = 0;
       if (op !== undefined) between.push(op);
-    });
-    if (cur.length > 0) pipelines.push(cur);
-    const flat: ShellCommand[][] = [];
-    for (const p of pipelines) {
-      const groups = p.filter((g) => g.length > 0);
-      groups.forEach((g, i) => {
-        for (const c of g) {
-          c.pipelineIndex = i;
-          c.pipelineLength = groups.length;
-        }
-        const nextG = groups[i + 1];
-        if (nextG !== undefined) {
-          const last = g[g.length - 1]!;
-          last.stdoutTo = nextG[0]!;
-          nextG[0]!.stdinFrom = last;
-          last.connectorAfter = '|';
-          nextG[0]!.connectorBefore = '|';
-        }
-      });
-      flat.push(groups.flat());
     }
+    if (units > 0) flat.push(pipeline(groups));
     for (let i = 1; i < flat.length; i++) {
       const prev = flat[i - 1]!;
       const next = flat[i]!;
@@ -347,14 +382,16 @@ class Walker {
     }
   }
 
-  private redirected(n: Node): void {
-    const body = n.childForFieldName('body');
+  private redirected(n: NodeId): void {
+    const tree = this.t;
+    const body = tree.childForField(n, 'body');
     const redirects: Redirect[] = [];
-    for (const c of named(n)) if (c !== body && c.type.endsWith('redirect')) redirects.push(...this.redirect(c));
-    if (body === null) return;
-    if (body.type === 'command') this.command(body, redirects);
-    else if (body.type === 'test_command') this.test(body, redirects);
-    else if (body.type === 'list' || body.type === 'pipeline') {
+    for (const c of tree.namedChildren(n)) if (c !== body && tree.type(c).endsWith('redirect')) redirects.push(...this.redirect(c));
+    if (body === NONE) return;
+    const bodyType = tree.type(body);
+    if (bodyType === 'command') this.command(body, redirects);
+    else if (bodyType === 'test_command') this.test(body, redirects);
+    else if (bodyType === 'list' || bodyType === 'pipeline') {
       // tree-sitter-bash 0.25 parses `a && b > f` and `a | b > f` as `(a && b) > f`; in bash the redirection
       // belongs to the last command of the chain
       const from = this.cmds.length;
@@ -367,120 +404,143 @@ class Walker {
     } else this.visit(body);
   }
 
-  private redirect(n: Node): Redirect[] {
+  private redirect(n: NodeId): Redirect[] {
+    const tree = this.t;
     const out: Redirect[] = [];
-    const fdNode = n.childForFieldName('descriptor');
-    const fd = fdNode === null ? null : Number(fdNode.text);
+    const fdNode = tree.childForField(n, 'descriptor');
+    const fd = fdNode === NONE ? null : Number(tree.textOf(fdNode));
     let op = '';
-    for (const c of n.children) if (c !== null && !c.isNamed) {
-      op = c.type;
-      break;
+    for (let c = tree.firstChild(n); c !== NONE; c = tree.nextSibling(c)) {
+      if (!tree.isNamed(c)) {
+        op = tree.type(c);
+        break;
+      }
     }
-    if (n.type === 'heredoc_redirect') {
-      const body = named(n).find((c) => c.type === 'heredoc_body');
-      const red: Redirect = { op, fd, target: null, heredoc: body === undefined ? '' : body.text, range: this.r(n) };
-      if (body !== undefined) this.heredocs.set(red, [body.startIndex, body.endIndex]);
+    if (tree.type(n) === 'heredoc_redirect') {
+      let body = NONE;
+      for (let c = tree.firstChild(n); c !== NONE && body === NONE; c = tree.nextSibling(c)) if (tree.isNamed(c) && tree.type(c) === 'heredoc_body') body = c;
+      const red: Redirect = { op, fd, target: null, heredoc: body === NONE ? '' : tree.textOf(body), range: this.r(n) };
+      if (body !== NONE) this.heredocs.set(red, [tree.start(body), tree.end(body)]);
       out.push(red);
-      for (const c of named(n)) if (c.type === 'file_redirect' || c.type === 'herestring_redirect') out.push(...this.redirect(c));
+      for (const c of tree.namedChildren(n)) {
+        const type = tree.type(c);
+        if (type === 'file_redirect' || type === 'herestring_redirect') out.push(...this.redirect(c));
+      }
       return out;
     }
-    const dest = n.childForFieldName('destination') ?? named(n).find((c) => c !== fdNode) ?? null;
+    // Without a destination field the first named child is the target, even when it is the descriptor: the
+    // web-tree-sitter version of this code compared fresh wrapper objects there, which never matched, and the
+    // findings depend on that choice.
+    let dest = tree.childForField(n, 'destination');
+    if (dest === NONE) dest = tree.firstNamedChild(n);
     this.substitutions(n);
-    out.push({ op, fd, target: dest === null ? null : this.word(dest), heredoc: null, range: this.r(n) });
+    out.push({ op, fd, target: dest === NONE ? null : this.word(dest), heredoc: null, range: this.r(n) });
     return out;
   }
 
   /** Walks the `$( )` / `<( )` inside word nodes (their commands run before the command). */
-  private substitutions(n: Node): void {
-    // most words hold no substitution: skip the (costly) walk over their nodes
-    if (!SUBST_HINT.test(this.m.text.slice(n.startIndex, n.endIndex))) return;
-    const stack: Node[] = [n];
+  private substitutions(n: NodeId): void {
+    const tree = this.t;
+    // most words hold no substitution: skip the walk over their nodes
+    if (!SUBST_HINT.test(this.m.text.slice(tree.start(n), tree.end(n)))) return;
+    const stack: NodeId[] = [n];
     while (stack.length > 0) {
       const x = stack.pop()!;
-      if (x.type === 'command_substitution' || x.type === 'process_substitution') {
+      const type = tree.type(x);
+      if (type === 'command_substitution' || type === 'process_substitution') {
         this.visit(x);
         continue;
       }
-      const kids = named(x);
+      const kids = tree.namedChildren(x);
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
   }
 
-  private newCommand(n: Node, redirects: Redirect[]): ShellCommand {
+  private newCommand(n: NodeId, redirects: Redirect[]): ShellCommand {
     const c = new ShellCommand();
-    c.raw = this.m.text.slice(n.startIndex, n.endIndex);
+    c.raw = this.t.textOf(n);
     c.range = this.r(n);
     c.redirects = redirects;
     c.enclosing = this.enclosing;
     c.inSubstitution = this.depth > 0;
     c.parent = this.parent;
-    this.mine.set(c, this.depth);
     return c;
   }
 
-  private command(n: Node, extra: Redirect[]): void {
+  private command(n: NodeId, extra: Redirect[]): void {
+    const tree = this.t;
+    const text = this.m.text;
     const assigns: Assignment[] = [];
     const words: Word[] = [];
     const redirects: Redirect[] = [];
-    // argument nodes of the current word, when tree-sitter split it at a `$` (see makeJoinedWord)
-    let joined: Node[] | null = null;
-    for (const c of named(n)) {
-      const prev = joined?.[joined.length - 1];
-      if (c.type !== 'comment' && !c.type.endsWith('redirect') && c.type !== 'variable_assignment' && c.type !== 'command_name' && prev !== undefined && prev.endIndex === c.startIndex && this.m.text[prev.endIndex - 1] === '$') {
+    // the argument nodes of the current word (first..last), when tree-sitter split it at a `$` (see
+    // makeJoinedWord); `parts` lists them once a word has more than one
+    let first = NONE;
+    let last = NONE;
+    let parts: NodeId[] | null = null;
+    for (let c = tree.firstChild(n); c !== NONE; c = tree.nextSibling(c)) {
+      if (!tree.isNamed(c)) continue;
+      const type = tree.type(c);
+      const isRedirect = type.endsWith('redirect');
+      if (type !== 'comment' && !isRedirect && type !== 'variable_assignment' && type !== 'command_name' && last !== NONE && tree.end(last) === tree.start(c) && text[tree.end(last) - 1] === '$') {
         this.substitutions(c);
-        joined!.push(c);
-        words[words.length - 1] = makeJoinedWord(joined!, this.m, this.lookup);
+        parts ??= [first];
+        parts.push(c);
+        last = c;
+        words[words.length - 1] = makeJoinedWord(tree, parts, this.m, this.lookup);
         continue;
       }
-      joined = null;
-      if (c.type === 'variable_assignment') {
+      first = last = NONE;
+      parts = null;
+      if (type === 'variable_assignment') {
         this.substitutions(c);
-        const name = c.childForFieldName('name');
-        const value = c.childForFieldName('value');
-        assigns.push({ name: name?.text ?? '', value: value === null ? null : this.word(value), range: this.r(c) });
-      } else if (c.type.endsWith('redirect')) redirects.push(...this.redirect(c));
-      else if (c.type === 'command_name') {
+        const name = tree.childForField(c, 'name');
+        const value = tree.childForField(c, 'value');
+        assigns.push({ name: name === NONE ? '' : tree.textOf(name), value: value === NONE ? null : this.word(value), range: this.r(c) });
+      } else if (isRedirect) redirects.push(...this.redirect(c));
+      else if (type === 'command_name') {
         this.substitutions(c);
-        const w = c.namedChildren[0];
-        words.push(this.word(w ?? c));
-      } else if (c.type !== 'comment') {
+        const w = tree.firstNamedChild(c);
+        words.push(this.word(w === NONE ? c : w));
+      } else if (type !== 'comment') {
         this.substitutions(c);
         words.push(this.word(c));
-        joined = [c];
+        first = last = c;
       }
     }
-    const cmd = this.newCommand(n, [...redirects, ...extra]);
+    const cmd = this.newCommand(n, extra.length === 0 ? redirects : [...redirects, ...extra]);
     cmd.words = words;
     const res = resolveWrappers(words);
     cmd.wrappers = res.wrappers;
-    cmd.assignments = [...assigns, ...res.assignments];
+    cmd.assignments = res.assignments.length === 0 ? assigns : [...assigns, ...res.assignments];
     const nameWord = words[res.index] ?? null;
     cmd.nameWord = nameWord;
     cmd.argv = words.slice(res.index);
     const nm = res.rename ?? (nameWord?.value == null ? null : basename(nameWord.value));
     cmd.name = nm;
     cmd.tool = nm === null ? null : toolKey(nm);
-    this.cmds.push(cmd);
+    this.add(cmd, this.depth);
     if (cmd.name === 'read') for (const w of cmd.operands) if (w.value !== null) this.vars.set(w.value, UNKNOWN);
     this.nestedFor(cmd);
   }
 
-  private test(n: Node, redirects: Redirect[]): void {
+  private test(n: NodeId, redirects: Redirect[]): void {
+    const tree = this.t;
     this.substitutions(n);
-    const first = n.child(0);
+    const first = tree.firstChild(n);
     const cmd = this.newCommand(n, redirects);
-    const open = first?.type ?? '[';
-    const words: Word[] = [literalWord(open, this.m, n.startIndex, n.startIndex + open.length)];
-    const leaves = (x: Node): void => {
-      for (const c of x.children) {
-        if (c === null) continue;
-        if (!c.isNamed) {
-          if ((first !== null && c.startIndex === first.startIndex && c.type === first.type) || c.type === ']' || c.type === ']]' || c.type === '))') continue;
-          if (c.type === '(' || c.type === ')') continue;
-          words.push(literalWord(c.type, this.m, c.startIndex, c.endIndex));
+    const open = first === NONE ? '[' : tree.type(first);
+    const words: Word[] = [literalWord(open, this.m, tree.start(n), tree.start(n) + open.length)];
+    const leaves = (x: NodeId): void => {
+      for (let c = tree.firstChild(x); c !== NONE; c = tree.nextSibling(c)) {
+        const type = tree.type(c);
+        if (!tree.isNamed(c)) {
+          if ((first !== NONE && tree.start(c) === tree.start(first) && type === open) || type === ']' || type === ']]' || type === '))') continue;
+          if (type === '(' || type === ')') continue;
+          words.push(literalWord(type, this.m, tree.start(c), tree.end(c)));
           continue;
         }
-        if (['binary_expression', 'unary_expression', 'parenthesized_expression', 'negated_expression', 'postfix_expression', 'ternary_expression'].includes(c.type)) leaves(c);
+        if (EXPRESSIONS.has(type)) leaves(c);
         else words.push(this.word(c));
       }
     };
@@ -491,41 +551,45 @@ class Walker {
     cmd.name = open;
     cmd.tool = open;
     cmd.isTest = true;
-    this.cmds.push(cmd);
+    this.add(cmd, this.depth);
   }
 
-  private declaration(n: Node): void {
+  private declaration(n: NodeId): void {
+    const tree = this.t;
     this.substitutions(n);
-    const kw = n.child(0);
+    const kw = tree.firstChild(n);
     const cmd = this.newCommand(n, []);
     const words: Word[] = [];
-    if (kw !== null) words.push(literalWord(kw.type, this.m, kw.startIndex, kw.endIndex));
-    for (const c of named(n)) {
+    if (kw !== NONE) words.push(literalWord(tree.type(kw), this.m, tree.start(kw), tree.end(kw)));
+    for (const c of tree.namedChildren(n)) {
       words.push(this.word(c));
-      if (c.type === 'variable_assignment') {
-        const name = c.childForFieldName('name')?.text;
-        const value = c.childForFieldName('value');
-        if (name !== undefined) {
-          const v = value === null ? '' : this.word(value).value;
-          this.vars.set(name, v === null ? UNKNOWN : v);
+      if (tree.type(c) === 'variable_assignment') {
+        const name = tree.childForField(c, 'name');
+        const value = tree.childForField(c, 'value');
+        if (name !== NONE) {
+          const v = value === NONE ? '' : this.word(value).value;
+          this.vars.set(tree.textOf(name), v === null ? UNKNOWN : v);
         }
       }
     }
     cmd.words = words;
     cmd.argv = words;
     cmd.nameWord = words[0] ?? null;
-    cmd.name = kw?.type ?? null;
+    cmd.name = kw === NONE ? null : tree.type(kw);
     cmd.tool = cmd.name;
-    this.cmds.push(cmd);
+    this.add(cmd, this.depth);
   }
 
-  private assignment(n: Node): void {
+  private assignment(n: NodeId): void {
+    const tree = this.t;
     this.substitutions(n);
-    const name = n.childForFieldName('name')?.text;
-    const value = n.childForFieldName('value');
-    if (name === undefined) return;
-    const append = n.children.some((c) => c !== null && c.type === '+=');
-    const v = value === null ? '' : this.word(value).value;
+    const nameNode = tree.childForField(n, 'name');
+    const value = tree.childForField(n, 'value');
+    if (nameNode === NONE) return;
+    const name = tree.textOf(nameNode);
+    let append = false;
+    for (let c = tree.firstChild(n); c !== NONE; c = tree.nextSibling(c)) if (tree.type(c) === '+=') append = true;
+    const v = value === NONE ? '' : this.word(value).value;
     if (append) {
       const old = this.lookup(name);
       this.vars.set(name, v === null || old === UNKNOWN ? UNKNOWN : (old ?? '') + v);
@@ -570,7 +634,7 @@ class Walker {
     for (const c of inner.all) {
       c.enclosing = [...cmd.enclosing, ...c.enclosing];
       if (cmd.inSubstitution) c.inSubstitution = true;
-      this.cmds.push(c);
+      this.add(c, -1);
     }
     this.script.errors.push(...inner.errors);
   }
@@ -604,9 +668,39 @@ function joinWords(words: readonly Word[]): MappedText | null {
 }
 
 
-function named(n: Node): Node[] {
-  return n.namedChildren.filter((c): c is Node => c !== null);
+/**
+ * Links the commands of one pipeline (`groups`: the commands of each element, in order) and returns them all. The
+ * single-element case, most chains, returns the element's own array.
+ */
+function pipeline(groups: readonly ShellCommand[][]): readonly ShellCommand[] {
+  if (groups.length === 0) return NO_COMMANDS;
+  if (groups.length === 1) {
+    for (const c of groups[0]!) {
+      c.pipelineIndex = 0;
+      c.pipelineLength = 1;
+    }
+    return groups[0]!;
+  }
+  const all: ShellCommand[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    for (const c of g) {
+      c.pipelineIndex = i;
+      c.pipelineLength = groups.length;
+      all.push(c);
+    }
+    const nextG = groups[i + 1];
+    if (nextG !== undefined) {
+      const last = g[g.length - 1]!;
+      last.stdoutTo = nextG[0]!;
+      nextG[0]!.stdinFrom = last;
+      last.connectorAfter = '|';
+      nextG[0]!.connectorBefore = '|';
+    }
+  }
+  return all;
 }
+const NO_COMMANDS: readonly ShellCommand[] = Object.freeze([]);
 
 function isGuard(c: ShellCommand): boolean {
   if (c.name === null) return false;

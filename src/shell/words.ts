@@ -3,9 +3,10 @@
  * keeping for every character of the result where it came from (so sub-words and nested scripts map back to the
  * Dockerfile).
  */
-import type { Node } from 'web-tree-sitter';
 import { toSourceOffset, toSourceRange } from '../source.js';
 import type { MappedSegment, MappedText, Range } from '../source.js';
+import { NONE } from './tree.js';
+import type { NodeId, SyntaxTree } from './tree.js';
 import { UNKNOWN } from './types.js';
 import type { EnvLookup, Word } from './types.js';
 
@@ -19,9 +20,19 @@ interface WordOrigin {
   /** Script-text end offset of the word. */
   readonly end: number;
 }
-/** A Word that remembers where each character came from (private: rules see the plain `Word` fields). */
+
+/**
+ * A Word that remembers where each character came from (private: rules see the plain `Word` fields). The origin is
+ * kept as runs (one per pushed piece, see `Builder.runs`) and expanded into one offset per character only when
+ * asked (sub-words, nested scripts): most words never need it, and a per-character array (or even a separate origin
+ * object) for every word was a large share of the shell layer's allocations.
+ */
 class MappedWord implements Word {
-  readonly #origin: WordOrigin;
+  readonly #m: MappedText;
+  /** See `Builder.runs`; a number is a single run from character 0 with one offset per character (most words). */
+  readonly #runs: readonly number[] | number;
+  #offs: readonly number[] | undefined;
+  readonly #end: number;
   constructor(
     readonly value: string | null,
     readonly dynamic: boolean,
@@ -29,40 +40,35 @@ class MappedWord implements Word {
     readonly raw: string,
     readonly range: Range,
     readonly quoted: boolean,
-    origin: WordOrigin,
+    m: MappedText,
+    runs: readonly number[] | number,
+    offs: readonly number[] | undefined,
+    end: number,
   ) {
-    this.#origin = origin;
+    this.#m = m;
+    this.#runs = runs;
+    this.#offs = offs;
+    this.#end = end;
   }
   static origin(w: Word): WordOrigin | undefined {
-    return w instanceof MappedWord ? w.#origin : undefined;
+    if (!(w instanceof MappedWord)) return undefined;
+    return { m: w.#m, offs: w.#offsets(), end: w.#end };
   }
-}
-const origins = { get: (w: Word): WordOrigin | undefined => MappedWord.origin(w) };
-
-/**
- * Where each character of a word came from, kept as runs (one per pushed piece) and expanded into one offset per
- * character only when asked (sub-words, nested scripts): most words never need it, and a per-character array for
- * every word was a large share of the shell layer's allocations.
- */
-class RunOrigin implements WordOrigin {
-  #offs: number[] | undefined;
-  constructor(
-    readonly m: MappedText,
-    /** Triples: start index in the word, script offset, 1 when each character has its own offset (else all map to
-     * the same offset). */
-    private readonly runs: readonly number[],
-    private readonly length: number,
-    readonly end: number,
-  ) {}
-  get offs(): readonly number[] {
+  #offsets(): readonly number[] {
     if (this.#offs === undefined) {
-      const o = new Array<number>(this.length);
-      const r = this.runs;
+      const length = this.prefix.length;
+      const o = new Array<number>(length);
+      const r = this.#runs;
+      if (typeof r === 'number') {
+        for (let i = 0; i < length; i++) o[i] = r + i;
+        this.#offs = o;
+        return o;
+      }
       for (let j = 0; j < r.length; j += 3) {
         const at = r[j]!;
         const off = r[j + 1]!;
         const step = r[j + 2] === 1;
-        const to = j + 3 < r.length ? r[j + 3]! : this.length;
+        const to = j + 3 < r.length ? r[j + 3]! : length;
         for (let i = at; i < to; i++) o[i] = step ? off + (i - at) : off;
       }
       this.#offs = o;
@@ -70,16 +76,38 @@ class RunOrigin implements WordOrigin {
     return this.#offs;
   }
 }
+const origins = { get: (w: Word): WordOrigin | undefined => MappedWord.origin(w) };
+const NO_RUNS: readonly number[] = Object.freeze([]);
 
 class Builder {
   text = '';
-  /** See `RunOrigin.runs`. */
-  runs: number[] = [];
+  /**
+   * Triples: start index in the word, script offset, 1 when each character has its own offset (else all map to the
+   * same offset). Kept in `off0`/`step0` while there is one run (most words), in `runs` (all runs) after that.
+   */
+  runs: number[] | null = null;
+  /** The first run (from index 0), when `runs` is null; -1 when there is none. */
+  off0 = -1;
+  step0 = 1;
   dynamic = false;
   quoted = false;
+  reset(): this {
+    this.text = '';
+    this.runs = null;
+    this.off0 = -1;
+    this.step0 = 1;
+    this.dynamic = false;
+    this.quoted = false;
+    return this;
+  }
   push(s: string, off: number, step = true): void {
     if (this.dynamic || s.length === 0) return;
-    this.runs.push(this.text.length, off, step ? 1 : 0);
+    const st = step ? 1 : 0;
+    if (this.runs !== null) this.runs.push(this.text.length, off, st);
+    else if (this.off0 < 0) {
+      this.off0 = off;
+      this.step0 = st;
+    } else this.runs = [0, this.off0, this.step0, this.text.length, off, st];
     this.text += s;
   }
   dyn(): void {
@@ -91,24 +119,44 @@ class Builder {
   }
   /** Removes the last character (there must be one); returns its script offset. */
   pop(): number {
-    const r = this.runs;
-    const j = r.length - 3;
-    const at = r[j]!;
     const index = this.text.length - 1;
-    const off = r[j + 2] === 1 ? r[j + 1]! + (index - at) : r[j + 1]!;
+    let off: number;
+    const r = this.runs;
+    if (r === null) {
+      off = this.step0 === 1 ? this.off0 + index : this.off0;
+      if (index === 0) this.off0 = -1;
+    } else {
+      const j = r.length - 3;
+      const at = r[j]!;
+      off = r[j + 2] === 1 ? r[j + 1]! + (index - at) : r[j + 1]!;
+      if (index === at) r.length = j;
+    }
     this.text = this.text.slice(0, -1);
-    if (index === at) r.length = j;
     return off;
   }
+  /** The runs in `MappedWord` form. */
+  origin(): readonly number[] | number {
+    if (this.runs !== null) return this.runs;
+    if (this.off0 < 0) return NO_RUNS;
+    return this.step0 === 1 ? this.off0 : [0, this.off0, 0];
+  }
+}
+
+/** One builder reused word after word (words are built one at a time; a second is made if one is in use). */
+let spare: Builder | null = new Builder();
+function builder(): Builder {
+  const b = spare ?? new Builder();
+  spare = null;
+  return b.reset();
 }
 
 const SPECIAL_PARAM = /^(?:[0-9]+|[@*#?$!_-])$/;
 
-/** Builds a Word from a tree-sitter node of the script text `m.text`. */
-export function makeWord(node: Node, m: MappedText, lookup: Lookup): Word {
-  const b = new Builder();
-  evalNode(node, m.text, lookup, b, false);
-  return finish(b, m, node.startIndex, node.endIndex);
+/** Builds a Word from a node of a tree parsed from the script text `m.text`. */
+export function makeWord(t: SyntaxTree, node: NodeId, m: MappedText, lookup: Lookup): Word {
+  const b = builder();
+  evalNode(t, node, lookup, b, false);
+  return finish(b, m, t.start(node), t.end(node));
 }
 
 /**
@@ -116,35 +164,36 @@ export function makeWord(node: Node, m: MappedText, lookup: Lookup): Word {
  * node with a bare `$` and starts a new argument at the variable name. The `$` and the name are rejoined as the
  * expansion bash performs.
  */
-export function makeJoinedWord(nodes: readonly Node[], m: MappedText, lookup: Lookup): Word {
-  const b = new Builder();
-  const text = m.text;
+export function makeJoinedWord(t: SyntaxTree, nodes: readonly NodeId[], m: MappedText, lookup: Lookup): Word {
+  const b = builder();
   nodes.forEach((n, i) => {
-    if (i > 0 && !b.dynamic && b.last() === '$' && n.type === 'word') {
-      const t = text.slice(n.startIndex, n.endIndex);
-      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t)?.[0];
-      if (name !== undefined && !/[\\'"]/.test(t)) {
+    if (i > 0 && !b.dynamic && b.last() === '$' && t.type(n) === 'word') {
+      const s = t.textOf(n);
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s)?.[0];
+      if (name !== undefined && !/[\\'"]/.test(s)) {
         const off = b.pop();
         lookupInto(b, name, lookup, off);
-        b.push(t.slice(name.length), n.startIndex + name.length);
+        b.push(s.slice(name.length), t.start(n) + name.length);
         return;
       }
     }
-    evalNode(n, text, lookup, b, false);
+    evalNode(t, n, lookup, b, false);
   });
-  return finish(b, m, nodes[0]!.startIndex, nodes[nodes.length - 1]!.endIndex);
+  return finish(b, m, t.start(nodes[0]!), t.end(nodes[nodes.length - 1]!));
 }
 
 /** A literal word for a range of the script (operators, test operands). */
 export function literalWord(text: string, m: MappedText, start: number, end: number): Word {
-  const b = new Builder();
+  const b = builder();
   b.push(text, start);
   return finish(b, m, start, end);
 }
 
 function finish(b: Builder, m: MappedText, start: number, end: number): Word {
   const prefix = b.text;
-  return new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, new RunOrigin(m, b.runs, prefix.length, end));
+  const w = new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, m, b.origin(), undefined, end);
+  spare = b;
+  return w;
 }
 
 /** The part of a word's value from character `k` on (for `-ofile`, `--out=file`), with its own range. */
@@ -154,11 +203,7 @@ export function subWord(w: Word, k: number): Word {
   if (o === undefined) return { ...w, value: w.value === null ? null : w.value.slice(k), prefix };
   const startOff = o.offs[k] ?? o.end;
   const range = toSourceRange(o.m, Math.min(startOff, o.end), o.end);
-  return new MappedWord(w.value === null ? null : w.value.slice(k), w.dynamic, prefix, o.m.text.slice(Math.min(startOff, o.end), o.end), range, w.quoted, {
-    m: o.m,
-    offs: o.offs.slice(k),
-    end: o.end,
-  });
+  return new MappedWord(w.value === null ? null : w.value.slice(k), w.dynamic, prefix, o.m.text.slice(Math.min(startOff, o.end), o.end), range, w.quoted, o.m, NO_RUNS, o.offs.slice(k), o.end);
 }
 
 /**
@@ -183,55 +228,52 @@ export function wordAsMappedText(w: Word): MappedText | null {
   return { text: w.value, segments: segs };
 }
 
+// The three functions below push text in runs between escapes rather than one character at a time: a Builder run
+// per character (plus a string concatenation) was the largest allocation of the shell layer. The per-character
+// offsets that `MappedWord` expands are the same either way.
+
 /** Removes backslash escapes of unquoted text; `\<newline>` disappears. */
 function pushUnquoted(b: Builder, text: string, off: number): void {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) {
-      const n = text[i + 1]!;
-      i++;
-      if (n !== '\n') b.push(n, off + i);
-      continue;
-    }
-    b.push(c, off + i);
+  let from = 0;
+  for (let i = text.indexOf('\\'); i >= 0 && i + 1 < text.length; i = text.indexOf('\\', from)) {
+    if (i > from) b.push(text.slice(from, i), off + from);
+    const n = text[i + 1]!;
+    if (n !== '\n') b.push(n, off + i + 1);
+    from = i + 2;
   }
+  if (from < text.length) b.push(from === 0 ? text : text.slice(from), off + from);
 }
 
 /** Inside double quotes a backslash escapes only `$`, backquote, `"`, `\` and newline. */
 function pushDoubleQuoted(b: Builder, text: string, off: number): void {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) {
-      const n = text[i + 1]!;
-      if (n === '$' || n === '`' || n === '"' || n === '\\' || n === '\n') {
-        i++;
-        if (n !== '\n') b.push(n, off + i);
-        continue;
-      }
-    }
-    b.push(c, off + i);
+  let from = 0;
+  for (let i = text.indexOf('\\'); i >= 0 && i + 1 < text.length; i = text.indexOf('\\', i + 1)) {
+    const n = text[i + 1]!;
+    if (n !== '$' && n !== '`' && n !== '"' && n !== '\\' && n !== '\n') continue; // the backslash stays
+    if (i > from) b.push(text.slice(from, i), off + from);
+    if (n !== '\n') b.push(n, off + i + 1);
+    from = i + 2;
+    i++; // the escaped character is not an escape itself
   }
+  if (from < text.length) b.push(from === 0 ? text : text.slice(from), off + from);
 }
 
 const ANSI: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
 
 function pushAnsi(b: Builder, text: string, off: number): void {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) {
-      const n = text[i + 1]!;
-      const r = ANSI[n];
-      if (r !== undefined) {
-        b.push(r, off + i, false);
-        i++;
-        continue;
-      }
-      // numeric escapes (\x41, \0101, \u…): not needed for the commands rules read; treat as dynamic
+  let from = 0;
+  for (let i = text.indexOf('\\'); i >= 0 && i + 1 < text.length; i = text.indexOf('\\', from)) {
+    if (i > from) b.push(text.slice(from, i), off + from);
+    const r = ANSI[text[i + 1]!];
+    // numeric escapes (\x41, \0101, \u…): not needed for the commands rules read; treat as dynamic
+    if (r === undefined) {
       b.dyn();
       return;
     }
-    b.push(c, off + i);
+    b.push(r, off + i, false);
+    from = i + 2;
   }
+  if (from < text.length) b.push(from === 0 ? text : text.slice(from), off + from);
 }
 
 function lookupInto(b: Builder, name: string, lookup: Lookup, off: number): void {
@@ -244,11 +286,13 @@ function lookupInto(b: Builder, name: string, lookup: Lookup, off: number): void
   else if (v !== undefined) b.push(v, off, false);
 }
 
-function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble: boolean): void {
+function evalNode(t: SyntaxTree, node: NodeId, lookup: Lookup, b: Builder, inDouble: boolean): void {
   if (b.dynamic) return;
-  const s = node.startIndex;
-  const e = node.endIndex;
-  switch (node.type) {
+  const text = t.text;
+  const s = t.start(node);
+  const e = t.end(node);
+  const type = t.type(node);
+  switch (type) {
     case 'word':
     case 'number':
     case 'test_operator':
@@ -256,10 +300,10 @@ function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble
     case 'regex':
     case 'special_variable_name':
     case 'variable_name': {
-      const t = text.slice(s, e);
-      if (!inDouble && t.startsWith('~')) {
-        const slash = t.indexOf('/');
-        const user = slash < 0 ? t.slice(1) : t.slice(1, slash);
+      const v = text.slice(s, e);
+      if (!inDouble && v.startsWith('~')) {
+        const slash = v.indexOf('/');
+        const user = slash < 0 ? v.slice(1) : v.slice(1, slash);
         if (user !== '') {
           b.dyn();
           return;
@@ -270,11 +314,11 @@ function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble
           return;
         }
         b.push(home, s, false);
-        pushUnquoted(b, t.slice(1), s + 1);
+        pushUnquoted(b, v.slice(1), s + 1);
         return;
       }
-      if (inDouble) pushDoubleQuoted(b, t, s);
-      else pushUnquoted(b, t, s);
+      if (inDouble) pushDoubleQuoted(b, v, s);
+      else pushUnquoted(b, v, s);
       return;
     }
     case 'raw_string':
@@ -288,52 +332,55 @@ function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble
     case 'string':
     case 'translated_string': {
       b.quoted = true;
-      const open = node.type === 'string' ? s + 1 : s + 2;
+      const open = type === 'string' ? s + 1 : s + 2;
       const close = text[e - 1] === '"' ? e - 1 : e;
-      gaps(node, open, close, text, lookup, b, true);
+      gaps(t, node, open, close, lookup, b, true);
       return;
     }
     case 'string_content':
       pushDoubleQuoted(b, text.slice(s, e), s);
       return;
     case 'concatenation':
-      gaps(node, s, e, text, lookup, b, inDouble);
+      gaps(t, node, s, e, lookup, b, inDouble);
       return;
     case 'simple_expansion': {
-      const n = node.namedChildren[0];
-      if (n === undefined || n === null) {
+      const n = t.firstNamedChild(node);
+      if (n === NONE) {
         b.push(text.slice(s, e), s);
         return;
       }
-      lookupInto(b, text.slice(n.startIndex, n.endIndex), lookup, s);
+      lookupInto(b, t.textOf(n), lookup, s);
       return;
     }
     case 'expansion': {
-      // ${NAME}, ${NAME:-default}, ${NAME-default}
-      const kids = node.children.filter((c): c is Node => c !== null);
-      const inner = kids.slice(1, -1);
-      const first = inner[0];
-      if (first !== undefined && (first.type === 'variable_name' || first.type === 'special_variable_name')) {
-        const name = text.slice(first.startIndex, first.endIndex);
-        if (inner.length === 1) {
+      // ${NAME}, ${NAME:-default}, ${NAME-default}: the children between `${` and `}` are kids[1 .. n-1)
+      const kids = t.children(node);
+      const n = kids.length - 1;
+      const first = kids[1];
+      if (n > 1 && first !== undefined && (t.type(first) === 'variable_name' || t.type(first) === 'special_variable_name')) {
+        const name = t.textOf(first);
+        if (n === 2) {
           lookupInto(b, name, lookup, s);
           return;
         }
-        const op = inner[1];
-        if (op !== undefined && (op.type === ':-' || op.type === '-') && !SPECIAL_PARAM.test(name)) {
+        const opType = t.type(kids[2]!);
+        if ((opType === ':-' || opType === '-') && !SPECIAL_PARAM.test(name)) {
           const v = lookup(name);
           if (v === UNKNOWN) {
             b.dyn();
             return;
           }
-          const useDefault = v === undefined || (op.type === ':-' && v === '');
+          const useDefault = v === undefined || (opType === ':-' && v === '');
           if (!useDefault) {
             b.push(v, s, false);
             return;
           }
-          const rest = inner.slice(2);
-          if (rest.length === 0) return;
-          gapsRange(rest, rest[0]!.startIndex, rest[rest.length - 1]!.endIndex, text, lookup, b, inDouble);
+          // the default: kids[3 .. n)
+          if (n <= 3) return;
+          let pos = t.start(kids[3]!);
+          const to = t.end(kids[n - 1]!);
+          for (let i = 3; i < n; i++) pos = piece(t, kids[i]!, pos, to, lookup, b, inDouble);
+          literal(t.text, pos, to, b, inDouble);
           return;
         }
       }
@@ -347,36 +394,37 @@ function evalNode(node: Node, text: string, lookup: Lookup, b: Builder, inDouble
       b.dyn();
       return;
     default:
-      if (node.namedChildCount === 0) {
-        const t = text.slice(s, e);
-        if (inDouble) pushDoubleQuoted(b, t, s);
-        else pushUnquoted(b, t, s);
-      } else gaps(node, s, e, text, lookup, b, inDouble);
+      if (!t.hasNamedChild(node)) {
+        const v = text.slice(s, e);
+        if (inDouble) pushDoubleQuoted(b, v, s);
+        else pushUnquoted(b, v, s);
+      } else gaps(t, node, s, e, lookup, b, inDouble);
   }
 }
 
-function gaps(node: Node, s: number, e: number, text: string, lookup: Lookup, b: Builder, inDouble: boolean): void {
-  gapsRange(node.namedChildren.filter((c): c is Node => c !== null), s, e, text, lookup, b, inDouble);
-}
-
-/** Evaluates children in order; text between them is literal. */
-function gapsRange(kids: readonly Node[], s: number, e: number, text: string, lookup: Lookup, b: Builder, inDouble: boolean): void {
+/** Evaluates the named children of `node` in order between offsets `s` and `e`; text between them is literal. */
+function gaps(t: SyntaxTree, node: NodeId, s: number, e: number, lookup: Lookup, b: Builder, inDouble: boolean): void {
   let pos = s;
-  for (const k of kids) {
-    if (k.startIndex < pos || k.endIndex > e) continue;
-    if (k.startIndex > pos) {
-      const t = text.slice(pos, k.startIndex);
-      if (inDouble) pushDoubleQuoted(b, t, pos);
-      else pushUnquoted(b, t, pos);
-    }
-    evalNode(k, text, lookup, b, inDouble);
-    pos = k.endIndex;
-  }
-  if (pos < e) {
-    const t = text.slice(pos, e);
-    if (inDouble) pushDoubleQuoted(b, t, pos);
-    else pushUnquoted(b, t, pos);
-  }
+  for (let k = t.firstChild(node); k !== NONE; k = t.nextSibling(k)) if (t.isNamed(k)) pos = piece(t, k, pos, e, lookup, b, inDouble);
+  literal(t.text, pos, e, b, inDouble);
+}
+
+/** One child of a `gaps` walk: the literal text from `pos` up to it, then the child; returns the new position. */
+function piece(t: SyntaxTree, k: NodeId, pos: number, e: number, lookup: Lookup, b: Builder, inDouble: boolean): number {
+  const ks = t.start(k);
+  const ke = t.end(k);
+  if (ks < pos || ke > e) return pos;
+  literal(t.text, pos, ks, b, inDouble);
+  evalNode(t, k, lookup, b, inDouble);
+  return ke;
+}
+
+/** Literal script text in [from, to), if any, with the escapes of its quoting. */
+function literal(text: string, from: number, to: number, b: Builder, inDouble: boolean): void {
+  if (from >= to) return;
+  const v = text.slice(from, to);
+  if (inDouble) pushDoubleQuoted(b, v, from);
+  else pushUnquoted(b, v, from);
 }
 
 /** Wraps a caller env lookup (absent → everything unknown). */

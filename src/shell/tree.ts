@@ -1,0 +1,317 @@
+/**
+ * A tree-sitter tree copied once into flat typed arrays, so the walker and word code read plain numbers instead of
+ * web-tree-sitter `Node` wrappers.
+ *
+ * Why: every `Node` property (`type`, `endIndex`, `children`, `childForFieldName`, …) is a WebAssembly call with the
+ * node marshalled through a transfer buffer, and `children`/`namedChildren` allocate a new wrapper object per child.
+ * Over the corpus (5,398 scripts, 321,000 nodes) that walk cost more than the parse itself and produced most of the
+ * shell layer's garbage. Copying the tree in one cursor pass costs about 4 small WebAssembly calls per node; after
+ * that every question about a node is an array read. See docs/shell.md ("How the tree is read").
+ */
+import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+
+/** A node: its index in pre-order (the root is 0). */
+export type NodeId = number;
+/** "No node" (like a null `Node`). */
+export const NONE: NodeId = -1;
+
+// per-node record in `SyntaxTree.data`
+const STRIDE = 5;
+const TYPE = 0; // grammar symbol id (ts_node_symbol, aliases applied)
+const START = 1; // UTF-16 offset
+const END = 2;
+const NEXT = 3; // next sibling, or NONE
+const INFO = 4; // field id << 8 | flags
+const F_NAMED = 1;
+const F_MISSING = 2;
+const F_PARENT = 4; // has children (the first is the next record)
+
+/** Per-language tables: type names, named flags and field ids by number. */
+export class LanguageTables {
+  /** Type name by symbol id (`language.types`, `ERROR` where it has none, as `Node.type` does). */
+  readonly names: readonly string[];
+  readonly named: Uint8Array;
+  /** Field name → id (0 is "no field"). */
+  readonly fieldIds: ReadonlyMap<string, number>;
+  constructor(readonly language: Language) {
+    const types = language.types;
+    const names: string[] = [];
+    const named = new Uint8Array(types.length);
+    for (let i = 0; i < types.length; i++) {
+      names.push(types[i] || 'ERROR');
+      named[i] = language.nodeTypeIsNamed(i) ? 1 : 0;
+    }
+    this.names = names;
+    this.named = named;
+    const ids = new Map<string, number>();
+    language.fields.forEach((f, i) => {
+      if (f !== null && i > 0 && !ids.has(f)) ids.set(f, i);
+    });
+    this.fieldIds = ids;
+  }
+  name(typeId: number): string {
+    return this.names[typeId] ?? 'ERROR';
+  }
+  isNamed(typeId: number): boolean {
+    // ids past the table: the builtin ERROR symbol (65535), which tree-sitter treats as named
+    return typeId < this.named.length ? this.named[typeId] === 1 : true;
+  }
+}
+
+/** A parsed script as flat arrays. Nodes are `NodeId`s; text comes from the script string. */
+export class SyntaxTree {
+  constructor(
+    readonly text: string,
+    private readonly data: Int32Array,
+    /** Number of nodes. */
+    readonly count: number,
+    private readonly lang: LanguageTables,
+  ) {}
+
+  static readonly ROOT: NodeId = 0;
+
+  typeId(n: NodeId): number {
+    return this.data[n * STRIDE + TYPE]!;
+  }
+  type(n: NodeId): string {
+    return this.lang.name(this.data[n * STRIDE + TYPE]!);
+  }
+  start(n: NodeId): number {
+    return this.data[n * STRIDE + START]!;
+  }
+  end(n: NodeId): number {
+    return this.data[n * STRIDE + END]!;
+  }
+  /** The node's text (a slice of the script). */
+  textOf(n: NodeId): string {
+    return this.text.slice(this.data[n * STRIDE + START]!, this.data[n * STRIDE + END]!);
+  }
+  isNamed(n: NodeId): boolean {
+    return (this.data[n * STRIDE + INFO]! & F_NAMED) !== 0;
+  }
+  isMissing(n: NodeId): boolean {
+    return (this.data[n * STRIDE + INFO]! & F_MISSING) !== 0;
+  }
+  /** The field id under which the node is its parent's child (0: none). */
+  fieldId(n: NodeId): number {
+    return this.data[n * STRIDE + INFO]! >>> 8;
+  }
+  firstChild(n: NodeId): NodeId {
+    return (this.data[n * STRIDE + INFO]! & F_PARENT) !== 0 ? n + 1 : NONE;
+  }
+  nextSibling(n: NodeId): NodeId {
+    return this.data[n * STRIDE + NEXT]!;
+  }
+  /** The first child with this field name (`Node.childForFieldName`), or NONE. */
+  childForField(n: NodeId, field: string): NodeId {
+    const id = this.lang.fieldIds.get(field);
+    if (id === undefined) return NONE;
+    for (let c = this.firstChild(n); c !== NONE; c = this.nextSibling(c)) if (this.fieldId(c) === id) return c;
+    return NONE;
+  }
+  /** The i-th child (named or not), or NONE. */
+  child(n: NodeId, i: number): NodeId {
+    let c = this.firstChild(n);
+    for (let k = 0; k < i && c !== NONE; k++) c = this.nextSibling(c);
+    return c;
+  }
+  /** Every child in order (a new array). */
+  children(n: NodeId): NodeId[] {
+    const out: NodeId[] = [];
+    for (let c = this.firstChild(n); c !== NONE; c = this.nextSibling(c)) out.push(c);
+    return out;
+  }
+  /** The named children in order (a new array). */
+  namedChildren(n: NodeId): NodeId[] {
+    const out: NodeId[] = [];
+    for (let c = this.firstChild(n); c !== NONE; c = this.nextSibling(c)) if (this.isNamed(c)) out.push(c);
+    return out;
+  }
+  firstNamedChild(n: NodeId): NodeId {
+    for (let c = this.firstChild(n); c !== NONE; c = this.nextSibling(c)) if (this.isNamed(c)) return c;
+    return NONE;
+  }
+  hasNamedChild(n: NodeId): boolean {
+    return this.firstNamedChild(n) !== NONE;
+  }
+}
+
+/**
+ * The few exports of web-tree-sitter's WebAssembly module that walk a tree cursor kept in the module's transfer
+ * buffer. web-tree-sitter's own `TreeCursor` copies the cursor in and out of that buffer around every call (eight
+ * memory accesses through a generic `setValue`/`getValue`); keeping it in the buffer for a whole walk is what makes
+ * the copy cheap. These functions are internal to the pinned web-tree-sitter version: `bindingFrom` checks that each
+ * exists, and without them the public `TreeCursor` API is used (same result, about 3× slower).
+ */
+export interface CursorBinding {
+  _ts_tree_root_node_wasm(tree: number): void;
+  _ts_node_has_error_wasm(tree: number): number;
+  _ts_tree_cursor_new_wasm(tree: number): void;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+}
+
+const BINDING_FUNCTIONS: readonly (keyof CursorBinding)[] = [
+  '_ts_tree_root_node_wasm',
+  '_ts_node_has_error_wasm',
+  '_ts_tree_cursor_new_wasm',
+  '_ts_tree_cursor_delete_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+];
+
+/** The cursor functions of an initialised web-tree-sitter module object, or null when any is missing. */
+export function bindingFrom(module: object): CursorBinding | null {
+  const m = module as Record<string, unknown>;
+  for (const f of BINDING_FUNCTIONS) if (typeof m[f] !== 'function') return null;
+  return module as CursorBinding;
+}
+
+/**
+ * Scratch records of the tree being copied (one buffer reused for every copy; `readTree` does not reenter), copied
+ * into an exactly sized array at the end.
+ */
+let scratch = new Int32Array(4096 * STRIDE);
+
+/**
+ * Copies `tree` (parsed from `text`) into a `SyntaxTree`, in one pre-order cursor pass. Iterative: trees nested
+ * tens of thousands deep are copied without recursion. `binding` null uses web-tree-sitter's public TreeCursor.
+ */
+export function readTree(tree: Tree, text: string, lang: LanguageTables, binding: CursorBinding | null): SyntaxTree {
+  // the tree's address in WebAssembly memory (web-tree-sitter keeps it at index 0 of the Tree object)
+  const address = (tree as unknown as { readonly 0: unknown })[0];
+  const t = typeof address === 'number' ? address : 0;
+  const b = binding !== null && t !== 0 ? binding : publicCursor(tree);
+  b._ts_tree_root_node_wasm(t);
+  // a tree without errors has no MISSING nodes: skip that question per node
+  const hasError = b._ts_node_has_error_wasm(t) === 1;
+  b._ts_tree_cursor_new_wasm(t);
+  let n = 0;
+  try {
+    // last node added at each depth, to link it to its next sibling
+    const last: NodeId[] = [NONE];
+    let depth = 0;
+    let d = scratch;
+    for (;;) {
+      const at = n * STRIDE;
+      if (at + STRIDE > d.length) {
+        const bigger = new Int32Array(d.length * 2);
+        bigger.set(d);
+        scratch = d = bigger;
+      }
+      const type = b._ts_tree_cursor_current_node_type_id_wasm(t);
+      let info = (b._ts_tree_cursor_current_field_id_wasm(t) << 8) | (lang.isNamed(type) ? F_NAMED : 0);
+      if (hasError && b._ts_tree_cursor_current_node_is_missing_wasm(t) === 1) info |= F_MISSING;
+      d[at + TYPE] = type;
+      d[at + START] = b._ts_tree_cursor_start_index_wasm(t);
+      d[at + END] = b._ts_tree_cursor_end_index_wasm(t);
+      d[at + NEXT] = NONE;
+      const prev = last[depth]!;
+      if (prev !== NONE) d[prev * STRIDE + NEXT] = n;
+      last[depth] = n;
+      n++;
+      if (b._ts_tree_cursor_goto_first_child_wasm(t) === 1) {
+        d[at + INFO] = info | F_PARENT;
+        last[++depth] = NONE;
+        continue;
+      }
+      d[at + INFO] = info;
+      let more = true;
+      while (b._ts_tree_cursor_goto_next_sibling_wasm(t) !== 1) {
+        if (depth === 0 || b._ts_tree_cursor_goto_parent_wasm(t) !== 1) {
+          more = false;
+          break;
+        }
+        depth--;
+      }
+      if (!more) break;
+    }
+  } finally {
+    // the cursor is still in the transfer buffer (nothing else ran in between): free its stack
+    b._ts_tree_cursor_delete_wasm(t);
+  }
+  const data = scratch.slice(0, n * STRIDE);
+  // a huge script (a pathological 1 MB RUN) should not keep its scratch space for the rest of the process
+  if (scratch.length > SCRATCH_KEEP) scratch = new Int32Array(4096 * STRIDE);
+  return new SyntaxTree(text, data, n, lang);
+}
+const SCRATCH_KEEP = (1 << 16) * STRIDE;
+
+/** The same operations over web-tree-sitter's public TreeCursor (the fallback, and the reference in tests). */
+function publicCursor(tree: Tree): CursorBinding {
+  let c: TreeCursor | null = null;
+  const cur = (): TreeCursor => {
+    c ??= tree.walk();
+    return c;
+  };
+  return {
+    _ts_tree_root_node_wasm: () => undefined,
+    _ts_node_has_error_wasm: () => (tree.rootNode.hasError ? 1 : 0),
+    _ts_tree_cursor_new_wasm: () => void cur(),
+    _ts_tree_cursor_delete_wasm: () => c?.delete(),
+    _ts_tree_cursor_goto_first_child_wasm: () => (cur().gotoFirstChild() ? 1 : 0),
+    _ts_tree_cursor_goto_next_sibling_wasm: () => (cur().gotoNextSibling() ? 1 : 0),
+    _ts_tree_cursor_goto_parent_wasm: () => (cur().gotoParent() ? 1 : 0),
+    _ts_tree_cursor_current_node_type_id_wasm: () => cur().nodeTypeId,
+    _ts_tree_cursor_current_node_is_missing_wasm: () => (cur().nodeIsMissing ? 1 : 0),
+    _ts_tree_cursor_current_field_id_wasm: () => cur().currentFieldId,
+    _ts_tree_cursor_start_index_wasm: () => cur().startIndex,
+    _ts_tree_cursor_end_index_wasm: () => cur().endIndex,
+  };
+}
+
+/**
+ * Recently parsed trees by script text. Dockerfiles repeat scripts (`apt-get update && …`, `sh -c` bodies, the same
+ * RUN across stages and files): over the corpus 2,475 of 5,398 scripts are distinct, so a run over many files
+ * parses each distinct script once. A `SyntaxTree` is immutable and depends only on its text. Bounded in entries
+ * and in total characters; least recently used trees go first.
+ */
+export class TreeCache {
+  private readonly map = new Map<string, SyntaxTree>();
+  private chars = 0;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxChars: number,
+    /** Longer scripts are not kept (rare, and each would crowd out many short ones). */
+    private readonly maxScript: number,
+  ) {}
+  get(text: string): SyntaxTree | undefined {
+    const t = this.map.get(text);
+    if (t !== undefined) {
+      // most recently used last
+      this.map.delete(text);
+      this.map.set(text, t);
+    }
+    return t;
+  }
+  set(text: string, tree: SyntaxTree): void {
+    if (text.length > this.maxScript || this.map.has(text)) return;
+    this.map.set(text, tree);
+    this.chars += text.length;
+    for (const k of this.map.keys()) {
+      if (this.map.size <= this.maxEntries && this.chars <= this.maxChars) break;
+      this.map.delete(k);
+      this.chars -= k.length;
+    }
+  }
+  clear(): void {
+    this.map.clear();
+    this.chars = 0;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
