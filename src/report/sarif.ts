@@ -131,10 +131,11 @@ export function formatSarif(results: readonly FileResult[], tool: ToolInfo, opti
 }
 
 /**
- * The SARIF log piece by piece (see `ReportWriter`), byte for byte `JSON.stringify(log, null, 2)` of the whole log.
- * The run's `invocations` (which list every file's errors) come before its `results`, so nothing can be written
- * before the last file: each file's results are kept as JSON text (no `SourceFile`, no finding objects) and the
- * whole log is returned by `end()`.
+ * The SARIF log piece by piece (see `ReportWriter`): `start()` writes everything of the run up to its `results`,
+ * `file()` each file's results as soon as it is audited, `end()` the run's `invocations` (which list every file's
+ * errors, known only at the end) and the closing brackets. Only the error notifications are kept until the end, so
+ * memory does not grow with the number of findings. Each piece reads as in `JSON.stringify(log, null, 2)`; the run's
+ * keys come in the order tool, taxonomies, originalUriBaseIds, columnKind, results, invocations.
  */
 const RESULTS_OPEN = '[\n        ';
 const RESULTS_CLOSE = '\n      ]';
@@ -142,7 +143,7 @@ const RESULTS_CLOSE = '\n      ]';
 export function sarifReportWriter(tool: ToolInfo, options: SarifOptions): ReportWriter {
   const rules = options.rules;
   const ruleIndex = new Map(rules.map((r, i) => [r.meta.id, i]));
-  const resultTexts: string[] = [];
+  let resultsWritten = 0;
   const notifications: unknown[] = [];
   const file = (r: FileResult): string => {
     const sarifResults: unknown[] = [];
@@ -213,14 +214,13 @@ export function sarifReportWriter(tool: ToolInfo, options: SarifOptions): Report
         ],
       });
     }
+    if (sarifResults.length === 0) return '';
     // the file's results as they read in the log's results array (log → runs → run → results), brackets cut off
-    if (sarifResults.length > 0) {
-      const list = nestedJson(sarifResults, 3);
-      resultTexts.push(list.slice(RESULTS_OPEN.length, list.length - RESULTS_CLOSE.length));
-    }
-    return '';
+    const list = nestedJson(sarifResults, 3);
+    const text = list.slice(RESULTS_OPEN.length, list.length - RESULTS_CLOSE.length);
+    return (resultsWritten++ === 0 ? RESULTS_OPEN : ',\n        ') + text;
   };
-  const end = (): string => {
+  const start = (): string => {
     const cweIds = [...new Set(rules.flatMap((r) => r.meta.cwe ?? []))].sort((a, b) => a - b);
     const run = {
       tool: {
@@ -249,18 +249,20 @@ export function sarifReportWriter(tool: ToolInfo, options: SarifOptions): Report
       ...(options.srcRoot !== undefined
         ? { originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(options.srcRoot.endsWith(sep) ? options.srcRoot : options.srcRoot + sep).href } } }
         : {}),
-      invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
       columnKind: 'utf16CodeUnits',
     };
     const head = {
       $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
       version: '2.1.0',
     };
-    // the run without its results, its closing brace cut off: the results array goes there
+    // the run without its results and invocations, its closing brace cut off: the results array goes there
     const runText = nestedJson(run, 2);
-    const results = resultTexts.length === 0 ? '[]' : `${RESULTS_OPEN}${resultTexts.join(',\n        ')}${RESULTS_CLOSE}`;
     const headText = JSON.stringify(head, null, 2);
-    return `${headText.slice(0, -2)},\n  "runs": [\n    ${runText.slice(0, -6)},\n      "results": ${results}\n    }\n  ]\n}\n`;
+    return `${headText.slice(0, -2)},\n  "runs": [\n    ${runText.slice(0, -6)},\n      "results": `;
   };
-  return { start: () => '', file, end };
+  const end = (): string => {
+    const invocations = nestedJson([{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }], 3);
+    return `${resultsWritten === 0 ? '[]' : RESULTS_CLOSE},\n      "invocations": ${invocations}\n    }\n  ]\n}\n`;
+  };
+  return { start, file, end };
 }

@@ -166,13 +166,18 @@ test('streamed reports: the pieces of each writer add up to the whole-run report
     }
     assert.equal(JSON.parse(formatJson(results, tool)).files.length, results.length);
   }
-  // text and JSON write each file's part when it comes (SARIF cannot: its invocations come before the results)
+  // every format writes each file's part when it comes (SARIF's invocations, listing the errors, come last)
   const w = jsonReportWriter(tool);
   w.start();
   assert.match(w.file(withFindings()), /"path": "app\/Dockerfile"/);
   const t = textReportWriter(tool);
   assert.match(t.file(withFindings()), /^app\/Dockerfile\n/);
   assert.equal(t.file(clean()), '', 'a clean file has no section');
+  const sw = sarifReportWriter(tool, { rules, srcRoot: '/repo' });
+  assert.match(sw.start(), /"results": $/);
+  assert.match(sw.file(withFindings()), /^\[\n {8}\{\n {10}"ruleId": /);
+  assert.equal(sw.file(clean()), '', 'a clean file adds no results');
+  assert.match(sw.end(), /^\n {6}\],\n {6}"invocations": \[/);
 });
 
 test('summary counter: same figures as summarize, incrementally', async () => {
