@@ -3,6 +3,7 @@
  * scripts, each with its literal value (quotes removed) and the range of the assignment. Values that depend on other
  * variables are skipped (null): rules only judge what is written.
  */
+import { perModel } from './memo.js';
 import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { Range } from '../../source.js';
 import { commandsOfModel } from './shell.js';
@@ -23,18 +24,9 @@ function unquote(raw: string): string | null {
   return v;
 }
 
-const cache = new WeakMap<DockerfileModel, readonly EnvSetting[]>();
-
 /** Every environment variable assignment of the file, in order (computed once per model: the array is shared, do
  * not modify it). */
-export function envSettings(model: DockerfileModel): readonly EnvSetting[] {
-  let cached = cache.get(model);
-  if (cached === undefined) {
-    cached = collect(model);
-    cache.set(model, cached);
-  }
-  return cached;
-}
+export const envSettings: (model: DockerfileModel) => readonly EnvSetting[] = perModel(collect);
 
 function collect(model: DockerfileModel): EnvSetting[] {
   const out: EnvSetting[] = [];

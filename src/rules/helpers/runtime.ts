@@ -2,6 +2,7 @@
  * Shared facts for the runtime rules (8xx): EXPOSE port specs, the argv of CMD/ENTRYPOINT, instructions in effect
  * for the final image.
  */
+import { perModel } from './memo.js';
 import { expand } from '../../model/build.js';
 import type { DockerfileModel, InstructionFacts, Stage } from '../../model/types.js';
 import type { Arg, CommandLine, Instruction } from '../../parser/ast.js';
@@ -92,17 +93,9 @@ export function commandArgvs(facts: InstructionFacts, command: CommandLine | nul
 }
 
 /** Instructions of the final image: the final stage and the stages it is built FROM (ONBUILD triggers excluded). */
-export function finalImageInstructions(model: DockerfileModel): readonly InstructionFacts[] {
-  let cached = finalInstructionsCache.get(model);
-  if (cached === undefined) {
-    cached = collectFinalImageInstructions(model);
-    finalInstructionsCache.set(model, cached);
-  }
-  return cached;
-}
+export const finalImageInstructions: (model: DockerfileModel) => readonly InstructionFacts[] = perModel(collectFinalImageInstructions);
 
 /** Per model (several rules ask; the array is shared, do not modify it). */
-const finalInstructionsCache = new WeakMap<DockerfileModel, readonly InstructionFacts[]>();
 
 function collectFinalImageInstructions(model: DockerfileModel): InstructionFacts[] {
   const final = model.finalStage;

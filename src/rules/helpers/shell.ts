@@ -3,6 +3,7 @@
  * instruction that runs it, exact ranges of option letters inside bundles, loopback hosts, and the text that RUN
  * scripts and COPY heredocs write into files (config writes like `echo 'gpgcheck=0' >> /etc/yum.conf`).
  */
+import { perModel } from './memo.js';
 import type { Artifact, Dataflow, ShellCommand, ShellScript, Word, OptionUse } from '../../shell/index.js';
 import type { DockerfileModel, InstructionFacts, Stage } from '../../model/types.js';
 import type { Range } from '../../source.js';
@@ -21,7 +22,6 @@ export interface ScriptAt {
  */
 const scriptsCache = new WeakMap<DockerfileModel, Map<string, readonly ScriptAt[]>>();
 const commandsCache = new WeakMap<DockerfileModel, Map<string, readonly CommandAt[]>>();
-const fileWritesCache = new WeakMap<DockerfileModel, readonly FileWrite[]>();
 
 function memoByKinds<T>(cache: WeakMap<DockerfileModel, Map<string, T>>, model: DockerfileModel, kinds: readonly string[] | undefined, build: () => T): T {
   const key = kinds === undefined ? '*' : kinds.join(',');
@@ -152,14 +152,7 @@ function sedReplacements(expr: string): string[] {
 
 /** Text that RUN scripts (`echo`/`printf`/`cat <<EOF`/`tee`/`sed -i`) and COPY/ADD heredocs write into files
  * (computed once per model: the array is shared, do not modify it). */
-export function fileWrites(model: DockerfileModel): readonly FileWrite[] {
-  let cached = fileWritesCache.get(model);
-  if (cached === undefined) {
-    cached = collectFileWrites(model);
-    fileWritesCache.set(model, cached);
-  }
-  return cached;
-}
+export const fileWrites: (model: DockerfileModel) => readonly FileWrite[] = perModel(collectFileWrites);
 
 function collectFileWrites(model: DockerfileModel): FileWrite[] {
   const out: FileWrite[] = [];
