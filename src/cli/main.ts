@@ -32,7 +32,7 @@ import { discover } from './discover.js';
 import { closestWord } from '../rules/helpers/suggest.js';
 import { createGitTracker } from './git-tracked.js';
 import { ReportSink } from './report-sink.js';
-import { CLI_V8_FLAGS } from './v8-flags.js';
+import { capYoungGeneration, CLI_V8_FLAGS } from './v8-flags.js';
 // Modules only some runs need (report formats, baselines, rule docs, parse views, the worker pool) are imported
 // where they are used, so a plain audit of one file loads none of them.
 
@@ -265,6 +265,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       }
       const waiting = onResult(await auditWith(job.path, bytes, job.options), job.failLevel);
       if (waiting) await waiting;
+      capYoungGeneration();
     }
   };
 
