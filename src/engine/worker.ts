@@ -9,7 +9,7 @@ import type { BuildModelOptions } from '../model/types.js';
 import { ruleList } from '../rules/registry.generated.js';
 import type { Rule } from '../rules/types.js';
 import { audit } from './audit.js';
-import type { FileError } from './result.js';
+import type { FileError, FileResult } from './result.js';
 import type { RuleSetting } from './run.js';
 import type { SuppressionOptions } from './suppressions.js';
 import type { PhaseTimings } from './timing.js';
@@ -60,15 +60,10 @@ export interface WorkerRequest {
   readonly timings: boolean;
 }
 
-/** A `FileResult` without its `SourceFile`. */
-export interface WorkerFileResult {
-  readonly path: string;
+/** A `FileResult` without its `SourceFile`: the source's text and BOM flag travel instead (the pool rebuilds it). */
+export interface WorkerFileResult extends Omit<FileResult, 'source'> {
   readonly text: string;
   readonly bom: boolean;
-  readonly findings: readonly Finding[];
-  readonly errors: readonly FileError[];
-  readonly warnings?: readonly FileError[];
-  readonly score: number;
 }
 
 export type WorkerReply =
