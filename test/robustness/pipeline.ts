@@ -32,10 +32,8 @@ export interface Analysis {
   readonly commands: number;
 }
 
-export function analyse(bytes: Uint8Array, path = 'Dockerfile'): Analysis {
-  const { source, diagnostics: decodeDiagnostics } = decodeBytes(bytes, path);
-  const df = parse(source);
-  const model = buildModel(df);
+/** Every parsed script of the model and their number of commands. */
+function shellOf(model: DockerfileModel): { scripts: ShellScript[]; commands: number } {
   const scripts: ShellScript[] = [];
   let commands = 0;
   for (const f of model.facts.values()) {
@@ -44,6 +42,14 @@ export function analyse(bytes: Uint8Array, path = 'Dockerfile'): Analysis {
       commands += s.all.length;
     }
   }
+  return { scripts, commands };
+}
+
+export function analyse(bytes: Uint8Array, path = 'Dockerfile'): Analysis {
+  const { source, diagnostics: decodeDiagnostics } = decodeBytes(bytes, path);
+  const df = parse(source);
+  const model = buildModel(df);
+  const { scripts, commands } = shellOf(model);
   return { decodeDiagnostics, df, model, scripts, commands };
 }
 
@@ -62,13 +68,6 @@ export async function auditAll(bytes: Uint8Array, path = 'Dockerfile'): Promise<
     formatText([r], TOOL, { color: false }).length + formatJson([r], TOOL).length + formatSarif([r], TOOL, { rules: ruleList }).length;
   const df = r.dockerfile ?? parse(r.source);
   const model = r.model ?? buildModel(df);
-  const scripts: ShellScript[] = [];
-  let commands = 0;
-  for (const f of model.facts.values()) {
-    for (const s of f.shell ?? []) {
-      scripts.push(s);
-      commands += s.all.length;
-    }
-  }
+  const { scripts, commands } = shellOf(model);
   return { decodeDiagnostics: [], df, model, scripts, commands, result: r, reportChars };
 }
