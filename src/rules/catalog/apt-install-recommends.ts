@@ -1,6 +1,7 @@
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { aptConfigured, commandHeadRange, inFinalImage, runCommands } from '../helpers/packages.js';
+import { aptConfigured, commandHeadRange, inFinalImage } from '../helpers/packages.js';
+import { runsRunning } from '../helpers/command-index.js';
 
 const NO_RECOMMENDS = /Install-Recommends\W+(?:0|false|no|off)\b/i;
 
@@ -9,6 +10,8 @@ function hasNoRecommends(c: ShellCommand): boolean {
   if (c.name === 'aptitude' && c.hasFlag('-R')) return true;
   return c.flagValues('-o').some((w) => NO_RECOMMENDS.test(w.value ?? ''));
 }
+
+const APT: ReadonlySet<string> = new Set(['apt-get', 'apt', 'aptitude']);
 
 export default defineRule({
   meta: {
@@ -25,7 +28,7 @@ export default defineRule({
     fix: 'unsafe',
   },
   check(model, ctx) {
-    for (const { facts, commands } of runCommands(model)) {
+    for (const { facts, commands } of runsRunning(model, APT)) {
       if (!inFinalImage(model, facts)) continue;
       for (const c of commands) {
         if ((c.name !== 'apt-get' && c.name !== 'apt' && c.name !== 'aptitude') || c.subcommand !== 'install') continue;

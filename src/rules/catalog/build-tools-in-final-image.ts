@@ -2,7 +2,8 @@ import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import { stageChain } from '../../model/build.js';
 import type { ShellCommand, Word } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { inFinalImage, installOf, listNames, managerOf, packageName, runCommands } from '../helpers/packages.js';
+import { inFinalImage, installOf, listNames, MANAGER_TOOLS, managerOf, packageName, runCommands } from '../helpers/packages.js';
+import { runsRunning } from '../helpers/command-index.js';
 import type { Manager, RunCommands } from '../helpers/packages.js';
 
 const TOOLS = new Set(['gcc', 'g++', 'gcc-c++', 'cc', 'c++', 'make', 'cmake', 'build-essential', 'build-base', 'alpine-sdk', 'clang', 'autoconf', 'automake', 'libtool']);
@@ -86,7 +87,8 @@ export default defineRule({
   },
   check(model, ctx) {
     const runs = runCommands(model);
-    for (const r of runs) {
+    // only RUNs with a package manager can install (installOf is null for every other command)
+    for (const r of runsRunning(model, MANAGER_TOOLS)) {
       if (!inFinalImage(model, r.facts)) continue;
       let removed: Set<string> | null = null;
       for (const c of r.commands) {

@@ -2,7 +2,8 @@ import type { DockerfileModel } from '../../model/types.js';
 import type { RunInstruction } from '../../parser/ast.js';
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { anyRemoves, commandHeadRange, inFinalImage, installOf, managerOf, mountCovers, runCommands } from '../helpers/packages.js';
+import { anyRemoves, commandHeadRange, inFinalImage, installOf, MANAGER_TOOLS, managerOf, mountCovers } from '../helpers/packages.js';
+import { runsRunning } from '../helpers/command-index.js';
 
 type CacheKind = 'apt' | 'apk' | 'yum' | 'zypper' | 'yarn';
 
@@ -92,6 +93,9 @@ const WHERE: Readonly<Record<CacheKind, string>> = {
   yarn: 'a copy of every package in the yarn cache',
 };
 
+/** The commands `fills` can be non-null for. */
+const FILLERS: ReadonlySet<string> = new Set([...MANAGER_TOOLS, 'add-apt-repository', 'apt-add-repository']);
+
 export default defineRule({
   meta: {
     id: 'DA602',
@@ -110,7 +114,7 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (const { facts, run, commands } of runCommands(model)) {
+    for (const { facts, run, commands } of runsRunning(model, FILLERS)) {
       if (!inFinalImage(model, facts)) continue;
       const seen = new Set<CacheKind>();
       for (const c of commands) {

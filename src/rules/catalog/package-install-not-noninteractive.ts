@@ -1,6 +1,7 @@
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { aptConfigured, commandHeadRange, managerOf, runCommands } from '../helpers/packages.js';
+import { aptConfigured, commandHeadRange, MANAGER_TOOLS, managerOf } from '../helpers/packages.js';
+import { runsRunning } from '../helpers/command-index.js';
 
 /** Subcommands that ask for confirmation before changing packages. */
 const APT_CONFIRMS = new Set(['install', 'remove', 'purge', 'upgrade', 'dist-upgrade', 'full-upgrade', 'autoremove', 'auto-remove', 'build-dep', 'reinstall', 'satisfy', 'safe-upgrade']);
@@ -79,7 +80,8 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (const { facts, commands } of runCommands(model)) {
+    // needsConfirmation is null for every command but a package manager's
+    for (const { facts, commands } of runsRunning(model, MANAGER_TOOLS)) {
       for (const c of commands) {
         const flag = needsConfirmation(c);
         if (flag === null || fedYes(c)) continue;

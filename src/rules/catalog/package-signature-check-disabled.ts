@@ -1,7 +1,8 @@
 import type { Dataflow, ShellCommand } from '../../shell/index.js';
 import type { Range } from '../../source.js';
 import { envSettings } from '../helpers/env-settings.js';
-import { commandsOfModel, fileWrites, isFalseValue, isTrueValue, locateInWrite, optionRange } from '../helpers/shell.js';
+import { commandsNamed } from '../helpers/command-index.js';
+import { fileWrites, isFalseValue, isTrueValue, locateInWrite, optionRange } from '../helpers/shell.js';
 import { defineRule } from '../types.js';
 
 const APT_OPTIONS: ReadonlySet<string> = new Set(['--allow-unauthenticated', '--allow-insecure-repositories', '--force-yes', '--allow-downgrade-to-insecure-repositories']);
@@ -97,6 +98,9 @@ type Hit =
   | { readonly messageId: 'option'; readonly data: { tool: string; option: string }; readonly range: Range }
   | { readonly messageId: 'setting'; readonly data: { tool: string; setting: string }; readonly range: Range };
 
+/** The tools `commandHits` knows (it finds nothing in any other command). */
+const CHECKED_TOOLS: ReadonlySet<string> = new Set(['apt-get', 'apt', 'aptitude', 'apk', ...YUM_TOOLS, 'zypper', 'rpm']);
+
 function commandHits(c: ShellCommand): Hit[] {
   const out: Hit[] = [];
   const tool = c.tool;
@@ -158,7 +162,7 @@ export default defineRule({
     aliases: ['CKV2_DOCKER_7', 'CKV2_DOCKER_8', 'CKV2_DOCKER_9', 'CKV2_DOCKER_10', 'CKV2_DOCKER_11'],
   },
   check(model, ctx) {
-    for (const { at, cmd } of commandsOfModel(model)) {
+    for (const { at, cmd } of commandsNamed(model, CHECKED_TOOLS, 'all')) {
       const hits = commandHits(cmd);
       if (hits.length === 0) continue;
       // local packages whose signature or checksum the build verified itself (gpg --verify x.sig x.apk) are fine

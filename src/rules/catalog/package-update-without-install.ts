@@ -1,7 +1,8 @@
 import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { commandHeadRange, managerOf, runCommands } from '../helpers/packages.js';
+import { commandHeadRange, MANAGER_TOOLS, managerOf } from '../helpers/packages.js';
+import { runsRunning } from '../helpers/command-index.js';
 
 type Family = 'apt' | 'apk' | 'yum';
 
@@ -54,6 +55,9 @@ function installsFromLayer(c: ShellCommand): Family | null {
   return null;
 }
 
+/** The commands `family` or `updates` can be non-null for. */
+const FAMILY_TOOLS: ReadonlySet<string> = new Set([...MANAGER_TOOLS, 'apt-cache', 'add-apt-repository', 'apt-add-repository']);
+
 function lineOf(model: DockerfileModel, f: InstructionFacts): number {
   return model.source.positionAt(f.instruction.range.start).line;
 }
@@ -74,7 +78,8 @@ export default defineRule({
     aliases: ['DS-0017', 'CKV_DOCKER_5'],
   },
   check(model, ctx) {
-    const runs = runCommands(model);
+    // RUNs without a package manager, apt-cache or add-apt-repository would add entries with nothing in them
+    const runs = runsRunning(model, FAMILY_TOOLS);
     // per RUN: the first update per family, whether the RUN also uses the index, and installs before any own update
     const info = runs.map((r) => {
       const updated = new Map<Family, ShellCommand>();

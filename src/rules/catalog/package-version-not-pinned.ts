@@ -1,6 +1,7 @@
 import type { ShellCommand, Word } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { installOf, isLocalOrUrl, listNames, packageName, runCommands, specsOf } from '../helpers/packages.js';
+import { installOf, isLocalOrUrl, listNames, MANAGER_TOOLS, packageName, specsOf } from '../helpers/packages.js';
+import { commandsNamed } from '../helpers/command-index.js';
 import type { Manager, PackageInstall } from '../helpers/packages.js';
 
 /** Names accepted in the `managers` option. */
@@ -88,35 +89,36 @@ export default defineRule<
     tags: ['reproducibility'],
   },
   check(model, ctx) {
+    // installOf is null for every command but a package manager's
+    const candidates = commandsNamed(model, MANAGER_TOOLS, 'RUN');
+    if (candidates.length === 0) return;
     const enabled = new Set(ctx.options.managers.map((m) => m.toLowerCase()));
-    for (const { commands } of runCommands(model)) {
-      for (const c of commands) {
-        const inst = installOf(c);
-        if (inst === null) continue;
-        const key = optionKey(inst);
-        if (!enabled.has(key)) continue;
-        const bad: Word[] = [];
-        const names: string[] = [];
-        for (const w of inst.packages) {
-          const loose = specsOf(w).filter((v) => !pinned(inst.manager, v, c, inst.groups));
-          if (loose.length === 0) continue;
-          bad.push(w);
-          names.push(...loose.map((v) => packageName(inst.manager, v)));
-        }
-        const first = bad[0];
-        const last = bad[bad.length - 1];
-        if (first === undefined || last === undefined) continue;
-        ctx.report({
-          messageId: 'unpinned',
-          data: {
-            cmd: `${c.name} ${c.subcommand ?? ''}`.trim(),
-            names: listNames(names),
-            count: names.length,
-            example: EXAMPLE[key],
-          },
-          range: { start: first.range.start, end: last.range.end },
-        });
+    for (const { cmd: c } of candidates) {
+      const inst = installOf(c);
+      if (inst === null) continue;
+      const key = optionKey(inst);
+      if (!enabled.has(key)) continue;
+      const bad: Word[] = [];
+      const names: string[] = [];
+      for (const w of inst.packages) {
+        const loose = specsOf(w).filter((v) => !pinned(inst.manager, v, c, inst.groups));
+        if (loose.length === 0) continue;
+        bad.push(w);
+        names.push(...loose.map((v) => packageName(inst.manager, v)));
       }
+      const first = bad[0];
+      const last = bad[bad.length - 1];
+      if (first === undefined || last === undefined) continue;
+      ctx.report({
+        messageId: 'unpinned',
+        data: {
+          cmd: `${c.name} ${c.subcommand ?? ''}`.trim(),
+          names: listNames(names),
+          count: names.length,
+          example: EXAMPLE[key],
+        },
+        range: { start: first.range.start, end: last.range.end },
+      });
     }
   },
   docs: {

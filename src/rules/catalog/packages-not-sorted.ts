@@ -1,6 +1,7 @@
 import type { Word } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { installOf, isLocalOrUrl, runCommands } from '../helpers/packages.js';
+import { installOf, isLocalOrUrl, MANAGER_TOOLS } from '../helpers/packages.js';
+import { runsRunning } from '../helpers/command-index.js';
 
 const MIN_PACKAGES = 4;
 
@@ -46,7 +47,8 @@ export default defineRule({
     tags: ['style'],
   },
   check(model, ctx) {
-    for (const { commands } of runCommands(model)) {
+    // installOf is null for every command but a package manager's
+    for (const { commands } of runsRunning(model, MANAGER_TOOLS)) {
       for (const c of commands) {
         const inst = installOf(c);
         if (inst === null || inst.manager === 'go' || inst.groups) continue;

@@ -32,6 +32,9 @@ const TOOL_MANAGER: ReadonlyMap<string, Manager> = new Map<string, Manager>(Obje
   go: 'go',
 } satisfies Record<string, Manager>));
 
+/** The command names and tool keys `managerOf` knows (for `commandsNamed`: `managerOf` is null for every other). */
+export const MANAGER_TOOLS: ReadonlySet<string> = new Set(TOOL_MANAGER.keys());
+
 /** The package-manager family of a command, or null. */
 export function managerOf(cmd: ShellCommand): Manager | null {
   const t = cmd.tool ?? cmd.name;
@@ -316,15 +319,17 @@ export function packageName(manager: Manager, spec: string): string {
 
 /** A package operand that is a file, path or URL rather than a name from the repository. */
 export function isLocalOrUrl(spec: string): boolean {
-  return (
-    spec.startsWith('.') ||
-    spec.startsWith('/') ||
-    spec.startsWith('~') ||
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) ||
-    /^git\+|^git@|^file:/i.test(spec) ||
-    /\.(?:deb|rpm|apk|whl|tar\.gz|tgz|zip|gem)$/i.test(spec)
-  );
+  const c = spec.charCodeAt(0);
+  if (c === 0x2e || c === 0x2f || c === 0x7e) return true; // . / ~
+  // each regex only where it can match (this runs for every package operand of several rules): a URL has `://`,
+  // `git+`/`git@`/`file:` start with g or f, a package file name has a dot
+  if (spec.includes('://') && URL_SCHEME.test(spec)) return true;
+  if ((c === 0x67 || c === 0x47 || c === 0x66 || c === 0x46) && GIT_OR_FILE.test(spec)) return true;
+  return spec.includes('.') && PACKAGE_FILE.test(spec);
 }
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const GIT_OR_FILE = /^git\+|^git@|^file:/i;
+const PACKAGE_FILE = /\.(?:deb|rpm|apk|whl|tar\.gz|tgz|zip|gem)$/i;
 
 /** Joins names for a message: `a, b, c and 3 more`. */
 export function listNames(names: readonly string[], max = 5): string {

@@ -1,0 +1,72 @@
+// The per-model command index (commandsNamed, runsRunning) against the plain filters it replaces in rules.
+import * as assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { buildModel } from '../../src/model/build.js';
+import type { DockerfileModel } from '../../src/model/types.js';
+import { parse } from '../../src/parser/parse.js';
+import { commandsNamed, runsRunning } from '../../src/rules/helpers/command-index.js';
+import { MANAGER_TOOLS, managerOf, runCommands } from '../../src/rules/helpers/packages.js';
+import { commandsOfModel } from '../../src/rules/helpers/shell.js';
+import { initShell } from '../../src/shell/index.js';
+import { SourceFile } from '../../src/source.js';
+
+before(async () => {
+  await initShell();
+});
+
+function model(text: string): DockerfileModel {
+  return buildModel(parse(new SourceFile('Dockerfile', text)));
+}
+
+const FILE = [
+  'FROM debian AS build',
+  'RUN apt-get update && sudo apt-get install -y curl && curl -fsSL https://x.example/a | sh',
+  'RUN python3 -m pip install flask; echo done; sh -c "apt-get -y purge curl"',
+  'ONBUILD RUN apk add git',
+  'FROM build',
+  'RUN echo no managers here',
+  'CMD curl -f http://localhost/ || exit 1',
+  'HEALTHCHECK CMD wget -q http://localhost/',
+  'RUN yum install -y make && apt-get clean',
+  '',
+].join('\n');
+
+test('commandsNamed returns exactly the commands whose name or tool is asked for, in file order, each once', () => {
+  const m = model(FILE);
+  const names: ReadonlySet<string> = new Set(['apt-get', 'pip', 'curl', 'wget']);
+  for (const kinds of ['all', 'RUN'] as const) {
+    const expected = commandsOfModel(m, kinds === 'all' ? undefined : ['RUN']).filter(
+      (x) => (x.cmd.name !== null && names.has(x.cmd.name)) || (x.cmd.tool !== null && names.has(x.cmd.tool)),
+    );
+    const got = commandsNamed(m, names, kinds);
+    assert.deepEqual(got, expected);
+    assert.equal(new Set(got).size, got.length);
+    // asked again: the same (cached) answer
+    assert.equal(commandsNamed(m, names, kinds), got);
+  }
+  // `python3 -m pip` is found under its tool key, `sudo apt-get` under the effective command
+  const run = commandsNamed(m, names, 'RUN').map((x) => x.cmd.tool);
+  assert.deepEqual(run, ['apt-get', 'apt-get', 'curl', 'pip', 'apt-get', 'apt-get']);
+  // CMD and HEALTHCHECK scripts are only in the 'all' list
+  assert.deepEqual(
+    commandsNamed(m, names, 'all').map((x) => x.at.facts.instruction.kind),
+    ['RUN', 'RUN', 'RUN', 'RUN', 'RUN', 'CMD', 'HEALTHCHECK', 'RUN'],
+  );
+});
+
+test('commandsNamed finds nothing for names no command has', () => {
+  const m = model(FILE);
+  assert.deepEqual(commandsNamed(m, new Set(['gem', 'zypper']), 'all'), []);
+});
+
+test('runsRunning keeps the RUNs of runCommands that run one of the names (ONBUILD triggers included)', () => {
+  const m = model(FILE);
+  const expected = runCommands(m).filter((r) => r.commands.some((c) => managerOf(c) !== null));
+  const got = runsRunning(m, MANAGER_TOOLS);
+  assert.deepEqual(got, expected);
+  assert.deepEqual(
+    got.map((r) => r.facts.instruction.range.start),
+    expected.map((r) => r.facts.instruction.range.start),
+  );
+  assert.equal(got.length, 4); // the RUN that only echoes is left out
+});
