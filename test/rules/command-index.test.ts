@@ -4,7 +4,8 @@ import { before, test } from 'node:test';
 import { buildModel } from '../../src/model/build.js';
 import type { DockerfileModel } from '../../src/model/types.js';
 import { parse } from '../../src/parser/parse.js';
-import { commandsNamed, runsRunning } from '../../src/rules/helpers/command-index.js';
+import { commandsNamed, runScriptCommandsNamed, runsRunning } from '../../src/rules/helpers/command-index.js';
+import { runScripts } from '../../src/rules/helpers/run-scripts.js';
 import { MANAGER_TOOLS, managerOf, runCommands } from '../../src/rules/helpers/packages.js';
 import { commandsOfModel } from '../../src/rules/helpers/shell.js';
 import { initShell } from '../../src/shell/index.js';
@@ -69,4 +70,15 @@ test('runsRunning keeps the RUNs of runCommands that run one of the names (ONBUI
     expected.map((r) => r.facts.instruction.range.start),
   );
   assert.equal(got.length, 4); // the RUN that only echoes is left out
+});
+
+test('runScriptCommandsNamed gives, script by script, what script.commands(...names) gives', () => {
+  const m = model(FILE);
+  const names = ['curl', 'apt-get', 'echo'];
+  const expected = runScripts(m).flatMap((rs) => rs.script.commands(...names).map((cmd) => ({ rs, cmd })));
+  const got = runScriptCommandsNamed(m, new Set(names));
+  assert.deepEqual(got, expected);
+  assert.ok(got.length >= 6);
+  // the CMD and HEALTHCHECK scripts are no RUN scripts
+  assert.ok(got.every((x) => x.rs.facts.instruction.kind === 'RUN'));
 });

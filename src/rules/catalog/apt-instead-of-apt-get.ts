@@ -1,8 +1,10 @@
 import { defineRule } from '../types.js';
-import { runCommands } from '../helpers/packages.js';
+import { commandsNamed } from '../helpers/command-index.js';
 
 /** `apt` subcommands that `apt-get` runs the same way (the fix rewrites only these). */
 const SAME_IN_APT_GET = new Set(['install', 'remove', 'purge', 'update', 'autoremove', 'autoclean', 'clean', 'source', 'build-dep', 'download', 'satisfy', 'reinstall']);
+
+const APT: ReadonlySet<string> = new Set(['apt']);
 
 export default defineRule({
   meta: {
@@ -19,20 +21,18 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (const { commands } of runCommands(model)) {
-      for (const c of commands) {
-        if (c.name !== 'apt' || c.nameWord === null) continue;
-        const sub = c.subcommand ?? '';
-        const w = c.nameWord;
-        const literal = w.raw === 'apt' && model.source.slice(w.range) === 'apt';
-        const fixable = literal && SAME_IN_APT_GET.has(sub);
-        ctx.report({
-          messageId: 'useAptGet',
-          data: { sub },
-          range: w.range,
-          ...(fixable ? { fix: [{ range: w.range, text: 'apt-get' }] } : {}),
-        });
-      }
+    for (const { cmd: c } of commandsNamed(model, APT, 'RUN')) {
+      if (c.name !== 'apt' || c.nameWord === null) continue;
+      const sub = c.subcommand ?? '';
+      const w = c.nameWord;
+      const literal = w.raw === 'apt' && model.source.slice(w.range) === 'apt';
+      const fixable = literal && SAME_IN_APT_GET.has(sub);
+      ctx.report({
+        messageId: 'useAptGet',
+        data: { sub },
+        range: w.range,
+        ...(fixable ? { fix: [{ range: w.range, text: 'apt-get' }] } : {}),
+      });
     }
   },
   docs: {

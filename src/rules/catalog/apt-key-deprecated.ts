@@ -1,5 +1,5 @@
 import type { ShellCommand, Word } from '../../shell/index.js';
-import { commandsOfModel } from '../helpers/shell.js';
+import { commandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 
 /** apt-key's options that take a value (before the subcommand). */
@@ -42,6 +42,9 @@ function weakKeyIds(c: ShellCommand): boolean {
   });
 }
 
+/** The tools this rule judges (by tool key). */
+const KEY_TOOLS: ReadonlySet<string> = new Set(['apt-key', 'gpg', 'gpg2', 'dirmngr']);
+
 export default defineRule({
   meta: {
     id: 'DA510',
@@ -59,7 +62,7 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (const { cmd } of commandsOfModel(model, ['RUN'])) {
+    for (const { cmd } of commandsNamed(model, KEY_TOOLS, 'RUN')) {
       if (cmd.tool === 'apt-key') {
         const sub = aptKeySubcommand(cmd);
         if (sub !== null && (sub.value === 'add' || sub.value === 'adv') && cmd.nameWord !== null) {

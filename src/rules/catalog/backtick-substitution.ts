@@ -16,6 +16,8 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
+    // a finding starts at a backquote of the file: most files have none
+    if (!text.includes('`')) return;
     for (const rs of runScripts(model)) {
       const seen = new Set<string>();
       const found: Range[] = [];

@@ -1,5 +1,8 @@
-import { isTopLevel, runScripts, shellOptionsAt } from '../helpers/run-scripts.js';
+import { isTopLevel, shellOptionsAt } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
+
+const CD: ReadonlySet<string> = new Set(['cd']);
 
 export default defineRule({
   meta: {
@@ -15,14 +18,12 @@ export default defineRule({
     aliases: ['SC2164'],
   },
   check(model, ctx) {
-    for (const rs of runScripts(model)) {
-      for (const c of rs.script.commands('cd')) {
-        if (!isTopLevel(c) || c.connectorAfter !== ';' || c.guarded || c.stdoutTo !== null) continue;
-        const dir = c.operands[0];
-        if (dir === undefined || dir.value === '-' || dir.value === '/') continue;
-        if (shellOptionsAt(rs, c.range.start).errexit) continue;
-        ctx.report({ messageId: 'unchecked', data: { dir: dir.raw }, range: c.range });
-      }
+    for (const { rs, cmd: c } of runScriptCommandsNamed(model, CD)) {
+      if (!isTopLevel(c) || c.connectorAfter !== ';' || c.guarded || c.stdoutTo !== null) continue;
+      const dir = c.operands[0];
+      if (dir === undefined || dir.value === '-' || dir.value === '/') continue;
+      if (shellOptionsAt(rs, c.range.start).errexit) continue;
+      ctx.report({ messageId: 'unchecked', data: { dir: dir.raw }, range: c.range });
     }
   },
   docs: {

@@ -1,7 +1,8 @@
 import type { ShellCommand } from '../../shell/index.js';
 import type { RuleEnvironment } from '../types.js';
 import { defineRule } from '../types.js';
-import { commandHeadRange, envSet, runCommands } from '../helpers/packages.js';
+import { commandHeadRange, envSet } from '../helpers/packages.js';
+import { commandsNamed } from '../helpers/command-index.js';
 
 function requirementsHaveHashes(env: RuleEnvironment, files: readonly string[]): boolean {
   if (env.readContextFile === undefined || files.length === 0) return false;
@@ -31,17 +32,16 @@ export default defineRule({
     tags: ['reproducibility'],
   },
   check(model, ctx) {
-    for (const { facts, commands } of runCommands(model)) {
-      for (const c of commands) {
-        const kind = classify(c);
-        if (kind === null) continue;
-        if (kind === 'pip' && requirementsHaveHashes(ctx.env, c.flagValues('-r').map((w) => w.value ?? ''))) continue;
-        if (kind === 'yarn' && envSet(facts, c, 'YARN_ENABLE_IMMUTABLE_INSTALLS')) continue;
-        if (kind === 'pipenv' && envSet(facts, c, 'PIPENV_DEPLOY')) continue;
-        const head = commandHeadRange(c);
-        const range = kind === 'pipenv' ? { start: head.start, end: c.operands[0]!.range.end } : head;
-        ctx.report({ messageId: kind, range });
-      }
+    for (const { at, cmd: c } of commandsNamed(model, LOCKFILE_TOOLS, 'RUN')) {
+      const facts = at.facts;
+      const kind = classify(c);
+      if (kind === null) continue;
+      if (kind === 'pip' && requirementsHaveHashes(ctx.env, c.flagValues('-r').map((w) => w.value ?? ''))) continue;
+      if (kind === 'yarn' && envSet(facts, c, 'YARN_ENABLE_IMMUTABLE_INSTALLS')) continue;
+      if (kind === 'pipenv' && envSet(facts, c, 'PIPENV_DEPLOY')) continue;
+      const head = commandHeadRange(c);
+      const range = kind === 'pipenv' ? { start: head.start, end: c.operands[0]!.range.end } : head;
+      ctx.report({ messageId: kind, range });
     }
   },
   docs: {

@@ -1,4 +1,5 @@
-import { isTopLevel, runScripts } from '../helpers/run-scripts.js';
+import { isTopLevel } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 
 /** Interactive programs and process/system management that have no effect (or no meaning) while building an image. */
@@ -20,6 +21,9 @@ const NONSENSICAL: ReadonlyMap<string, string> = new Map([
   ['ssh', 'an interactive remote login'],
 ]);
 
+/** The names of NONSENSICAL as the index's query. */
+const NAMES: ReadonlySet<string> = new Set(NONSENSICAL.keys());
+
 export default defineRule({
   meta: {
     id: 'DA705',
@@ -33,18 +37,16 @@ export default defineRule({
     aliases: ['DL3001'],
   },
   check(model, ctx) {
-    for (const rs of runScripts(model)) {
-      for (const c of rs.script.all) {
-        if (c.name === null || !isTopLevel(c)) continue;
-        const why = NONSENSICAL.get(c.name);
-        if (why === undefined) continue;
-        // `/etc/init.d/ssh start` is an init script named after its service, not the program
-        if ((c.nameWord?.value ?? '').includes('/init.d/')) continue;
-        // `ssh` with arguments beyond a host runs a remote command (git over ssh, a --mount=type=ssh forward): keep it
-        if (c.name === 'ssh' && c.operands.length !== 1) continue;
-        if (c.name === 'mount' && c.operands.length === 0) continue;
-        ctx.report({ messageId: 'nonsense', data: { name: c.name, why }, range: c.nameWord?.range ?? c.range });
-      }
+    for (const { cmd: c } of runScriptCommandsNamed(model, NAMES)) {
+      if (c.name === null || !isTopLevel(c)) continue;
+      const why = NONSENSICAL.get(c.name);
+      if (why === undefined) continue;
+      // `/etc/init.d/ssh start` is an init script named after its service, not the program
+      if ((c.nameWord?.value ?? '').includes('/init.d/')) continue;
+      // `ssh` with arguments beyond a host runs a remote command (git over ssh, a --mount=type=ssh forward): keep it
+      if (c.name === 'ssh' && c.operands.length !== 1) continue;
+      if (c.name === 'mount' && c.operands.length === 0) continue;
+      ctx.report({ messageId: 'nonsense', data: { name: c.name, why }, range: c.nameWord?.range ?? c.range });
     }
   },
   docs: {

@@ -1,5 +1,6 @@
 import { defineRule } from '../types.js';
-import { commandHeadRange, managerOf, runCommands } from '../helpers/packages.js';
+import { commandHeadRange, MANAGER_TOOLS, managerOf } from '../helpers/packages.js';
+import { commandsNamed } from '../helpers/command-index.js';
 import type { Manager } from '../helpers/packages.js';
 
 /** Subcommands that upgrade every installed package when given no package names. */
@@ -24,17 +25,15 @@ export default defineRule({
     aliases: ['DL3035', 'DS-0024', 'DL3005', 'DL3017', 'DL3031', 'DL3039'],
   },
   check(model, ctx) {
-    for (const { commands } of runCommands(model)) {
-      for (const c of commands) {
-        const m = managerOf(c);
-        if (m === null) continue; // before the subcommand: finding it parses the arguments
-        const sub = c.subcommand;
-        if (sub === null || !(UPGRADE[m] ?? []).includes(sub)) continue;
-        // with package names it is a targeted update (`yum update openssl`), not a blanket upgrade
-        if (c.operands.length > 0) continue;
-        const range = commandHeadRange(c);
-        ctx.report({ messageId: 'upgradeAll', data: { cmd: `${c.name} ${sub}` }, range });
-      }
+    for (const { cmd: c } of commandsNamed(model, MANAGER_TOOLS, 'RUN')) {
+      const m = managerOf(c);
+      if (m === null) continue; // before the subcommand: finding it parses the arguments
+      const sub = c.subcommand;
+      if (sub === null || !(UPGRADE[m] ?? []).includes(sub)) continue;
+      // with package names it is a targeted update (`yum update openssl`), not a blanket upgrade
+      if (c.operands.length > 0) continue;
+      const range = commandHeadRange(c);
+      ctx.report({ messageId: 'upgradeAll', data: { cmd: `${c.name} ${sub}` }, range });
     }
   },
   docs: {

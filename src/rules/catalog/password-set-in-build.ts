@@ -1,6 +1,7 @@
 import type { ShellCommand } from '../../shell/index.js';
 import type { Range } from '../../source.js';
-import { commandSites, literalStdin, wordSubRange } from '../helpers/commands.js';
+import { literalStdin, wordSubRange } from '../helpers/commands.js';
+import { commandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 
 /** `useradd -p` values that lock the account instead of setting a password. */
@@ -26,6 +27,9 @@ function literalInput(c: ShellCommand, wantColon: boolean): Range | null {
   return null;
 }
 
+/** The commands this rule judges (by name). */
+const PASSWORD_TOOLS: ReadonlySet<string> = new Set(['chpasswd', 'passwd', 'useradd', 'usermod', 'x11vnc', 'vncpasswd', 'openssl']);
+
 export default defineRule({
   meta: {
     id: 'DA404',
@@ -43,7 +47,7 @@ export default defineRule({
     aliases: ['CKV2_DOCKER_17'],
   },
   check(model, ctx) {
-    for (const { command: c } of commandSites(model.instructions)) {
+    for (const { cmd: c } of commandsNamed(model, PASSWORD_TOOLS, 'RUN')) {
       const tool = c.name;
       if (tool === 'chpasswd') {
         const r = literalInput(c, true);

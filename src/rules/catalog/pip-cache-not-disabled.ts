@@ -1,6 +1,7 @@
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { cacheMountTargets, commandHeadRange, envSet, inFinalImage, installOf, isWithin, runCommands } from '../helpers/packages.js';
+import { cacheMountTargets, commandHeadRange, envSet, inFinalImage, installOf, isWithin, MANAGER_TOOLS } from '../helpers/packages.js';
+import { runsRunning } from '../helpers/command-index.js';
 
 /** `~/.cache/pip`, `/root/.cache`, `$HOME/.cache/*`: folders that hold pip's (or uv's) cache. */
 const CACHE_PATH = /(?:^|\/)\.cache(?:\/(?:pip|uv))?\/?\*?$/;
@@ -34,7 +35,8 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (const { facts, run, commands } of runCommands(model)) {
+    // installOf is null for every command but a package manager's
+    for (const { facts, run, commands } of runsRunning(model, MANAGER_TOOLS)) {
       if (!inFinalImage(model, facts)) continue;
       const targets = cacheMountTargets(model, run);
       for (const c of commands) {

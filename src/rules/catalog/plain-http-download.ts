@@ -2,7 +2,8 @@ import type { Artifact, Dataflow, ShellCommand, Word } from '../../shell/index.j
 import { parseUrl } from '../../shell/index.js';
 import type { Range } from '../../source.js';
 import { envSettings } from '../helpers/env-settings.js';
-import { artifactUrlText, artifactVerified, isSignatureFile, commandsOfModel, fileWrites, isLoopbackHost, locateInWrite } from '../helpers/shell.js';
+import { artifactUrlText, artifactVerified, isSignatureFile, fileWrites, isLoopbackHost, locateInWrite } from '../helpers/shell.js';
+import { commandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 
 /** `http://host…` with a host that is not loopback (an unknown host counts: the scheme alone is plain). */
@@ -130,7 +131,7 @@ export default defineRule({
         ctx.report({ messageId: 'download', data: { tool: ORIGIN[a.origin] ?? a.origin, url: artifactUrlText(model, a) }, range: urlWordOf(a) });
       }
     }
-    for (const { cmd } of commandsOfModel(model, ['RUN'])) {
+    for (const { cmd } of commandsNamed(model, INDEX_TOOLS, 'RUN')) {
       for (const { what, word } of indexOptions(cmd)) {
         const url = word.value ?? word.prefix;
         if (parseUrl(word) === null || plainHttp(url) === null) continue;

@@ -1,5 +1,7 @@
-import { runScripts } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
+
+const READ: ReadonlySet<string> = new Set(['read']);
 
 export default defineRule({
   meta: {
@@ -14,11 +16,9 @@ export default defineRule({
     aliases: ['SC2162'],
   },
   check(model, ctx) {
-    for (const rs of runScripts(model)) {
-      for (const c of rs.script.commands('read')) {
-        if (c.argv.slice(1).some((w) => w.value !== null && /^-[a-zA-Z]*r/.test(w.value))) continue;
-        ctx.report({ messageId: 'noR', range: c.nameWord?.range ?? c.range });
-      }
+    for (const { cmd: c } of runScriptCommandsNamed(model, READ)) {
+      if (c.argv.slice(1).some((w) => w.value !== null && /^-[a-zA-Z]*r/.test(w.value))) continue;
+      ctx.report({ messageId: 'noR', range: c.nameWord?.range ?? c.range });
     }
   },
   docs: {

@@ -1,10 +1,12 @@
-import { runScripts } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 
 /** `$VAR/…`, `${VAR}/…`, `"$VAR"/…`, `"${VAR}/…"`: a plain variable expansion at the start of a path (no `:?` guard). */
 const LEADING_VAR = /^"?\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))"?(\/.*)$/s;
 /** What follows the variable: the root itself or everything in it. */
 const ROOT_REST: ReadonlySet<string> = new Set(['/', '/*', '/.*', '/"*', '/"', '/*"', '/{*,.*}', '/.', '/./*']);
+
+const RM: ReadonlySet<string> = new Set(['rm']);
 
 export default defineRule({
   meta: {
@@ -21,15 +23,13 @@ export default defineRule({
     aliases: ['SC2115'],
   },
   check(model, ctx) {
-    for (const rs of runScripts(model)) {
-      for (const c of rs.script.commands('rm')) {
-        if (!c.hasFlag('-r') && !c.hasFlag('-R') && !c.hasFlag('--recursive')) continue;
-        for (const w of c.operands) {
-          if (!w.dynamic) continue; // the variable's value is known here
-          const m = LEADING_VAR.exec(w.raw);
-          if (m === null || !ROOT_REST.has(m[3]!)) continue;
-          ctx.report({ messageId: 'rootWhenEmpty', data: { name: m[1] ?? m[2]!, word: w.raw }, range: w.range });
-        }
+    for (const { cmd: c } of runScriptCommandsNamed(model, RM)) {
+      if (!c.hasFlag('-r') && !c.hasFlag('-R') && !c.hasFlag('--recursive')) continue;
+      for (const w of c.operands) {
+        if (!w.dynamic) continue; // the variable's value is known here
+        const m = LEADING_VAR.exec(w.raw);
+        if (m === null || !ROOT_REST.has(m[3]!)) continue;
+        ctx.report({ messageId: 'rootWhenEmpty', data: { name: m[1] ?? m[2]!, word: w.raw }, range: w.range });
       }
     }
   },

@@ -1,8 +1,10 @@
 import { basename } from '../../shell/index.js';
-import { runScripts } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 
 const SH_PATHS: ReadonlySet<string> = new Set(['/bin/sh', '/usr/bin/sh']);
+
+const LN: ReadonlySet<string> = new Set(['ln']);
 
 export default defineRule({
   meta: {
@@ -18,17 +20,15 @@ export default defineRule({
     aliases: ['DL4005'],
   },
   check(model, ctx) {
-    for (const rs of runScripts(model)) {
-      for (const c of rs.script.commands('ln')) {
-        if (!c.hasFlag('-s')) continue;
-        const ops = c.operands;
-        const dest = ops[ops.length - 1];
-        const target = ops.length >= 2 ? ops[0] : undefined;
-        if (dest === undefined || target === undefined || dest.value === null || !SH_PATHS.has(dest.value)) continue;
-        const t = target.value ?? target.raw;
-        if (basename(t) === 'sh') continue;
-        ctx.report({ messageId: 'symlink', data: { target: t }, range: c.range });
-      }
+    for (const { cmd: c } of runScriptCommandsNamed(model, LN)) {
+      if (!c.hasFlag('-s')) continue;
+      const ops = c.operands;
+      const dest = ops[ops.length - 1];
+      const target = ops.length >= 2 ? ops[0] : undefined;
+      if (dest === undefined || target === undefined || dest.value === null || !SH_PATHS.has(dest.value)) continue;
+      const t = target.value ?? target.raw;
+      if (basename(t) === 'sh') continue;
+      ctx.report({ messageId: 'symlink', data: { target: t }, range: c.range });
     }
   },
   docs: {

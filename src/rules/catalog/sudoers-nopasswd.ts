@@ -13,7 +13,8 @@ const isSudoersPath = (w: Word): boolean => SUDOERS.test(w.value ?? w.prefix);
 
 /** Files under /etc/sudoers{,.d} the command writes: redirect targets, `tee` operands, `sed -i` operands. */
 function writesSudoers(c: ShellCommand): boolean {
-  if (c.writes.some(isSudoersPath)) return true;
+  // `writes` is a new array per call: only commands with redirections have any
+  if (c.redirects.length > 0 && c.writes.some(isSudoersPath)) return true;
   if (c.name === 'tee') return c.operands.some(isSudoersPath);
   if (c.name === 'sed' && c.hasFlag('-i', '--in-place')) return c.operands.some(isSudoersPath);
   return false;

@@ -1,5 +1,6 @@
 import type { ShellCommand, Word } from '../../shell/index.js';
-import { commandsOfModel, fileWrites, locateInWrite } from '../helpers/shell.js';
+import { fileWrites, locateInWrite } from '../helpers/shell.js';
+import { commandsNamed } from '../helpers/command-index.js';
 import { allInstructions } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
@@ -43,6 +44,9 @@ function thirdPartyUrl(text: string): string | null {
 }
 
 /** Repository-adding commands: the word naming the repository. */
+/** The tools `addedRepos` knows (it finds nothing in any other command). */
+const REPO_TOOLS: ReadonlySet<string> = new Set(['add-apt-repository', 'apt-add-repository', 'yum-config-manager', 'dnf', 'dnf5', 'zypper', 'apk']);
+
 function addedRepos(c: ShellCommand): Word[] {
   switch (c.tool) {
     case 'add-apt-repository':
@@ -91,7 +95,7 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (const { cmd } of commandsOfModel(model, ['RUN'])) {
+    for (const { cmd } of commandsNamed(model, REPO_TOOLS, 'RUN')) {
       for (const w of addedRepos(cmd)) {
         ctx.report({ messageId: 'command', data: { tool: cmd.name ?? cmd.tool ?? '', repo: (w.value ?? w.raw).replace(/^--[a-z-]+=/, '') }, range: w.range });
       }

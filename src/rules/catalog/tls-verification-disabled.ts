@@ -1,7 +1,8 @@
 import type { ShellCommand, Word } from '../../shell/index.js';
 import type { Range } from '../../source.js';
 import { envSettings } from '../helpers/env-settings.js';
-import { commandsOfModel, fileWrites, isFalseValue, isLoopbackHost, locateInWrite, optionRange } from '../helpers/shell.js';
+import { commandsNamed } from '../helpers/command-index.js';
+import { fileWrites, isFalseValue, isLoopbackHost, locateInWrite, optionRange } from '../helpers/shell.js';
 import { defineRule } from '../types.js';
 
 /** Environment variables that turn certificate verification off, with the test on their value. */
@@ -264,7 +265,8 @@ export default defineRule({
     aliases: ['CKV2_DOCKER_2', 'CKV2_DOCKER_3', 'CKV2_DOCKER_4', 'CKV2_DOCKER_5', 'CKV2_DOCKER_6', 'CKV2_DOCKER_12', 'CKV2_DOCKER_13', 'CKV2_DOCKER_14', 'CKV2_DOCKER_15', 'CKV2_DOCKER_16'],
   },
   check(model, ctx) {
-    for (const { at, cmd } of commandsOfModel(model)) {
+    // commandHits finds nothing in commands of other tools
+    for (const { at, cmd } of commandsNamed(model, HIT_TOOLS, 'all')) {
       // a HEALTHCHECK probes the container itself (often a self-signed local endpoint), and so does a loopback URL
       const hits = commandHits(cmd);
       if (hits.length === 0 || at.facts.instruction.kind === 'HEALTHCHECK') continue;

@@ -1,8 +1,10 @@
-import { runScripts } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 
 /** A word that is only an unquoted parameter expansion: `$X`, `${X}`. */
 const BARE_VAR = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
+
+const TESTS: ReadonlySet<string> = new Set(['[', 'test']);
 
 export default defineRule({
   meta: {
@@ -18,15 +20,13 @@ export default defineRule({
     aliases: ['SC2086'],
   },
   check(model, ctx) {
-    for (const rs of runScripts(model)) {
-      for (const c of rs.script.all) {
-        if (c.name !== '[' && c.name !== 'test') continue;
-        for (const w of c.args) {
-          if (w.quoted || !w.dynamic) continue; // a known value (ARG default, ENV, earlier assignment) cannot surprise
-          const m = BARE_VAR.exec(w.raw);
-          if (m === null) continue;
-          ctx.report({ messageId: 'unquoted', data: { name: m[1] ?? m[2]! }, range: w.range });
-        }
+    for (const { cmd: c } of runScriptCommandsNamed(model, TESTS)) {
+      if (c.name !== '[' && c.name !== 'test') continue;
+      for (const w of c.args) {
+        if (w.quoted || !w.dynamic) continue; // a known value (ARG default, ENV, earlier assignment) cannot surprise
+        const m = BARE_VAR.exec(w.raw);
+        if (m === null) continue;
+        ctx.report({ messageId: 'unquoted', data: { name: m[1] ?? m[2]! }, range: w.range });
       }
     }
   },

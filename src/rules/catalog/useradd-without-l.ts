@@ -1,10 +1,12 @@
 import { defineRule } from '../types.js';
-import { commandSites } from '../helpers/commands.js';
+import { commandsNamed } from '../helpers/command-index.js';
 
 interface Options {
   /** UIDs at or above this value make the sparse lastlog/faillog files large enough to bloat the layer. */
   readonly minUid: number;
 }
+
+const USERADD: ReadonlySet<string> = new Set(['useradd']);
 
 export default defineRule<{ largeUid: (d: { uid: string }) => string }, Options>({
   meta: {
@@ -21,7 +23,7 @@ export default defineRule<{ largeUid: (d: { uid: string }) => string }, Options>
     defaultOptions: { minUid: 65536 },
   },
   check(model, ctx) {
-    for (const { command: c } of commandSites(model.instructions)) {
+    for (const { cmd: c } of commandsNamed(model, USERADD, 'RUN')) {
       if (c.name !== 'useradd' || c.hasFlag('-l')) continue;
       const uid = c.flagValue('-u');
       if (uid === null || uid.value === null || !/^[0-9]+$/.test(uid.value)) continue;

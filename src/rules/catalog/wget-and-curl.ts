@@ -1,6 +1,8 @@
 import type { ShellCommand } from '../../shell/index.js';
-import { runScripts } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
+
+const TOOLS: ReadonlySet<string> = new Set(['wget', 'curl']);
 
 export default defineRule({
   meta: {
@@ -16,12 +18,12 @@ export default defineRule({
   },
   check(model, ctx) {
     const byStage = new Map<number, { wget: ShellCommand[]; curl: ShellCommand[] }>();
-    for (const rs of runScripts(model)) {
+    for (const { rs, cmd: c } of runScriptCommandsNamed(model, TOOLS)) {
       const s = rs.facts.stage;
       if (s === null || rs.facts.onbuild !== null) continue;
       let e = byStage.get(s);
       if (e === undefined) byStage.set(s, (e = { wget: [], curl: [] }));
-      for (const c of rs.script.commands('wget', 'curl')) (c.name === 'wget' ? e.wget : e.curl).push(c);
+      (c.name === 'wget' ? e.wget : e.curl).push(c);
     }
     for (const { wget, curl } of byStage.values()) {
       const w = wget[0];

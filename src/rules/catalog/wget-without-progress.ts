@@ -1,7 +1,8 @@
-import { runScripts } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 
 /** Options that silence or reshape wget's progress output. */
+const WGET: ReadonlySet<string> = new Set(['wget']);
 const QUIET = ['-q', '--quiet', '-nv', '--no-verbose', '--progress', '-o', '--output-file', '-a', '--append-output', '--show-progress'];
 
 export default defineRule({
@@ -17,16 +18,14 @@ export default defineRule({
     aliases: ['DL3047'],
   },
   check(model, ctx) {
-    for (const rs of runScripts(model)) {
-      for (const c of rs.script.commands('wget')) {
-        // `-nv` is wget's `-n` option group with the letter `v` (no-verbose)
-        const quiet = c.options.some(
-          (o) => QUIET.includes(o.name) || QUIET.includes(o.canonical) || (o.name === '-n' && (o.value?.value ?? '').includes('v')),
-        );
-        if (quiet) continue;
-        if (c.redirects.some((r) => (r.fd === 2 || r.op === '&>' || r.op === '&>>') && r.target !== null)) continue; // stderr sent elsewhere
-        ctx.report({ messageId: 'progress', range: c.nameWord?.range ?? c.range });
-      }
+    for (const { cmd: c } of runScriptCommandsNamed(model, WGET)) {
+      // `-nv` is wget's `-n` option group with the letter `v` (no-verbose)
+      const quiet = c.options.some(
+        (o) => QUIET.includes(o.name) || QUIET.includes(o.canonical) || (o.name === '-n' && (o.value?.value ?? '').includes('v')),
+      );
+      if (quiet) continue;
+      if (c.redirects.some((r) => (r.fd === 2 || r.op === '&>' || r.op === '&>>') && r.target !== null)) continue; // stderr sent elsewhere
+      ctx.report({ messageId: 'progress', range: c.nameWord?.range ?? c.range });
     }
   },
   docs: {

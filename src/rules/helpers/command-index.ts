@@ -10,6 +10,8 @@ import type { ShellCommand } from '../../shell/index.js';
 import { perModel } from './memo.js';
 import type { RunCommands } from './packages.js';
 import { runCommands } from './packages.js';
+import type { RunScript } from './run-scripts.js';
+import { runScripts } from './run-scripts.js';
 import type { CommandAt } from './shell.js';
 import { commandsOfModel } from './shell.js';
 
@@ -71,6 +73,11 @@ function commandKeys(c: ShellCommand, add: (key: string | null) => void): void {
 
 const allIndex = perModel((model: DockerfileModel) => indexBy(commandsOfModel(model), (x: CommandAt, add) => commandKeys(x.cmd, add)));
 const runIndex = perModel((model: DockerfileModel) => indexBy(commandsOfModel(model, ['RUN']), (x: CommandAt, add) => commandKeys(x.cmd, add)));
+const scriptIndex = perModel((model: DockerfileModel) => {
+  const items: ScriptCommand[] = [];
+  for (const rs of runScripts(model)) for (const cmd of rs.script.all) items.push({ rs, cmd });
+  return indexBy(items, (x: ScriptCommand, add) => commandKeys(x.cmd, add));
+});
 const runsIndex = perModel((model: DockerfileModel) =>
   indexBy(runCommands(model), (r: RunCommands, add) => {
     for (const c of r.commands) commandKeys(c, add);
@@ -88,4 +95,18 @@ export function commandsNamed(model: DockerfileModel, names: ReadonlySet<string>
 /** The entries of `runCommands(model)` that run at least one command whose name or tool key is one of `names`. */
 export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>): readonly RunCommands[] {
   return query(runsIndex(model), names);
+}
+
+/** A command of one of the `runScripts` of a model. */
+export interface ScriptCommand {
+  readonly rs: RunScript;
+  readonly cmd: ShellCommand;
+}
+
+/**
+ * The commands of the model's `runScripts` whose name or tool key is one of `names`, in file order: for each script,
+ * exactly what `rs.script.commands(...names)` returns (without a new Set and array per script and rule).
+ */
+export function runScriptCommandsNamed(model: DockerfileModel, names: ReadonlySet<string>): readonly ScriptCommand[] {
+  return query(scriptIndex(model), names);
 }
