@@ -128,6 +128,8 @@ const INSTALL_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
   zypper: ['install', 'in'],
 };
 
+const INSTALLERS: ReadonlySet<string> = new Set(Object.keys(INSTALL_SUBCOMMANDS));
+
 /** A package named in an install command of a RUN (name without version constraint). */
 export interface InstalledPackage {
   readonly name: string;
@@ -139,7 +141,9 @@ export interface InstalledPackage {
 export function installedPackages(facts: InstructionFacts): InstalledPackage[] {
   const out: InstalledPackage[] = [];
   for (const s of facts.shell ?? []) {
-    for (const c of s.commands(...Object.keys(INSTALL_SUBCOMMANDS))) {
+    for (const c of s.all) {
+      // what `s.commands(...INSTALLERS)` keeps, without a new key list, Set and array per script
+      if (c.name === null || !(INSTALLERS.has(c.name) || (c.tool !== null && INSTALLERS.has(c.tool)))) continue;
       const manager = c.tool ?? c.name ?? '';
       const sub = c.subcommand;
       if (sub === null || !(INSTALL_SUBCOMMANDS[manager] ?? []).includes(sub)) continue;
