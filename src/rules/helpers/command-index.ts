@@ -1,12 +1,12 @@
 /**
  * The commands of a model looked up by name. Most command rules judge a few tools (apt-get, curl, chmod…) while a
  * corpus file runs ~22 commands: each rule walking every command of the file, and asking each one for its package
- * manager or its parsed options, was a large part of the rules phase. The index is built once per model (one pass,
- * shared by every rule); a query returns the candidates in file order and each rule still applies its own exact
- * test to them, so what a rule reports cannot change, only what it has to look at.
+ * manager or its parsed options, was a large part of the rules phase. One index per model (one pass over
+ * `commandsOfModel`, shared by every rule) answers every query; a query returns the candidates in file order and
+ * each rule still applies its own exact test to them, so what a rule reports cannot change, only what it looks at.
  */
 import type { DockerfileModel } from '../../model/types.js';
-import type { ShellCommand } from '../../shell/index.js';
+import type { ShellCommand, ShellScript } from '../../shell/index.js';
 import { perModel } from './memo.js';
 import type { RunCommands } from './packages.js';
 import { runCommands } from './packages.js';
@@ -15,30 +15,46 @@ import { runScripts } from './run-scripts.js';
 import type { CommandAt } from './shell.js';
 import { commandsOfModel } from './shell.js';
 
-/** Positions in a command list by command name and by tool key (a command is under both when they differ). */
-interface Index<T> {
-  readonly items: readonly T[];
+/** A command of one of the `runScripts` of a model. */
+export interface ScriptCommand {
+  readonly rs: RunScript;
+  readonly cmd: ShellCommand;
+}
+
+interface CommandIndex {
+  /** `commandsOfModel(model)`: every script's commands. */
+  readonly all: readonly CommandAt[];
+  /** Positions in `all` by command name and by tool key (a command is under both when they differ). */
   readonly byKey: Map<string, number[]>;
-  /** Query results per names set (the sets are module constants of the rules: a handful per model). */
-  readonly results: Map<ReadonlySet<string>, readonly T[]>;
+  /** Answers per names set (the sets are module constants of the rules: a handful per model). */
+  readonly named: Map<ReadonlySet<string>, readonly CommandAt[]>;
+  readonly runNamed: Map<ReadonlySet<string>, readonly CommandAt[]>;
+  readonly runs: Map<ReadonlySet<string>, readonly RunCommands[]>;
+  readonly scripts: Map<ReadonlySet<string>, readonly ScriptCommand[]>;
 }
 
-function indexBy<T>(items: readonly T[], keysOf: (item: T, add: (key: string | null) => void) => void): Index<T> {
+function add(byKey: Map<string, number[]>, key: string, at: number): void {
+  const list = byKey.get(key);
+  if (list === undefined) byKey.set(key, [at]);
+  else list.push(at);
+}
+
+const indexOf = perModel((model: DockerfileModel): CommandIndex => {
+  const all = commandsOfModel(model);
   const byKey = new Map<string, number[]>();
-  let at = 0;
-  const add = (key: string | null): void => {
-    if (key === null) return;
-    const list = byKey.get(key);
-    if (list === undefined) byKey.set(key, [at]);
-    // a command's name and tool may both be asked for: one entry per item and key
-    else if (list[list.length - 1] !== at) list.push(at);
-  };
-  for (; at < items.length; at++) keysOf(items[at]!, add);
-  return { items, byKey, results: new Map() };
-}
+  for (let at = 0; at < all.length; at++) {
+    const c = all[at]!.cmd;
+    // the tool is null exactly when the name is (a dynamic command name)
+    if (c.name === null) continue;
+    add(byKey, c.name, at);
+    if (c.tool !== null && c.tool !== c.name) add(byKey, c.tool, at);
+  }
+  return { all, byKey, named: new Map(), runNamed: new Map(), runs: new Map(), scripts: new Map() };
+});
 
-function query<T>(index: Index<T>, names: ReadonlySet<string>): readonly T[] {
-  const known = index.results.get(names);
+/** The commands whose name or tool key is one of `names`, in the order of `all`. */
+function lookUp(index: CommandIndex, names: ReadonlySet<string>): readonly CommandAt[] {
+  const known = index.named.get(names);
   if (known !== undefined) return known;
   let positions: number[] | undefined;
   let merged = false;
@@ -51,62 +67,71 @@ function query<T>(index: Index<T>, names: ReadonlySet<string>): readonly T[] {
       merged = true;
     }
   }
-  let out: T[];
-  if (positions === undefined) out = [];
-  else {
+  const out: CommandAt[] = [];
+  if (positions !== undefined) {
     if (merged) positions.sort((a, b) => a - b);
-    out = [];
     for (let k = 0; k < positions.length; k++) {
       const p = positions[k]!;
-      if (k > 0 && positions[k - 1] === p) continue; // a command named by two of the names
-      out.push(index.items[p]!);
+      if (k > 0 && positions[k - 1] === p) continue; // a command whose name and tool are both asked for
+      out.push(index.all[p]!);
     }
   }
-  index.results.set(names, out);
+  index.named.set(names, out);
   return out;
 }
 
-function commandKeys(c: ShellCommand, add: (key: string | null) => void): void {
-  add(c.name);
-  if (c.tool !== c.name) add(c.tool);
-}
-
-const allIndex = perModel((model: DockerfileModel) => indexBy(commandsOfModel(model), (x: CommandAt, add) => commandKeys(x.cmd, add)));
-const runIndex = perModel((model: DockerfileModel) => indexBy(commandsOfModel(model, ['RUN']), (x: CommandAt, add) => commandKeys(x.cmd, add)));
-const scriptIndex = perModel((model: DockerfileModel) => {
-  const items: ScriptCommand[] = [];
-  for (const rs of runScripts(model)) for (const cmd of rs.script.all) items.push({ rs, cmd });
-  return indexBy(items, (x: ScriptCommand, add) => commandKeys(x.cmd, add));
-});
-const runsIndex = perModel((model: DockerfileModel) =>
-  indexBy(runCommands(model), (r: RunCommands, add) => {
-    for (const c of r.commands) commandKeys(c, add);
-  }),
-);
-
 /**
  * The commands of `commandsOfModel(model, kinds)` (kinds: every script, or RUN only) whose name or tool key is one
- * of `names`, in the same order. `names` must be a constant of the caller (results are cached per set and model).
+ * of `names`, in the same order. `names` must be a constant of the caller (answers are cached per set and model).
  */
 export function commandsNamed(model: DockerfileModel, names: ReadonlySet<string>, kinds: 'all' | 'RUN'): readonly CommandAt[] {
-  return query(kinds === 'all' ? allIndex(model) : runIndex(model), names);
+  const index = indexOf(model);
+  const all = lookUp(index, names);
+  if (kinds === 'all') return all;
+  let out = index.runNamed.get(names);
+  if (out === undefined) {
+    // the RUN list is the full list without the other kinds' scripts, in the same order
+    out = all.filter((x) => x.at.facts.instruction.kind === 'RUN');
+    index.runNamed.set(names, out);
+  }
+  return out;
 }
+
+const runEntries = perModel((model: DockerfileModel) => new Map(runCommands(model).map((r) => [r.facts, r] as const)));
 
 /** The entries of `runCommands(model)` that run at least one command whose name or tool key is one of `names`. */
 export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>): readonly RunCommands[] {
-  return query(runsIndex(model), names);
+  const index = indexOf(model);
+  const known = index.runs.get(names);
+  if (known !== undefined) return known;
+  const out: RunCommands[] = [];
+  const entries = runEntries(model);
+  let last: RunCommands | undefined;
+  for (const x of commandsNamed(model, names, 'RUN')) {
+    const r = entries.get(x.at.facts);
+    if (r !== undefined && r !== last) out.push(r);
+    last = r;
+  }
+  index.runs.set(names, out);
+  return out;
 }
 
-/** A command of one of the `runScripts` of a model. */
-export interface ScriptCommand {
-  readonly rs: RunScript;
-  readonly cmd: ShellCommand;
-}
+const scriptEntries = perModel((model: DockerfileModel) => new Map<ShellScript, RunScript>(runScripts(model).map((rs) => [rs.script, rs] as const)));
 
 /**
  * The commands of the model's `runScripts` whose name or tool key is one of `names`, in file order: for each script,
  * exactly what `rs.script.commands(...names)` returns (without a new Set and array per script and rule).
  */
 export function runScriptCommandsNamed(model: DockerfileModel, names: ReadonlySet<string>): readonly ScriptCommand[] {
-  return query(scriptIndex(model), names);
+  const index = indexOf(model);
+  const known = index.scripts.get(names);
+  if (known !== undefined) return known;
+  const out: ScriptCommand[] = [];
+  const entries = scriptEntries(model);
+  for (const x of commandsNamed(model, names, 'RUN')) {
+    const rs = entries.get(x.at.script);
+    if (rs !== undefined) out.push({ rs, cmd: x.cmd });
+  }
+  index.scripts.set(names, out);
+  return out;
 }
