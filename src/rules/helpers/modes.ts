@@ -6,7 +6,8 @@ import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { ShellCommand, ShellScript } from '../../shell/index.js';
 import type { Word } from '../../shell/types.js';
 import type { Range } from '../../source.js';
-import { commandSites } from './commands.js';
+import { commandsNamed } from './command-index.js';
+import { perModel } from './memo.js';
 import { trimTrailingSlashes } from '../../shell/dataflow.js';
 
 /** What a mode grants (only the bits a mode sets; `o-w` grants nothing). */
@@ -125,8 +126,14 @@ function modeWordSite(
   };
 }
 
-/** Every mode set by the model's instructions, in file order (ONBUILD triggers included). */
-export function modeSites(model: DockerfileModel): ModeSite[] {
+/** Every mode set by the model's instructions, in file order (ONBUILD triggers included; computed once per model:
+ * the array is shared, do not modify it). */
+export const modeSites: (model: DockerfileModel) => readonly ModeSite[] = perModel(collectModeSites);
+
+/** The commands that set modes. */
+const MODE_TOOLS: ReadonlySet<string> = new Set(['chmod', 'install', 'mkdir']);
+
+function collectModeSites(model: DockerfileModel): ModeSite[] {
   const out: ModeSite[] = [];
   for (const f of model.instructions) {
     const i = f.instruction;
@@ -139,7 +146,8 @@ export function modeSites(model: DockerfileModel): ModeSite[] {
       }
     }
   }
-  for (const { facts, script, command: c } of commandSites(model.instructions)) {
+  for (const { at, cmd: c } of commandsNamed(model, MODE_TOOLS, 'RUN')) {
+    const { facts, script } = at;
     let site: ModeSite | null = null;
     if (c.name === 'chmod') {
       if (c.hasFlag('--reference')) continue;

@@ -4,6 +4,7 @@
  * scripts and COPY heredocs write into files (config writes like `echo 'gpgcheck=0' >> /etc/yum.conf`).
  */
 import { perModel } from './memo.js';
+import { commandsNamed } from './command-index.js';
 import type { Artifact, Dataflow, ShellCommand, ShellScript, Word, OptionUse } from '../../shell/index.js';
 import type { DockerfileModel, InstructionFacts, Stage } from '../../model/types.js';
 import type { Range } from '../../source.js';
@@ -154,9 +155,12 @@ function sedReplacements(expr: string): string[] {
  * (computed once per model: the array is shared, do not modify it). */
 export const fileWrites: (model: DockerfileModel) => readonly FileWrite[] = perModel(collectFileWrites);
 
+/** The tools whose writes `collectFileWrites` reads. */
+const WRITERS: ReadonlySet<string> = new Set(['echo', 'printf', 'cat', 'tee', 'sed']);
+
 function collectFileWrites(model: DockerfileModel): FileWrite[] {
   const out: FileWrite[] = [];
-  for (const { at, cmd: c } of commandsOfModel(model, ['RUN'])) {
+  for (const { at, cmd: c } of commandsNamed(model, WRITERS, 'RUN')) {
     const tool = c.tool;
     if (tool === null) continue;
     const here = c.redirects.find((r) => r.heredoc !== null || r.op === '<<<');
