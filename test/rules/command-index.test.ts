@@ -8,6 +8,7 @@ import { commandsNamed, runScriptCommandsNamed, runsRunning } from '../../src/ru
 import { runScripts } from '../../src/rules/helpers/run-scripts.js';
 import { MANAGER_TOOLS, managerOf, runCommands } from '../../src/rules/helpers/packages.js';
 import { commandsOfModel } from '../../src/rules/helpers/shell.js';
+import type { CommandAt } from '../../src/rules/helpers/shell.js';
 import { initShell } from '../../src/shell/index.js';
 import { SourceFile } from '../../src/source.js';
 
@@ -81,4 +82,25 @@ test('runScriptCommandsNamed gives, script by script, what script.commands(...na
   assert.ok(got.length >= 6);
   // the CMD and HEALTHCHECK scripts are no RUN scripts
   assert.ok(got.every((x) => x.rs.facts.instruction.kind === 'RUN'));
+});
+
+test('sets first asked for after a model was indexed, and more sets than mask bits, are answered exactly', () => {
+  const exact = (m: DockerfileModel, names: ReadonlySet<string>, kinds: 'all' | 'RUN'): CommandAt[] =>
+    commandsOfModel(m, kinds === 'all' ? undefined : ['RUN']).filter(
+      (x) => x.cmd.name !== null && (names.has(x.cmd.name) || (x.cmd.tool !== null && names.has(x.cmd.tool))),
+    );
+  // indexed while asking for one new set, then asked for another new one (the index learns the new bit)
+  const m = model(FILE);
+  const echo: ReadonlySet<string> = new Set(['echo']);
+  assert.deepEqual(commandsNamed(m, echo, 'RUN'), exact(m, echo, 'RUN'));
+  assert.equal(commandsNamed(m, echo, 'RUN').length, 2);
+  const late: ReadonlySet<string> = new Set(['yum', 'sh']);
+  assert.deepEqual(commandsNamed(m, late, 'RUN'), exact(m, late, 'RUN'));
+  assert.deepEqual(commandsNamed(m, late, 'RUN').map((x) => x.cmd.name), ['sh', 'sh', 'yum']);
+  // fresh sets: each takes the next bit; past the 31st, a plain scan answers
+  const tools = ['apt-get', 'curl', 'pip', 'echo', 'apk', 'wget', 'yum', 'sh', 'make', 'nope'];
+  for (let k = 0; k < 40; k++) {
+    const names: ReadonlySet<string> = new Set([tools[k % tools.length]!, tools[(k * 7 + 3) % tools.length]!]);
+    for (const kinds of ['all', 'RUN'] as const) assert.deepEqual(commandsNamed(m, names, kinds), exact(m, names, kinds), [...names].join(','));
+  }
 });

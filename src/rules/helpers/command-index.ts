@@ -1,9 +1,8 @@
 /**
  * The commands of a model looked up by name. Most command rules judge a few tools (apt-get, curl, chmod…) while a
- * corpus file runs ~22 commands: each rule walking every command of the file, and asking each one for its package
- * manager or its parsed options, was a large part of the rules phase. One index per model (one pass over
- * `commandsOfModel`, shared by every rule) answers every query; a query returns the candidates in file order and
- * each rule still applies its own exact test to them, so what a rule reports cannot change, only what it looks at.
+ * corpus file runs ~22 commands. One index per model (one pass over `commandsOfModel`, shared by every rule) answers
+ * every query; a query returns the candidates in file order and each rule still applies its own exact test to them,
+ * so what a rule reports cannot change, only what it looks at.
  */
 import type { DockerfileModel } from '../../model/types.js';
 import type { ShellCommand, ShellScript } from '../../shell/index.js';
@@ -21,62 +20,79 @@ export interface ScriptCommand {
   readonly cmd: ShellCommand;
 }
 
+/**
+ * One bit per names set asked for (first come, first served; the sets are module constants of the rules, ~25), and
+ * per command name or tool key the bits of the sets holding it. A query is then one integer test per command of the
+ * file: looking each name of the set up in a per-file map (16 for the package managers) cost more than the old scans.
+ * Answers do not depend on the order in which sets are first asked for; only this registry is shared between files.
+ */
+const bitOf = new Map<ReadonlySet<string>, number>();
+const maskOfName = new Map<string, number>();
+/** Sets past the 31st are answered by a plain scan. */
+const MASK_BITS = 31;
+
+function bitFor(names: ReadonlySet<string>): number {
+  let bit = bitOf.get(names);
+  if (bit === undefined) {
+    bit = bitOf.size;
+    bitOf.set(names, bit);
+    if (bit < MASK_BITS) for (const n of names) maskOfName.set(n, (maskOfName.get(n) ?? 0) | (1 << bit));
+  }
+  return bit;
+}
+
 interface CommandIndex {
   /** `commandsOfModel(model)`: every script's commands. */
   readonly all: readonly CommandAt[];
-  /** Positions in `all` by command name and by tool key (a command is under both when they differ). */
-  readonly byKey: Map<string, number[]>;
-  /** Answers per names set (the sets are module constants of the rules: a handful per model). */
-  readonly named: Map<ReadonlySet<string>, readonly CommandAt[]>;
-  readonly runNamed: Map<ReadonlySet<string>, readonly CommandAt[]>;
-  readonly runs: Map<ReadonlySet<string>, readonly RunCommands[]>;
-  readonly scripts: Map<ReadonlySet<string>, readonly ScriptCommand[]>;
+  /** Per command of `all`: the bits of the sets holding its name or tool key. */
+  readonly masks: Int32Array;
+  /** How many bits `masks` knows (sets first asked for later are added by `refresh`). */
+  bits: number;
+  /** Answers per set bit. */
+  readonly named: (readonly CommandAt[] | undefined)[];
+  readonly runNamed: (readonly CommandAt[] | undefined)[];
+  readonly runs: (readonly RunCommands[] | undefined)[];
+  readonly scripts: (readonly ScriptCommand[] | undefined)[];
 }
 
-function add(byKey: Map<string, number[]>, key: string, at: number): void {
-  const list = byKey.get(key);
-  if (list === undefined) byKey.set(key, [at]);
-  else list.push(at);
-}
-
-const indexOf = perModel((model: DockerfileModel): CommandIndex => {
-  const all = commandsOfModel(model);
-  const byKey = new Map<string, number[]>();
+function refresh(index: CommandIndex): void {
+  const { all, masks } = index;
   for (let at = 0; at < all.length; at++) {
     const c = all[at]!.cmd;
     // the tool is null exactly when the name is (a dynamic command name)
     if (c.name === null) continue;
-    add(byKey, c.name, at);
-    if (c.tool !== null && c.tool !== c.name) add(byKey, c.tool, at);
+    let m = maskOfName.get(c.name) ?? 0;
+    if (c.tool !== null && c.tool !== c.name) m |= maskOfName.get(c.tool) ?? 0;
+    masks[at] = m;
   }
-  return { all, byKey, named: new Map(), runNamed: new Map(), runs: new Map(), scripts: new Map() };
+  index.bits = Math.min(bitOf.size, MASK_BITS);
+}
+
+const indexOf = perModel((model: DockerfileModel): CommandIndex => {
+  const all = commandsOfModel(model);
+  const index: CommandIndex = { all, masks: new Int32Array(all.length), bits: 0, named: [], runNamed: [], runs: [], scripts: [] };
+  refresh(index);
+  return index;
 });
 
-/** The commands whose name or tool key is one of `names`, in the order of `all`. */
-function lookUp(index: CommandIndex, names: ReadonlySet<string>): readonly CommandAt[] {
-  const known = index.named.get(names);
+function named(c: ShellCommand, names: ReadonlySet<string>): boolean {
+  return c.name !== null && (names.has(c.name) || (c.tool !== null && names.has(c.tool)));
+}
+
+/** The commands of `all` whose name or tool key is one of the names of `bit`'s set. */
+function lookUp(index: CommandIndex, bit: number, names: ReadonlySet<string>): readonly CommandAt[] {
+  const known = index.named[bit];
   if (known !== undefined) return known;
-  let positions: number[] | undefined;
-  let merged = false;
-  for (const n of names) {
-    const list = index.byKey.get(n);
-    if (list === undefined) continue;
-    if (positions === undefined) positions = list;
-    else {
-      positions = merged ? positions.concat(list) : [...positions, ...list];
-      merged = true;
-    }
+  const { all, masks } = index;
+  let out: CommandAt[];
+  if (bit >= MASK_BITS) out = all.filter((x) => named(x.cmd, names));
+  else {
+    if (bit >= index.bits) refresh(index);
+    const b = 1 << bit;
+    out = [];
+    for (let at = 0; at < all.length; at++) if ((masks[at]! & b) !== 0) out.push(all[at]!);
   }
-  const out: CommandAt[] = [];
-  if (positions !== undefined) {
-    if (merged) positions.sort((a, b) => a - b);
-    for (let k = 0; k < positions.length; k++) {
-      const p = positions[k]!;
-      if (k > 0 && positions[k - 1] === p) continue; // a command whose name and tool are both asked for
-      out.push(index.all[p]!);
-    }
-  }
-  index.named.set(names, out);
+  index.named[bit] = out;
   return out;
 }
 
@@ -86,13 +102,14 @@ function lookUp(index: CommandIndex, names: ReadonlySet<string>): readonly Comma
  */
 export function commandsNamed(model: DockerfileModel, names: ReadonlySet<string>, kinds: 'all' | 'RUN'): readonly CommandAt[] {
   const index = indexOf(model);
-  const all = lookUp(index, names);
+  const bit = bitFor(names);
+  const all = lookUp(index, bit, names);
   if (kinds === 'all') return all;
-  let out = index.runNamed.get(names);
+  let out = index.runNamed[bit];
   if (out === undefined) {
     // the RUN list is the full list without the other kinds' scripts, in the same order
     out = all.filter((x) => x.at.facts.instruction.kind === 'RUN');
-    index.runNamed.set(names, out);
+    index.runNamed[bit] = out;
   }
   return out;
 }
@@ -102,7 +119,8 @@ const runEntries = perModel((model: DockerfileModel) => new Map(runCommands(mode
 /** The entries of `runCommands(model)` that run at least one command whose name or tool key is one of `names`. */
 export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>): readonly RunCommands[] {
   const index = indexOf(model);
-  const known = index.runs.get(names);
+  const bit = bitFor(names);
+  const known = index.runs[bit];
   if (known !== undefined) return known;
   const out: RunCommands[] = [];
   const entries = runEntries(model);
@@ -112,7 +130,7 @@ export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>):
     if (r !== undefined && r !== last) out.push(r);
     last = r;
   }
-  index.runs.set(names, out);
+  index.runs[bit] = out;
   return out;
 }
 
@@ -124,7 +142,8 @@ const scriptEntries = perModel((model: DockerfileModel) => new Map<ShellScript, 
  */
 export function runScriptCommandsNamed(model: DockerfileModel, names: ReadonlySet<string>): readonly ScriptCommand[] {
   const index = indexOf(model);
-  const known = index.scripts.get(names);
+  const bit = bitFor(names);
+  const known = index.scripts[bit];
   if (known !== undefined) return known;
   const out: ScriptCommand[] = [];
   const entries = scriptEntries(model);
@@ -132,6 +151,6 @@ export function runScriptCommandsNamed(model: DockerfileModel, names: ReadonlySe
     const rs = entries.get(x.at.script);
     if (rs !== undefined) out.push({ rs, cmd: x.cmd });
   }
-  index.scripts.set(names, out);
+  index.scripts[bit] = out;
   return out;
 }
