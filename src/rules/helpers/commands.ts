@@ -7,6 +7,7 @@ import type { InstructionFacts } from '../../model/types.js';
 import type { ShellCommand, ShellScript } from '../../shell/index.js';
 import type { Word } from '../../shell/types.js';
 import type { Range } from '../../source.js';
+import { perModel } from './memo.js';
 
 export interface CommandSite {
   readonly facts: InstructionFacts;
@@ -15,7 +16,7 @@ export interface CommandSite {
 }
 
 /** Results per facts array (usually `model.instructions`) and kinds: computed once, shared (do not modify them). */
-const sitesCache = new WeakMap<readonly InstructionFacts[], Map<string, readonly CommandSite[]>>();
+const sitesOf = perModel((_facts: readonly InstructionFacts[]) => new Map<string, readonly CommandSite[]>());
 
 /**
  * Every simple command run by instructions of the given kinds (default: RUN), ONBUILD triggers included (each
@@ -26,11 +27,7 @@ export function commandSites(
   kinds: readonly InstructionKind[] = ['RUN'],
 ): readonly CommandSite[] {
   const key = kinds.join(',');
-  let perFacts = sitesCache.get(facts);
-  if (perFacts === undefined) {
-    perFacts = new Map();
-    sitesCache.set(facts, perFacts);
-  }
+  const perFacts = sitesOf(facts);
   const cached = perFacts.get(key);
   if (cached !== undefined) return cached;
   const out: CommandSite[] = [];

@@ -4,6 +4,7 @@ import type { ExpandResult } from '../../model/expand.js';
 import type { DockerfileModel } from '../../model/types.js';
 import type { Instruction } from '../../parser/ast.js';
 import type { Range } from '../../source.js';
+import { perModel } from './memo.js';
 
 /** A word BuildKit expands (build variables) in a non-RUN instruction. */
 export interface ExpandedSite {
@@ -17,20 +18,18 @@ export interface ExpandedSite {
 
 const ARG_WORDS: ReadonlySet<string> = new Set(['COPY', 'ADD', 'WORKDIR', 'USER', 'EXPOSE', 'VOLUME', 'STOPSIGNAL']);
 
-/** One expansion per word and model, shared by the rules that read them (re-expanding per rule multiplied the work
- * on huge values and spent the model's expansion budget once per rule). */
-const sitesCache = new WeakMap<DockerfileModel, readonly ExpandedSite[]>();
-
 /**
  * Every expanded word of the file's own instructions (ONBUILD triggers excluded: they expand in a downstream
  * build): FROM image, COPY/ADD paths (heredoc markers excluded), ENV and LABEL values, ARG defaults, WORKDIR, USER,
  * EXPOSE, VOLUME, STOPSIGNAL arguments.
  */
-export function expandedSites(model: DockerfileModel): readonly ExpandedSite[] {
-  const cached = sitesCache.get(model);
-  if (cached !== undefined) return cached;
+export const expandedSites: (model: DockerfileModel) => readonly ExpandedSite[] = perModel(collectExpandedSites);
+
+// One expansion per word and model, shared by the rules that read them (re-expanding per rule multiplied the work on
+// huge values and spent the model's expansion budget once per rule).
+
+function collectExpandedSites(model: DockerfileModel): ExpandedSite[] {
   const out: ExpandedSite[] = [];
-  sitesCache.set(model, out);
   const add = (instruction: Instruction, text: string, range: Range): void => {
     if (text.includes('$')) out.push({ instruction, text, range, result: expand(model, text, instruction) });
   };

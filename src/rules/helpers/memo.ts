@@ -1,13 +1,31 @@
 /**
  * Per-model memoisation for rule helpers: `perModel(build)` computes `build(model)` once per model and keeps it only
- * while the model lives (a WeakMap). Results are shared by every rule of the file: callers must not modify them.
+ * while the model lives. Results are shared by every rule of the file: callers must not modify them.
+ *
+ * Every helper's result for one model sits in one array, under one WeakMap entry: with a WeakMap per helper (~20),
+ * each file left ~20 ephemeron entries for the garbage collector to trace and each helper call paid its own hash
+ * lookup in a table that grew with every model not yet collected.
  */
+const slotsOf = new WeakMap<object, unknown[]>();
+/** Marks a slot whose value is not computed yet (a helper may return undefined). */
+const NOT_YET: unique symbol = Symbol('not yet');
+/** Slots handed out so far (one per `perModel` call, all made when the helper modules load). */
+let slotCount = 0;
+
 export function perModel<K extends object, T>(build: (key: K) => T): (key: K) => T {
-  const cache = new WeakMap<K, T>();
+  const slot = slotCount++;
   return (key: K): T => {
-    if (cache.has(key)) return cache.get(key) as T;
+    let slots = slotsOf.get(key);
+    if (slots === undefined) {
+      slots = new Array<unknown>(slotCount).fill(NOT_YET);
+      slotsOf.set(key, slots);
+    }
+    // a helper made after this model's slots were (none is today): grow them
+    while (slots.length <= slot) slots.push(NOT_YET);
+    const known = slots[slot];
+    if (known !== NOT_YET) return known as T;
     const value = build(key);
-    cache.set(key, value);
+    slots[slot] = value;
     return value;
   };
 }

@@ -7,6 +7,7 @@ import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { RunInstruction } from '../../parser/ast.js';
 import type { ShellCommand, Word } from '../../shell/index.js';
 import type { Range } from '../../source.js';
+import { perModel } from './memo.js';
 
 /** Package-manager families. */
 export type Manager = 'apt' | 'apk' | 'yum' | 'zypper' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go';
@@ -49,15 +50,12 @@ export interface RunCommands {
   readonly commands: readonly ShellCommand[];
 }
 
-const runCommandsCache = new WeakMap<DockerfileModel, readonly RunCommands[]>();
-
 /** Computed once per model (the array is shared, do not modify it).
  * Every RUN (ONBUILD triggers included) with its commands; RUNs the shell layer did not parse have none. */
-export function runCommands(model: DockerfileModel): readonly RunCommands[] {
-  const cached = runCommandsCache.get(model);
-  if (cached !== undefined) return cached;
+export const runCommands: (model: DockerfileModel) => readonly RunCommands[] = perModel(collectRunCommands);
+
+function collectRunCommands(model: DockerfileModel): RunCommands[] {
   const out: RunCommands[] = [];
-  runCommandsCache.set(model, out);
   for (const f of model.instructions) {
     const run = f.instruction;
     if (run.kind !== 'RUN') continue;
@@ -71,16 +69,13 @@ export function runCommands(model: DockerfileModel): readonly RunCommands[] {
 /** True when the instruction's stage is the final stage or one it is built FROM (its files ship in the image). */
 export function inFinalImage(model: DockerfileModel, facts: InstructionFacts): boolean {
   if (facts.stage === null || model.finalStage === null) return false;
-  let chain = finalChains.get(model);
-  if (chain === undefined) {
-    chain = new Set(stageChain(model, model.finalStage).map((s) => s.index));
-    finalChains.set(model, chain);
-  }
-  return chain.has(facts.stage);
+  return finalChain(model).has(facts.stage);
 }
 
 /** The final stage's chain per model (walking it per instruction is quadratic over long chains of stages). */
-const finalChains = new WeakMap<DockerfileModel, ReadonlySet<number>>();
+const finalChain = perModel((model: DockerfileModel): ReadonlySet<number> =>
+  model.finalStage === null ? new Set() : new Set(stageChain(model, model.finalStage).map((s) => s.index)),
+);
 
 /** The subcommand word (`install`), or null. */
 export function subcommandWord(cmd: ShellCommand): Word | null {
@@ -402,15 +397,11 @@ interface AptConfigTable {
 }
 
 /** One pass over the file per setting (asking every earlier instruction again for each apt command is quadratic). */
-const aptConfigTables = new WeakMap<DockerfileModel, Map<RegExp, AptConfigTable>>();
+const aptConfigTables = perModel((_model: DockerfileModel) => new Map<RegExp, AptConfigTable>());
 
 function aptConfigTable(model: DockerfileModel, setting: RegExp): AptConfigTable {
-  let perModel = aptConfigTables.get(model);
-  if (perModel === undefined) {
-    perModel = new Map();
-    aptConfigTables.set(model, perModel);
-  }
-  const cached = perModel.get(setting);
+  const tables = aptConfigTables(model);
+  const cached = tables.get(setting);
   if (cached !== undefined) return cached;
   const firstMention = new Map<InstructionFacts, number[]>();
   const stageFirst: number[] = model.stages.map(() => Infinity);
@@ -430,6 +421,6 @@ function aptConfigTable(model: DockerfileModel, setting: RegExp): AptConfigTable
     inAncestors[st.index] = p !== null && p < st.index && (inAncestors[p] === true || (stageFirst[p] ?? Infinity) < Infinity);
   }
   const table: AptConfigTable = { firstMention, stageFirst, inAncestors };
-  perModel.set(setting, table);
+  tables.set(setting, table);
   return table;
 }

@@ -1,6 +1,7 @@
 import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { RunInstruction } from '../../parser/ast.js';
 import type { ShellCommand, ShellScript } from '../../shell/index.js';
+import { perModel } from './memo.js';
 
 export interface RunScript {
   readonly facts: InstructionFacts;
@@ -8,7 +9,6 @@ export interface RunScript {
   readonly script: ShellScript;
 }
 
-const runScriptsCache = new WeakMap<DockerfileModel, readonly RunScript[]>();
 
 /**
  * Computed once per model (the array is shared, do not modify it).
@@ -16,11 +16,10 @@ const runScriptsCache = new WeakMap<DockerfileModel, readonly RunScript[]>();
  * precision: scripts the bash parser could not read without errors, Windows stages, and files using the Windows
  * escape character (their RUNs are cmd or PowerShell even when the base image is unknown).
  */
-export function runScripts(model: DockerfileModel): readonly RunScript[] {
-  const cached = runScriptsCache.get(model);
-  if (cached !== undefined) return cached;
+export const runScripts: (model: DockerfileModel) => readonly RunScript[] = perModel(collectRunScripts);
+
+function collectRunScripts(model: DockerfileModel): RunScript[] {
   const out: RunScript[] = [];
-  runScriptsCache.set(model, out);
   if (model.escape === '`') return out;
   for (const f of model.instructions) {
     const ins = f.instruction;

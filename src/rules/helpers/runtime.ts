@@ -30,20 +30,16 @@ export interface PortSpec {
 const PORT_RANGE = /^(\d{1,10})(?:-(\d{1,10}))?$/;
 
 /** Per model and instruction: six runtime rules read the port specs of every EXPOSE of the final image. */
-const portSpecsCache = new WeakMap<DockerfileModel, WeakMap<Instruction, readonly PortSpec[]>>();
+const portSpecsCache = perModel((_model: DockerfileModel) => new Map<Instruction, readonly PortSpec[]>());
 
 /** The port specs of an EXPOSE instruction (computed once per model and instruction: the array is shared, do not
  * modify it). */
 export function portSpecs(model: DockerfileModel, i: Instruction): readonly PortSpec[] {
-  let perModel = portSpecsCache.get(model);
-  if (perModel === undefined) {
-    perModel = new WeakMap();
-    portSpecsCache.set(model, perModel);
-  }
-  let specs = perModel.get(i);
+  const perInstruction = portSpecsCache(model);
+  let specs = perInstruction.get(i);
   if (specs === undefined) {
     specs = computePortSpecs(model, i);
-    perModel.set(i, specs);
+    perInstruction.set(i, specs);
   }
   return specs;
 }

@@ -21,20 +21,16 @@ export interface ScriptAt {
  * Per model, results of `scriptsOfModel`/`commandsOfModel` keyed by their `kinds` (most rules ask for the same lists:
  * building them per rule was a new array per rule and file), and of `fileWrites`.
  */
-const scriptsCache = new WeakMap<DockerfileModel, Map<string, readonly ScriptAt[]>>();
-const commandsCache = new WeakMap<DockerfileModel, Map<string, readonly CommandAt[]>>();
+const scriptsCache = perModel((_model: DockerfileModel) => new Map<string, readonly ScriptAt[]>());
+const commandsCache = perModel((_model: DockerfileModel) => new Map<string, readonly CommandAt[]>());
 
-function memoByKinds<T>(cache: WeakMap<DockerfileModel, Map<string, T>>, model: DockerfileModel, kinds: readonly string[] | undefined, build: () => T): T {
+function memoByKinds<T>(cache: (model: DockerfileModel) => Map<string, T>, model: DockerfileModel, kinds: readonly string[] | undefined, build: () => T): T {
   const key = kinds === undefined ? '*' : kinds.join(',');
-  let perModel = cache.get(model);
-  if (perModel === undefined) {
-    perModel = new Map();
-    cache.set(model, perModel);
-  }
-  let value = perModel.get(key);
+  const perKinds = cache(model);
+  let value = perKinds.get(key);
   if (value === undefined) {
     value = build();
-    perModel.set(key, value);
+    perKinds.set(key, value);
   }
   return value;
 }
