@@ -28,9 +28,11 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (const i of allInstructions(model.dockerfile)) {
+    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
+      const i = list[k]!;
       if (i.kind !== 'ADD' || flagValue(i, 'checksum') !== null) continue;
-      for (const s of addSources(model, i)) {
+      for (let j = 0, items = addSources(model, i); j < items.length; j++) {
+        const s = items[j]!;
         if (s.kind === 'http' && !verifiedLater(model, i, s.arg)) ctx.report({ messageId: 'noChecksum', data: { url: s.value }, range: s.arg.range });
       }
     }

@@ -16,7 +16,8 @@ export default defineRule({
     aliases: ['DL3006', 'DS-0001', 'CKV_DOCKER_7'],
   },
   check(model, ctx) {
-    for (const b of externalBases(model)) {
+    for (let k = 0, list = externalBases(model); k < list.length; k++) {
+      const b = list[k]!;
       const r = b.ref;
       if (r.tag !== null || r.digest !== null) continue;
       // an unknown repository part (`FROM ${IMAGE}`) may carry its own tag

@@ -31,14 +31,18 @@ const REMOVE: Partial<Record<Manager, readonly string[]>> = {
 
 function words(ws: readonly Word[]): string[] {
   const out: string[] = [];
-  for (const w of ws) {
+  for (let k = 0; k < ws.length; k++) {
+    const w = ws[k]!;
     const v = w.value ?? '';
     // most package words hold one name: split (a regex) only when there is whitespace
     if (!HAS_SPACE.test(v)) {
       if (v !== '') out.push(v);
       continue;
     }
-    for (const s of v.split(/\s+/)) if (s !== '') out.push(s);
+    for (let j = 0, list = v.split(/\s+/); j < list.length; j++) {
+      const s = list[j]!;
+      if (s !== '') out.push(s);
+    }
   }
   return out;
 }
@@ -47,15 +51,20 @@ const HAS_SPACE = /\s/;
 /** Package names (and apk virtual names) removed by the commands; `*` when apt-mark auto + autoremove drops everything. */
 function removedNames(runs: readonly RunCommands[]): Set<string> {
   const out = new Set<string>();
-  for (const r of runs) {
+  for (let k = 0; k < runs.length; k++) {
+    const r = runs[k]!;
     let marksAuto = false;
-    for (const c of r.commands) {
+    for (let j = 0, commands = r.commands; j < commands.length; j++) {
+      const c = commands[j]!;
       if (c.name === 'apt-mark' && c.args[0]?.value === 'auto') marksAuto = true;
       const m = managerOf(c);
       if (m === null) continue; // before the subcommand: finding it parses the arguments
       const sub = c.subcommand;
       if (sub === null || !(REMOVE[m] ?? []).includes(sub)) continue;
-      for (const n of words(c.operands)) out.add(packageName(m, n).toLowerCase());
+      for (let q = 0, list = words(c.operands); q < list.length; q++) {
+        const n = list[q]!;
+        out.add(packageName(m, n).toLowerCase());
+      }
       if (m === 'apt' && marksAuto && (sub === 'autoremove' || c.hasFlag('--autoremove'))) out.add('*');
     }
   }
@@ -88,10 +97,12 @@ export default defineRule({
   check(model, ctx) {
     const runs = runCommands(model);
     // only RUNs with a package manager can install (installOf is null for every other command)
-    for (const r of runsRunning(model, MANAGER_TOOLS)) {
+    for (let k = 0, list = runsRunning(model, MANAGER_TOOLS); k < list.length; k++) {
+      const r = list[k]!;
       if (!inFinalImage(model, r.facts)) continue;
       let removed: Set<string> | null = null;
-      for (const c of r.commands) {
+      for (let j = 0, commands = r.commands; j < commands.length; j++) {
+        const c = commands[j]!;
         const inst = installOf(c);
         if (inst === null || !(inst.manager === 'apt' || inst.manager === 'apk' || inst.manager === 'yum' || inst.manager === 'zypper')) continue;
         const tools = inst.packages.filter((w) => w.value !== null && words([w]).some((n) => isBuildTool(packageName(inst.manager, n))));

@@ -18,9 +18,11 @@ export default defineRule({
     aliases: ['DL3059'],
   },
   check(model, ctx) {
-    for (const stage of model.stages) {
+    for (let k = 0, stages = model.stages; k < stages.length; k++) {
+      const stage = stages[k]!;
       let prev: Instruction | null = null;
-      for (const f of stage.instructions) {
+      for (let j = 0, instructions = stage.instructions; j < instructions.length; j++) {
+        const f = instructions[j]!;
         const i = f.instruction;
         if (f.onbuild !== null) continue;
         if (i.kind === 'RUN' && prev !== null && prev.kind === 'RUN') {

@@ -16,7 +16,8 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (const f of instructionsOf(model, ['COPY', 'ADD'])) {
+    for (let k = 0, list = instructionsOf(model, ['COPY', 'ADD']); k < list.length; k++) {
+      const f = list[k]!;
       const i = f.instruction;
       const dest = i.destination;
       if (!dest || i.sources.length < 2) continue;

@@ -15,7 +15,8 @@ export default defineRule({
     aliases: ['DL3045'],
   },
   check(model, ctx) {
-    for (const f of instructionsOf(model, ['COPY', 'ADD'])) {
+    for (let k = 0, list = instructionsOf(model, ['COPY', 'ADD']); k < list.length; k++) {
+      const f = list[k]!;
       const i = f.instruction;
       const dest = i.destination;
       if (!dest || !f.workdir.unknown || f.workdir.setBy !== null) continue;

@@ -65,11 +65,14 @@ function envDebug(name: string, value: string): string | null {
  */
 function looksLikeDjango(model: DockerfileModel, stage: Stage): boolean {
   if (stage.finalScope.env.get('DJANGO_SETTINGS_MODULE') !== undefined) return true;
-  for (const kind of ['ENTRYPOINT', 'CMD'] as const) {
+  for (let k = 0, list = ['ENTRYPOINT', 'CMD'] as const; k < list.length; k++) {
+    const kind = list[k]!;
     const f = effectiveInstruction(model, stage, kind);
     if (!f) continue;
-    for (const argv of commandArgvs(f, f.instruction.command)) {
-      for (const w of argv) {
+    for (let j = 0, items = commandArgvs(f, f.instruction.command); j < items.length; j++) {
+      const argv = items[j]!;
+      for (let q = 0; q < argv.length; q++) {
+        const w = argv[q]!;
         const v = w.value ?? '';
         if (v === 'django-admin' || v.endsWith('manage.py') || /\.[aw]sgi(?::|$)/.test(v)) return true;
       }
@@ -112,10 +115,12 @@ export default defineRule({
   check(model, ctx) {
     const stage = model.finalStage;
     if (!stage) return;
-    for (const kind of ['ENTRYPOINT', 'CMD'] as const) {
+    for (let k = 0, list = ['ENTRYPOINT', 'CMD'] as const; k < list.length; k++) {
+      const kind = list[k]!;
       const f = effectiveInstruction(model, stage, kind);
       if (!f) continue;
-      for (const argv of commandArgvs(f, f.instruction.command)) {
+      for (let j = 0, items = commandArgvs(f, f.instruction.command); j < items.length; j++) {
+        const argv = items[j]!;
         const hit = argvDebug(argv);
         if (hit) {
           ctx.report({ messageId: 'command', data: { what: hit.what }, range: hit.range });

@@ -35,9 +35,11 @@ export default defineRule<{ debugPort: (d: { port: string; what: string }) => st
   },
   check(model, ctx) {
     const ports = ctx.options.ports;
-    for (const f of finalImageInstructions(model)) {
+    for (let k = 0, list = finalImageInstructions(model); k < list.length; k++) {
+      const f = list[k]!;
       if (f.instruction.kind !== 'EXPOSE') continue;
-      for (const p of portSpecs(model, f.instruction)) {
+      for (let j = 0, items = portSpecs(model, f.instruction); j < items.length; j++) {
+        const p = items[j]!;
         if (p.start === null || p.start !== p.end || (p.proto !== null && p.proto.toLowerCase() !== 'tcp')) continue;
         const what = ports[String(p.start)];
         if (what !== undefined) ctx.report({ messageId: 'debugPort', data: { port: String(p.start), what }, range: p.portRange });

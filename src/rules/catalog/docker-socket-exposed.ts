@@ -25,22 +25,29 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (const f of finalImageInstructions(model)) {
+    for (let j = 0, list = finalImageInstructions(model); j < list.length; j++) {
+      const f = list[j]!;
       const i = f.instruction;
       if (i.kind === 'EXPOSE') {
-        for (const p of portSpecs(model, i)) {
+        for (let q = 0, items = portSpecs(model, i); q < items.length; q++) {
+          const p = items[q]!;
           if (p.start === null || p.start !== p.end || (p.start !== 2375 && p.start !== 2376)) continue;
           const severity: Severity | undefined = p.start === 2376 ? 'high' : undefined;
           ctx.report({ messageId: 'port', data: { port: String(p.start) }, range: p.portRange, ...(severity ? { severity } : {}) });
         }
       } else if (i.kind === 'VOLUME') {
-        for (const a of i.args) {
+        for (let q = 0, args = i.args; q < args.length; q++) {
+          const a = args[q]!;
           const words = a.value.includes('$') ? expandWords(model, a.value, i) : null;
           const values = words ? (words.ok ? words.words.filter((w) => !w.unknown).map((w) => w.value) : []) : [a.value];
-          for (const v of values) if (v === '/var/run/docker.sock' || v === '/run/docker.sock') ctx.report({ messageId: 'volume', data: { path: v }, range: a.range });
+          for (let n = 0; n < values.length; n++) {
+            const v = values[n]!;
+            if (v === '/var/run/docker.sock' || v === '/run/docker.sock') ctx.report({ messageId: 'volume', data: { path: v }, range: a.range });
+          }
         }
       } else if (i.kind === 'CMD' || i.kind === 'ENTRYPOINT' || i.kind === 'RUN') {
-        for (const argv of commandArgvs(f, i.command)) {
+        for (let q = 0, items = commandArgvs(f, i.command); q < items.length; q++) {
+          const argv = items[q]!;
           const name = argv[0]?.value;
           if (name == null || !/(?:^|\/)dockerd(?:-entrypoint\.sh)?$/.test(name)) continue;
           for (let k = 1; k < argv.length; k++) {

@@ -13,7 +13,8 @@ export default defineRule({
     aliases: ['NoEmptyContinuation'],
   },
   check(model, ctx) {
-    for (const d of model.dockerfile.diagnostics) {
+    for (let k = 0, diagnostics = model.dockerfile.diagnostics; k < diagnostics.length; k++) {
+      const d = diagnostics[k]!;
       if (d.code === 'empty-continuation') ctx.report({ messageId: 'empty', range: d.range });
     }
   },

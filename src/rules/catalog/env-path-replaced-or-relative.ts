@@ -49,14 +49,17 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (const f of instructionsOf(model, 'ENV')) {
+    for (let k = 0, list = instructionsOf(model, 'ENV'); k < list.length; k++) {
+      const f = list[k]!;
       if (f.stage === null || model.stages[f.stage]?.os === 'windows') continue;
-      for (const p of f.instruction.pairs) {
+      for (let j = 0, pairs = f.instruction.pairs; j < pairs.length; j++) {
+        const p = pairs[j]!;
         if (p.key.value !== 'PATH') continue;
         const raw = p.value.value;
         const entries: string[] = [];
         let bad: string | undefined;
-        for (const entry of splitPath(stripQuotes(raw))) {
+        for (let q = 0, items = splitPath(stripQuotes(raw)); q < items.length; q++) {
+          const entry = items[q]!;
           if (!entry.includes('$')) {
             entries.push(entry);
             if (!entry.startsWith('/')) bad ??= entry;
@@ -71,7 +74,10 @@ export default defineRule({
           }
           // a known value (an earlier ENV PATH): its own entries were checked where it was set; an unset variable
           // gives nothing (BuildKit gives every image a default PATH, so `$PATH` is never really empty)
-          for (const x of e.value.split(':')) if (x !== '') entries.push(x);
+          for (let n = 0, list2 = e.value.split(':'); n < list2.length; n++) {
+            const x = list2[n]!;
+            if (x !== '') entries.push(x);
+          }
           const lead = e.value.split(':')[0] ?? '';
           if (lead !== '' && !lead.startsWith('/')) bad ??= entry;
         }

@@ -17,10 +17,12 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (const i of allInstructions(model.dockerfile)) {
+    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
+      const i = list[k]!;
       if (i.kind !== 'ENV' || i.pairs.length < 2) continue;
       const earlier = new Set<string>();
-      for (const p of i.pairs) {
+      for (let j = 0, pairs = i.pairs; j < pairs.length; j++) {
+        const p = pairs[j]!;
         // a reference needs a `$`, and an earlier pair to refer to (most values have neither: no lexer run)
         if (earlier.size === 0 || !p.value.value.includes('$')) {
           earlier.add(p.key.value);

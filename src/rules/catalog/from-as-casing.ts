@@ -14,7 +14,8 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (const stage of model.stages) {
+    for (let k = 0, stages = model.stages; k < stages.length; k++) {
+      const stage = stages[k]!;
       const from = stage.from;
       const as = from.asKeyword;
       if (as === null) continue;

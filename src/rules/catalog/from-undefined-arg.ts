@@ -22,14 +22,17 @@ export default defineRule({
     const scope = model.globalScope;
     const lookup = lookupFor(scope);
     const known = [...scope.vars.keys()];
-    for (const stage of model.stages) {
+    for (let k = 0, stages = model.stages; k < stages.length; k++) {
+      const stage = stages[k]!;
       const from = stage.from;
       const words: { text: string; range: Range }[] = [];
       if (from.image) words.push({ text: from.image.value, range: from.image.range });
-      for (const f of from.flags) {
+      for (let j = 0, flags = from.flags; j < flags.length; j++) {
+        const f = flags[j]!;
         if (f.name.toLowerCase() === 'platform' && f.value !== null) words.push({ text: f.value, range: f.valueRange ?? f.range });
       }
-      for (const w of words) {
+      for (let j = 0; j < words.length; j++) {
+        const w = words[j]!;
         if (!w.text.includes('$')) continue;
         const r = processWord(w.text, lookup, { escape: model.escape });
         if (!r.ok) continue;

@@ -34,11 +34,13 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (const i of allInstructions(model.dockerfile)) {
+    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
+      const i = list[k]!;
       if (i.kind === 'UNKNOWN' || i.kind === 'ONBUILD') continue;
       const spec = FLAGS[i.keyword];
       const seen = new Set<string>();
-      for (const f of i.flags) {
+      for (let j = 0, flags = i.flags; j < flags.length; j++) {
+        const f = flags[j]!;
         const range = f.range;
         if (spec === undefined) {
           ctx.report({ messageId: 'noFlags', data: { flag: f.name, keyword: i.keyword }, range });

@@ -32,7 +32,8 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (const i of allInstructions(model.dockerfile)) {
+    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
+      const i = list[k]!;
       if (i.kind !== 'STOPSIGNAL') continue;
       const arg = i.args[0];
       if (!arg) continue;

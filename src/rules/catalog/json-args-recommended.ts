@@ -15,7 +15,8 @@ export default defineRule({
     aliases: ['DL3025', 'JSONArgsRecommended'],
   },
   check(model, ctx) {
-    for (const f of instructionsOf(model, ['CMD', 'ENTRYPOINT'])) {
+    for (let k = 0, list = instructionsOf(model, ['CMD', 'ENTRYPOINT']); k < list.length; k++) {
+      const f = list[k]!;
       const i = f.instruction;
       // BuildKit does not warn when a SHELL is in effect: the shell form is then a deliberate choice
       if (i.command.form !== 'shell' || !f.shellSetting.isDefault) continue;

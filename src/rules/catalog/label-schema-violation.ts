@@ -69,7 +69,8 @@ function isSpdx(v: string): boolean {
   const tokens = v.replace(/[()]/g, ' $& ').trim().split(/\s+/);
   let depth = 0;
   let expectOperand = true;
-  for (const t of tokens) {
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
     if (t === '(') {
       if (!expectOperand) return false;
       depth++;
@@ -146,7 +147,8 @@ export default defineRule<Messages, Options>({
   check(model, ctx) {
     const schema = ctx.options.labelSchema && typeof ctx.options.labelSchema === 'object' ? ctx.options.labelSchema : {};
     const schemaKeys = new Set(Object.keys(schema));
-    for (const lp of labelPairs(model)) {
+    for (let k = 0, list = labelPairs(model); k < list.length; k++) {
+      const lp = list[k]!;
       const keyRange = lp.pair.key.range;
       const key = lp.key;
       if (key === null) continue;

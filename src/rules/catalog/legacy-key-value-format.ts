@@ -17,9 +17,11 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (const i of allInstructions(model.dockerfile)) {
+    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
+      const i = list[k]!;
       if (i.kind !== 'ENV' && i.kind !== 'LABEL') continue;
-      for (const p of i.pairs) {
+      for (let j = 0, pairs = i.pairs; j < pairs.length; j++) {
+        const p = pairs[j]!;
         if (p.separator !== '') continue;
         const gap = { start: p.key.range.end, end: p.value.range.start };
         const between = text.slice(gap.start, gap.end);

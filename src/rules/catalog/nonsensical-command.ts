@@ -37,7 +37,8 @@ export default defineRule({
     aliases: ['DL3001'],
   },
   check(model, ctx) {
-    for (const { cmd: c } of runScriptCommandsNamed(model, NAMES)) {
+    for (let k = 0, list = runScriptCommandsNamed(model, NAMES); k < list.length; k++) {
+      const { cmd: c } = list[k]!;
       if (c.name === null || !isTopLevel(c)) continue;
       const why = NONSENSICAL.get(c.name);
       if (why === undefined) continue;

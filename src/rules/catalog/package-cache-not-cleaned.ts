@@ -114,10 +114,12 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (const { facts, run, commands } of runsRunning(model, FILLERS)) {
+    for (let k = 0, list = runsRunning(model, FILLERS); k < list.length; k++) {
+      const { facts, run, commands } = list[k]!;
       if (!inFinalImage(model, facts)) continue;
       const seen = new Set<CacheKind>();
-      for (const c of commands) {
+      for (let j = 0; j < commands.length; j++) {
+        const c = commands[j]!;
         const kind = fills(c);
         if (kind === null || seen.has(kind)) continue;
         seen.add(kind);

@@ -84,7 +84,8 @@ export default defineRule({
     const info = runs.map((r) => {
       const updated = new Map<Family, ShellCommand>();
       const stale = new Map<Family, ShellCommand>();
-      for (const c of r.commands) {
+      for (let j = 0, commands = r.commands; j < commands.length; j++) {
+        const c = commands[j]!;
         const up = updates(c);
         const fam = installsFromLayer(c) ?? (uses(c) === 'yum' ? 'yum' : null);
         if (fam !== null && up !== fam && !updated.has(fam) && !stale.has(fam)) stale.set(fam, c);
@@ -105,7 +106,10 @@ export default defineRule({
       return p !== null && p < s ? p : null;
     };
     const byStage: Info[][] = Array.from({ length: stageCount }, () => []);
-    for (const it of info) if (it.r.facts.stage !== null) byStage[it.r.facts.stage]?.push(it);
+    for (let j = 0; j < info.length; j++) {
+      const it = info[j]!;
+      if (it.r.facts.stage !== null) byStage[it.r.facts.stage]?.push(it);
+    }
 
     // 1. an update alone in its RUN: the first later RUN (own stage first, else any descendant stage) that installs
     //    from the layer without its own update. `subtreeFirst[s]` is the earliest such RUN in stage s or below.
@@ -158,7 +162,8 @@ export default defineRule({
     for (let s = 0; s < stageCount; s++) {
       const p = parentIndex(s);
       const last = new Map<Family, Info>(p !== null ? endUpdate[p]! : []);
-      for (const it of byStage[s]!) {
+      for (let j = 0, list = byStage[s]!; j < list.length; j++) {
+        const it = list[j]!;
         if (it.r.facts.onbuild === null) {
           for (const [fam, c] of it.stale) {
             if (fam === 'yum') continue; // dnf/yum refresh expired metadata themselves

@@ -93,14 +93,16 @@ export default defineRule<
     const candidates = commandsNamed(model, MANAGER_TOOLS, 'RUN');
     if (candidates.length === 0) return;
     const enabled = new Set(ctx.options.managers.map((m) => m.toLowerCase()));
-    for (const { cmd: c } of candidates) {
+    for (let k = 0; k < candidates.length; k++) {
+      const { cmd: c } = candidates[k]!;
       const inst = installOf(c);
       if (inst === null) continue;
       const key = optionKey(inst);
       if (!enabled.has(key)) continue;
       const bad: Word[] = [];
       const names: string[] = [];
-      for (const w of inst.packages) {
+      for (let j = 0, packages = inst.packages; j < packages.length; j++) {
+        const w = packages[j]!;
         const loose = specsOf(w).filter((v) => !pinned(inst.manager, v, c, inst.groups));
         if (loose.length === 0) continue;
         bad.push(w);

@@ -21,7 +21,8 @@ function literalInput(c: ShellCommand, wantColon: boolean): Range | null {
     }
     return v.trim() === '' ? null : w.range;
   }
-  for (const r of c.redirects) {
+  for (let j = 0, redirects = c.redirects; j < redirects.length; j++) {
+    const r = redirects[j]!;
     if (r.heredoc !== null && !r.heredoc.includes('$') && (wantColon ? /:[^\s]/.test(r.heredoc) : r.heredoc.trim() !== '')) return r.range;
   }
   return null;
@@ -47,7 +48,8 @@ export default defineRule({
     aliases: ['CKV2_DOCKER_17'],
   },
   check(model, ctx) {
-    for (const { cmd: c } of commandsNamed(model, PASSWORD_TOOLS, 'RUN')) {
+    for (let j = 0, list = commandsNamed(model, PASSWORD_TOOLS, 'RUN'); j < list.length; j++) {
+      const { cmd: c } = list[j]!;
       const tool = c.name;
       if (tool === 'chpasswd') {
         const r = literalInput(c, true);

@@ -36,10 +36,12 @@ export default defineRule({
   },
   check(model, ctx) {
     // installOf is null for every command but a package manager's
-    for (const { facts, run, commands } of runsRunning(model, MANAGER_TOOLS)) {
+    for (let k = 0, list = runsRunning(model, MANAGER_TOOLS); k < list.length; k++) {
+      const { facts, run, commands } = list[k]!;
       if (!inFinalImage(model, facts)) continue;
       const targets = cacheMountTargets(model, run);
-      for (const c of commands) {
+      for (let j = 0; j < commands.length; j++) {
+        const c = commands[j]!;
         const inst = installOf(c);
         if (inst === null || inst.manager !== 'pip') continue;
         const uv = isUv(c);

@@ -38,9 +38,11 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (const rs of runScripts(model)) {
+    for (let k = 0, list = runScripts(model); k < list.length; k++) {
+      const rs = list[k]!;
       if (!SHELLS_WITH_PIPEFAIL.has(shellProgram(rs.facts.shellSetting.argv))) continue;
-      for (const c of rs.script.all) {
+      for (let j = 0, all = rs.script.all; j < all.length; j++) {
+        const c = all[j]!;
         const next = c.stdoutTo;
         if (next === null || c.guarded || next.guarded || inCondition(c) || c.inSubstitution) continue;
         if (c.name === null || HARMLESS_PRODUCERS.has(c.tool ?? c.name) || c.connectorBefore === '||') continue;

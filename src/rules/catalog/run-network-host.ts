@@ -13,10 +13,12 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (const f of model.instructions) {
+    for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
+      const f = instructions[k]!;
       const i = f.instruction;
       if (i.kind !== 'RUN') continue;
-      for (const flag of i.flags) {
+      for (let j = 0, flags = i.flags; j < flags.length; j++) {
+        const flag = flags[j]!;
         if (flag.name.toLowerCase() === 'network' && (flag.value ?? '').toLowerCase() === 'host') {
           ctx.report({ messageId: 'host', range: flag.range });
         }

@@ -31,9 +31,11 @@ export default defineRule({
     aliases: ['DL3064', 'SecretsUsedInArgOrEnv', 'DS-0031'],
   },
   check(model, ctx) {
-    for (const i of allInstructions(model.dockerfile)) {
+    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
+      const i = list[k]!;
       if (i.kind === 'ENV') {
-        for (const p of i.pairs) {
+        for (let j = 0, pairs = i.pairs; j < pairs.length; j++) {
+          const p = pairs[j]!;
           const word = secretNameWord(p.key.value);
           if (word === null) continue;
           const ref = /^"?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"?$/.exec(p.value.value);
@@ -49,7 +51,8 @@ export default defineRule({
           ctx.report({ messageId: 'env', data: { name: p.key.value, word }, range: p.value.range });
         }
       } else if (i.kind === 'ARG') {
-        for (const d of i.definitions) {
+        for (let j = 0, definitions = i.definitions; j < definitions.length; j++) {
+          const d = definitions[j]!;
           const word = secretNameWord(d.name);
           if (word === null) continue;
           if (d.value === null) {

@@ -20,19 +20,25 @@ export default defineRule({
     aliases: ['DKL-DI-0002'],
   },
   check(model, ctx) {
-    for (const f of finalImageInstructions(model)) {
+    for (let k = 0, list = finalImageInstructions(model); k < list.length; k++) {
+      const f = list[k]!;
       const i = f.instruction;
       if (i.kind !== 'VOLUME') continue;
       const stage = f.stage === null ? null : model.stages[f.stage];
       if (!stage || stage.os === 'windows') continue;
-      for (const a of i.args) {
+      for (let j = 0, args = i.args; j < args.length; j++) {
+        const a = args[j]!;
         const values: string[] = [];
         if (!a.value.includes('$')) values.push(a.value);
         else {
           const w = expandWords(model, a.value, i);
-          if (w.ok) for (const x of w.words) if (!x.unknown) values.push(x.value);
+          if (w.ok) for (let q = 0, words = w.words; q < words.length; q++) {
+            const x = words[q]!;
+            if (!x.unknown) values.push(x.value);
+          }
         }
-        for (const v of values) {
+        for (let q = 0; q < values.length; q++) {
+          const v = values[q]!;
           if (!v.startsWith('/')) continue;
           const p = cleanPath(v);
           if (SENSITIVE.has(p)) ctx.report({ messageId: 'sensitive', data: { path: p }, range: a.range });

@@ -23,7 +23,8 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (const s of modeSites(model)) {
+    for (let k = 0, list = modeSites(model); k < list.length; k++) {
+      const s = list[k]!;
       if (s.effect.setuid) ctx.report({ messageId: 'setuid', data: { mode: s.mode }, range: s.range });
       else if (s.effect.setgid && !looksLikeDirectory(s)) ctx.report({ messageId: 'setgid', data: { mode: s.mode }, range: s.range });
     }

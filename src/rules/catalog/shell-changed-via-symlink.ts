@@ -20,7 +20,8 @@ export default defineRule({
     aliases: ['DL4005'],
   },
   check(model, ctx) {
-    for (const { cmd: c } of runScriptCommandsNamed(model, LN)) {
+    for (let k = 0, list = runScriptCommandsNamed(model, LN); k < list.length; k++) {
+      const { cmd: c } = list[k]!;
       if (!c.hasFlag('-s')) continue;
       const ops = c.operands;
       const dest = ops[ops.length - 1];

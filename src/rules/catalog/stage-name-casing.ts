@@ -14,7 +14,8 @@ export default defineRule({
     fix: 'unsafe',
   },
   check(model, ctx) {
-    for (const stage of model.stages) {
+    for (let k = 0, stages = model.stages; k < stages.length; k++) {
+      const stage = stages[k]!;
       const arg = stage.from.stageName;
       if (!arg || arg.value === arg.value.toLowerCase()) continue;
       const lower = arg.value.toLowerCase();

@@ -16,7 +16,8 @@ export default defineRule({
     aliases: ['DL3004', 'DS-0010', 'CKV2_DOCKER_1'],
   },
   check(model, ctx) {
-    for (const { command: c } of commandSites(model.instructions)) {
+    for (let k = 0, list = commandSites(model.instructions); k < list.length; k++) {
+      const { command: c } = list[k]!;
       const w = c.wrappers.find((x) => x.name === 'sudo');
       if (w !== undefined) ctx.report({ messageId: 'sudo', range: w.word.range });
       else if (c.name === 'sudo' && c.nameWord !== null) ctx.report({ messageId: 'sudo', range: c.nameWord.range });

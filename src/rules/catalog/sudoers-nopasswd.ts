@@ -36,7 +36,8 @@ function sedAddedText(expr: string): string {
 function nopasswdWords(c: ShellCommand): Range[] {
   const out: Range[] = [];
   const scan = (words: readonly Word[], added: (w: Word) => string = (w) => w.value ?? w.raw): void => {
-    for (const w of words) {
+    for (let j = 0; j < words.length; j++) {
+      const w = words[j]!;
       if (!added(w).includes(NOPASSWD)) continue;
       // the added text comes last in a sed expression
       const k = c.name === 'sed' ? w.raw.lastIndexOf(NOPASSWD) : w.raw.indexOf(NOPASSWD);
@@ -52,7 +53,8 @@ function nopasswdWords(c: ShellCommand): Range[] {
   if (c.name === 'echo' || c.name === 'printf') scan(c.args);
   const src = c.stdinFrom;
   if (src !== null && (src.name === 'echo' || src.name === 'printf')) scan(src.args);
-  for (const r of c.redirects) {
+  for (let j = 0, redirects = c.redirects; j < redirects.length; j++) {
+    const r = redirects[j]!;
     if (r.heredoc !== null && r.heredoc.includes(NOPASSWD)) out.push(r.range);
   }
   return out;
@@ -81,10 +83,12 @@ function adminGroupWords(c: ShellCommand): { group: string; range: Range }[] {
       break;
   }
   const out: { group: string; range: Range }[] = [];
-  for (const w of lists) {
+  for (let j = 0; j < lists.length; j++) {
+    const w = lists[j]!;
     if (w.value === null) continue;
     let at = 0;
-    for (const g of w.value.split(',')) {
+    for (let q = 0, list = w.value.split(','); q < list.length; q++) {
+      const g = list[q]!;
       if (ADMIN_GROUPS.has(g)) {
         const k = w.raw.indexOf(g, at);
         out.push({ group: g, range: k >= 0 ? wordSubRange(w, k, k + g.length) : w.range });
@@ -99,7 +103,8 @@ function copiesNopasswd(i: CopyInstruction): Range[] {
   const dest = i.destination?.value ?? '';
   if (!/^\/etc\/sudoers/.test(dest)) return [];
   const out: Range[] = [];
-  for (const h of i.heredocs) {
+  for (let j = 0, heredocs = i.heredocs; j < heredocs.length; j++) {
+    const h = heredocs[j]!;
     const k = h.body.text.indexOf(NOPASSWD);
     if (k < 0) continue;
     const seg = h.body.segments.find((s) => s.at <= k && k + NOPASSWD.length <= s.at + s.length);
@@ -124,18 +129,30 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (const { command: c } of commandSites(model.instructions)) {
-      if (writesSudoers(c)) for (const range of nopasswdWords(c)) ctx.report({ messageId: 'nopasswd', range });
-      for (const g of adminGroupWords(c)) ctx.report({ messageId: 'adminGroup', data: { group: g.group }, range: g.range });
+    for (let k = 0, list = commandSites(model.instructions); k < list.length; k++) {
+      const { command: c } = list[k]!;
+      if (writesSudoers(c)) for (let j = 0, items = nopasswdWords(c); j < items.length; j++) {
+        const range = items[j]!;
+        ctx.report({ messageId: 'nopasswd', range });
+      }
+      for (let j = 0, items = adminGroupWords(c); j < items.length; j++) {
+        const g = items[j]!;
+        ctx.report({ messageId: 'adminGroup', data: { group: g.group }, range: g.range });
+      }
     }
-    for (const f of model.instructions) {
+    for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
+      const f = instructions[k]!;
       const i = f.instruction;
       if (i.kind !== 'COPY' && i.kind !== 'ADD') continue;
-      for (const range of copiesNopasswd(i)) ctx.report({ messageId: 'nopasswd', range });
+      for (let j = 0, list = copiesNopasswd(i); j < list.length; j++) {
+        const range = list[j]!;
+        ctx.report({ messageId: 'nopasswd', range });
+      }
       // a sudoers file from the build context, when it can be read
       const read = ctx.env.readContextFile;
       if (read === undefined || !/^\/etc\/sudoers/.test(i.destination?.value ?? '') || i.flags.some((x) => x.name.toLowerCase() === 'from')) continue;
-      for (const src of i.sources) {
+      for (let j = 0, sources = i.sources; j < sources.length; j++) {
+        const src = sources[j]!;
         if (src.value.startsWith('<<') || src.value.includes('$') || /:\/\//.test(src.value)) continue;
         const content = read(src.value.replace(/^\.\//, ''));
         if (content !== undefined && content.split('\n').some((l) => !/^\s*#/.test(l) && l.includes(NOPASSWD))) {

@@ -26,11 +26,13 @@ export default defineRule<
   check(model, ctx) {
     const max = ctx.options.max;
     const counts = new Map<number, { count: number; reported: boolean }>();
-    for (const f of instructionsOf(model, 'EXPOSE', { triggers: false })) {
+    for (let k = 0, list = instructionsOf(model, 'EXPOSE', { triggers: false }); k < list.length; k++) {
+      const f = list[k]!;
       if (f.stage === null) continue;
       const st = counts.get(f.stage) ?? { count: 0, reported: false };
       counts.set(f.stage, st);
-      for (const p of portSpecs(model, f.instruction)) {
+      for (let j = 0, items = portSpecs(model, f.instruction); j < items.length; j++) {
+        const p = items[j]!;
         if (p.start === null || p.end === null || p.end < p.start || p.end > 65535) continue;
         const n = p.end - p.start + 1;
         if (n > max) {

@@ -18,11 +18,14 @@ export default defineRule<{ tooMany: (d: { count: number; max: number }) => stri
   },
   check(model, ctx) {
     const max = ctx.options.max;
-    for (const stage of model.stages) {
+    for (let k = 0, stages = model.stages; k < stages.length; k++) {
+      const stage = stages[k]!;
       let count = 0;
-      for (const f of stage.instructions) {
+      for (let j = 0, instructions = stage.instructions; j < instructions.length; j++) {
+        const f = instructions[j]!;
         if (f.onbuild !== null || f.instruction.kind !== 'VOLUME') continue;
-        for (const a of f.instruction.args) {
+        for (let q = 0, args = f.instruction.args; q < args.length; q++) {
+          const a = args[q]!;
           count++;
           if (count === max + 1) ctx.report({ messageId: 'tooMany', data: { count, max }, range: a.range });
         }

@@ -23,7 +23,8 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (const site of expandedSites(model)) {
+    for (let k = 0, list = expandedSites(model); k < list.length; k++) {
+      const site = list[k]!;
       const i = site.instruction;
       if (i.kind === 'FROM' || !site.result.ok) continue; // FROM: from-undefined-arg's business
       const scope = model.facts.get(i)?.scope;
@@ -43,9 +44,15 @@ export default defineRule({
           if (suggestion !== undefined) ctx.report({ messageId: 'typo', data: { name, suggestion }, range });
         }
       };
-      for (const name of site.result.unset) consider(name, 'undefined');
+      for (let j = 0, unset = site.result.unset; j < unset.length; j++) {
+        const name = unset[j]!;
+        consider(name, 'undefined');
+      }
       // names the base image might define: only a near miss of a defined name is reported
-      for (const name of site.result.unknownVars) if (!scope.vars.has(name)) consider(name, 'typo');
+      for (let j = 0, unknownVars = site.result.unknownVars; j < unknownVars.length; j++) {
+        const name = unknownVars[j]!;
+        if (!scope.vars.has(name)) consider(name, 'typo');
+      }
     }
   },
   docs: {

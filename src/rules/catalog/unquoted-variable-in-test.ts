@@ -20,9 +20,11 @@ export default defineRule({
     aliases: ['SC2086'],
   },
   check(model, ctx) {
-    for (const { cmd: c } of runScriptCommandsNamed(model, TESTS)) {
+    for (let k = 0, list = runScriptCommandsNamed(model, TESTS); k < list.length; k++) {
+      const { cmd: c } = list[k]!;
       if (c.name !== '[' && c.name !== 'test') continue;
-      for (const w of c.args) {
+      for (let j = 0, args = c.args; j < args.length; j++) {
+        const w = args[j]!;
         if (w.quoted || !w.dynamic) continue; // a known value (ARG default, ENV, earlier assignment) cannot surprise
         const m = BARE_VAR.exec(w.raw);
         if (m === null) continue;

@@ -15,7 +15,8 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (const site of expandedSites(model)) {
+    for (let k = 0, list = expandedSites(model); k < list.length; k++) {
+      const site = list[k]!;
       const r = site.result;
       // dockaudit's own safety limits (huge or deeply nested expansions) are not BuildKit errors: say nothing here
       if (r.ok || r.limit) continue;

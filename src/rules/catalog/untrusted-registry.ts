@@ -17,7 +17,8 @@ function normalise(host: string): string {
 
 export function registryTrusted(registry: string, trusted: readonly string[]): boolean {
   const reg = normalise(registry);
-  for (const t of trusted) {
+  for (let k = 0; k < trusted.length; k++) {
+    const t = trusted[k]!;
     if (typeof t !== 'string') continue;
     const pat = normalise(t);
     if (pat === '*' || pat === reg) return true;
@@ -47,7 +48,8 @@ export default defineRule<
   check(model, ctx) {
     const trusted = Array.isArray(ctx.options.trustedRegistries) ? ctx.options.trustedRegistries : [];
     if (trusted.length === 0) return;
-    for (const b of externalBases(model)) {
+    for (let k = 0, list = externalBases(model); k < list.length; k++) {
+      const b = list[k]!;
       const r = b.ref;
       if (r.unknown.registry) continue;
       if (registryTrusted(r.registry, trusted)) continue;

@@ -42,11 +42,13 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (const stage of model.stages) {
+    for (let k = 0, stages = model.stages; k < stages.length; k++) {
+      const stage = stages[k]!;
       const df = stage.shell?.dataflow;
       if (df === undefined) continue;
       const byArtifact = new Map<Artifact, ArtifactUse[]>();
-      for (const u of df.uses) {
+      for (let j = 0, items = df.uses; j < items.length; j++) {
+        const u = items[j]!;
         // piping straight into an interpreter is remote-code-piped-to-interpreter (critical)
         if (u.verified || u.kind === 'pipe-to-interpreter') continue;
         const a = u.artifact;
@@ -67,7 +69,8 @@ export default defineRule({
         });
       }
       // downloaded straight into a PATH directory (`curl -o /usr/local/bin/tool`): on the PATH without any check
-      for (const a of df.artifacts) {
+      for (let j = 0, artifacts = df.artifacts; j < artifacts.length; j++) {
+        const a = artifacts[j]!;
         if (a.path === null || byArtifact.has(a) || !PATH_DIR.test(a.path) || NOT_PROGRAM.test(a.path)) continue;
         if (artifactVerified(df, a) || isLoopbackHost(a.url?.host ?? null)) continue;
         if (df.uses.some((u) => u.artifact === a)) continue;

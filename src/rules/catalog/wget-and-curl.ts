@@ -18,7 +18,8 @@ export default defineRule({
   },
   check(model, ctx) {
     const byStage = new Map<number, { wget: ShellCommand[]; curl: ShellCommand[] }>();
-    for (const { rs, cmd: c } of runScriptCommandsNamed(model, TOOLS)) {
+    for (let k = 0, list = runScriptCommandsNamed(model, TOOLS); k < list.length; k++) {
+      const { rs, cmd: c } = list[k]!;
       const s = rs.facts.stage;
       if (s === null || rs.facts.onbuild !== null) continue;
       let e = byStage.get(s);

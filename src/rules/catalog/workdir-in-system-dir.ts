@@ -17,7 +17,8 @@ export default defineRule({
     aliases: ['DS-0030'],
   },
   check(model, ctx) {
-    for (const f of instructionsOf(model, 'WORKDIR')) {
+    for (let k = 0, list = instructionsOf(model, 'WORKDIR'); k < list.length; k++) {
+      const f = list[k]!;
       const arg = f.instruction.args[0];
       if (!arg || f.stage === null) continue;
       const stage = model.stages[f.stage];

@@ -15,7 +15,8 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (const s of modeSites(model)) {
+    for (let k = 0, list = modeSites(model); k < list.length; k++) {
+      const s = list[k]!;
       if (!s.effect.worldWritable || s.effect.sticky) continue;
       ctx.report({ messageId: 'worldWritable', data: { mode: s.mode, tool: s.tool }, range: s.range });
     }

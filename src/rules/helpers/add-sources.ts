@@ -27,7 +27,8 @@ export function addSourceKind(v: string): AddSourceKind {
 export function addSources(model: DockerfileModel, i: CopyInstruction): AddSource[] {
   if (i.kind !== 'ADD' || i.flags.some((f) => f.name.toLowerCase() === 'from')) return [];
   const out: AddSource[] = [];
-  for (const arg of i.sources) {
+  for (let k = 0, sources = i.sources; k < sources.length; k++) {
+    const arg = sources[k]!;
     if (arg.value.startsWith('<<')) continue;
     let value = arg.value;
     if (value.includes('$')) {

@@ -125,7 +125,8 @@ export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>):
   const out: RunCommands[] = [];
   const entries = runEntries(model);
   let last: RunCommands | undefined;
-  for (const x of commandsNamed(model, names, 'RUN')) {
+  for (let k = 0, list = commandsNamed(model, names, 'RUN'); k < list.length; k++) {
+    const x = list[k]!;
     const r = entries.get(x.at.facts);
     if (r !== undefined && r !== last) out.push(r);
     last = r;
@@ -147,7 +148,8 @@ export function runScriptCommandsNamed(model: DockerfileModel, names: ReadonlySe
   if (known !== undefined) return known;
   const out: ScriptCommand[] = [];
   const entries = scriptEntries(model);
-  for (const x of commandsNamed(model, names, 'RUN')) {
+  for (let k = 0, list = commandsNamed(model, names, 'RUN'); k < list.length; k++) {
+    const x = list[k]!;
     const rs = entries.get(x.at.script);
     if (rs !== undefined) out.push({ rs, cmd: x.cmd });
   }

@@ -23,7 +23,8 @@ export function cleanSlashPath(p: string): string {
   if (p === '') return '.';
   const abs = p.startsWith('/');
   const out: string[] = [];
-  for (const seg of p.split('/')) {
+  for (let k = 0, list = p.split('/'); k < list.length; k++) {
+    const seg = list[k]!;
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {
       if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
@@ -123,7 +124,8 @@ function matchesOrParent(toks: readonly Tok[], path: string): boolean {
   // reach[s] = the tokens consumed so far match path[0, s)
   let reach = new Uint8Array(path.length + 1);
   reach[0] = 1;
-  for (const tok of toks) {
+  for (let k = 0; k < toks.length; k++) {
+    const tok = toks[k]!;
     const next = new Uint8Array(path.length + 1);
     if (tok.t === 'star' || tok.t === 'rest') {
       let on = false;
@@ -173,7 +175,8 @@ export class DockerignoreMatcher {
     const file = cleanSlashPath(path.replace(/^\/+/, ''));
     let excluded = false;
     let pattern: IgnorePattern | null = null;
-    for (const { p, toks } of this.compiled) {
+    for (let k = 0, compiled = this.compiled; k < compiled.length; k++) {
+      const { p, toks } = compiled[k]!;
       if (toks === null) continue;
       if (matchesOrParent(toks, file)) {
         excluded = !p.exclusion;
@@ -199,7 +202,8 @@ export function readDockerignore(
   dockerfileName: string,
 ): { readonly file: string; readonly text: string } | null {
   const base = dockerfileName.slice(dockerfileName.replace(/\\/g, '/').lastIndexOf('/') + 1);
-  for (const file of [`${base}.dockerignore`, '.dockerignore']) {
+  for (let k = 0, list = [`${base}.dockerignore`, '.dockerignore']; k < list.length; k++) {
+    const file = list[k]!;
     if (base === '' && file !== '.dockerignore') continue;
     const text = read(file);
     if (text !== undefined) return { file, text };

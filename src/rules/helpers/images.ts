@@ -14,7 +14,8 @@ export interface ExternalBase {
 /** Stages built FROM an external image (not `scratch`, not an earlier stage), with the parsed reference. */
 export function externalBases(model: DockerfileModel): ExternalBase[] {
   const out: ExternalBase[] = [];
-  for (const stage of model.stages) {
+  for (let k = 0, stages = model.stages; k < stages.length; k++) {
+    const stage = stages[k]!;
     const b = stage.base;
     if (b.kind !== 'image' || b.ref === null || b.range === null) continue;
     out.push({ stage, ref: b.ref, range: b.range, raw: b.raw });

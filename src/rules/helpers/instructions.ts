@@ -11,6 +11,9 @@ function collectInstructions(df: Dockerfile): Instruction[] {
     out.push(i);
     if (i.kind === 'ONBUILD' && i.trigger) visit(i.trigger);
   };
-  for (const i of df.instructions) visit(i);
+  for (let k = 0, instructions = df.instructions; k < instructions.length; k++) {
+    const i = instructions[k]!;
+    visit(i);
+  }
   return out;
 }

@@ -17,8 +17,10 @@ export interface LabelPair {
 /** Every LABEL pair of the file (ONBUILD triggers excluded), expanded where possible. */
 export function labelPairs(model: DockerfileModel): LabelPair[] {
   const out: LabelPair[] = [];
-  for (const f of instructionsOf(model, 'LABEL', { triggers: false })) {
-    for (const pair of f.instruction.pairs) {
+  for (let j = 0, list = instructionsOf(model, 'LABEL', { triggers: false }); j < list.length; j++) {
+    const f = list[j]!;
+    for (let q = 0, pairs = f.instruction.pairs; q < pairs.length; q++) {
+      const pair = pairs[q]!;
       const k = expand(model, pair.key.value, f.instruction);
       const v = expand(model, pair.value.value, f.instruction);
       const fromBuildArg = v.ok && v.used.some((n) => f.scope.vars.get(n)?.overridable === true);

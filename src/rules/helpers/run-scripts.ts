@@ -21,11 +21,13 @@ export const runScripts: (model: DockerfileModel) => readonly RunScript[] = perM
 function collectRunScripts(model: DockerfileModel): RunScript[] {
   const out: RunScript[] = [];
   if (model.escape === '`') return out;
-  for (const f of model.instructions) {
+  for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
+    const f = instructions[k]!;
     const ins = f.instruction;
     if (ins.kind !== 'RUN') continue;
     if (f.stage !== null && model.stages[f.stage]?.os === 'windows') continue;
-    for (const script of f.shell ?? []) {
+    for (let j = 0, list = f.shell ?? []; j < list.length; j++) {
+      const script = list[j]!;
       if (looksWindows(script)) continue;
       if (script.parsed && script.errors.length === 0 && script.kind !== 'powershell' && script.kind !== 'cmd') out.push({ facts: f, instruction: ins, script });
     }
@@ -86,7 +88,8 @@ export function applySetWords(words: readonly (string | null)[], state: ShellOpt
 export function shellOptionsAt(rs: RunScript, offset: number): ShellOptionState {
   const state: ShellOptionState = { errexit: false, pipefail: false };
   applySetWords(rs.facts.shellSetting.argv.slice(1), state);
-  for (const c of rs.script.all) {
+  for (let k = 0, all = rs.script.all; k < all.length; k++) {
+    const c = all[k]!;
     if (c.range.start >= offset) break;
     if (c.name !== 'set' || c.parent !== null || c.inSubstitution) continue;
     if (c.enclosing.some((e) => e.kind === 'subshell' || e.kind === 'function' || e.kind === 'command-substitution')) continue;

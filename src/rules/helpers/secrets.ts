@@ -231,9 +231,11 @@ export function patternMatches(p: TokenPattern, text: string): { start: number; 
 export function findTokens(text: string): TokenMatch[] {
   const out: TokenMatch[] = [];
   if (!ANY_HINT.test(text)) return out;
-  for (const p of TOKEN_PATTERNS) {
+  for (let j = 0; j < TOKEN_PATTERNS.length; j++) {
+    const p = TOKEN_PATTERNS[j]!;
     if (!p.hints.some((h) => text.includes(h))) continue;
-    for (const { start, end } of patternMatches(p, text)) {
+    for (let q = 0, list = patternMatches(p, text); q < list.length; q++) {
+      const { start, end } = list[q]!;
       const t = text.slice(start, end);
       if (PLACEHOLDER.test(t)) continue;
       out.push({ kind: p.kind, start, end, text: t });
