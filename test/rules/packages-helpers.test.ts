@@ -1,5 +1,6 @@
 // The package-manager helpers shared by the 6xx rules, on real parsed Dockerfiles (bash parser loaded).
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { before, test } from 'node:test';
 import { buildModel } from '../../src/model/build.js';
 import type { DockerfileModel } from '../../src/model/types.js';
@@ -10,8 +11,10 @@ import {
   expandBraces,
   inFinalImage,
   installOf,
+  isLocalOrUrl,
   isWithin,
   mountCovers,
+  packageName,
   removesDir,
   runCommands,
   specsOf,
@@ -100,4 +103,42 @@ test('inFinalImage: the final stage and its parents, not a builder stage', () =>
   const m = model('FROM debian:12 AS base\nRUN true\nFROM golang:1.22 AS build\nRUN true\nFROM base\nRUN true\n');
   const flags = runCommands(m).map((r) => inFinalImage(m, r.facts));
   assert.deepEqual(flags, [true, false, true]);
+});
+
+// packageName and isLocalOrUrl were rewritten without split arrays and with literal prefilters: the expressions they
+// replaced, as the reference
+const OLD_NAME: Readonly<Record<string, (s: string) => string>> = {
+  apt: (s) => s.split(/[=/]/)[0]!.replace(/:[a-z0-9-]+$/, ''),
+  apk: (s) => s.split(/[=~<>]/)[0]!,
+  zypper: (s) => s.split(/[=<>]/)[0]!,
+  gem: (s) => s.split(':')[0]!,
+  go: (s) => s.split('@')[0]!,
+};
+function oldIsLocalOrUrl(spec: string): boolean {
+  return (
+    spec.startsWith('.') ||
+    spec.startsWith('/') ||
+    spec.startsWith('~') ||
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) ||
+    /^git\+|^git@|^file:/i.test(spec) ||
+    /\.(?:deb|rpm|apk|whl|tar\.gz|tgz|zip|gem)$/i.test(spec)
+  );
+}
+const specChars = fc.constantFrom(...'aAgGfFzZ09.-_+:/=~<>@[]; \tx'.split(''), 'git+', 'git@', 'file:', '://', '.deb', '.tar.gz', '.WHL', '-r2', ':amd64');
+const spec = fc.array(specChars, { maxLength: 12 }).map((a) => a.join(''));
+
+test('packageName gives what the split/replace expressions it replaced gave', () => {
+  fc.assert(
+    fc.property(spec, fc.constantFrom('apt', 'apk', 'zypper', 'gem', 'go'), (s, m) => {
+      assert.equal(packageName(m as 'apt', s), OLD_NAME[m]!(s));
+    }),
+    { numRuns: 3000 },
+  );
+  assert.equal(packageName('apt', 'curl:amd64=7.1'), 'curl');
+  assert.equal(packageName('apk', 'curl~8'), 'curl');
+});
+
+test('isLocalOrUrl agrees with the regular expressions it replaced', () => {
+  fc.assert(fc.property(spec, (s) => assert.equal(isLocalOrUrl(s), oldIsLocalOrUrl(s), JSON.stringify(s))), { numRuns: 3000 });
+  assert.ok(isLocalOrUrl('git+https://x/y.git') && isLocalOrUrl('./a.whl') && isLocalOrUrl('pkg.DEB') && !isLocalOrUrl('curl'));
 });

@@ -36,7 +36,8 @@ export default defineRule({
   check(model, ctx) {
     for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
       const i = list[k]!;
-      if (i.kind === 'UNKNOWN' || i.kind === 'ONBUILD') continue;
+      // most instructions have no flags: no Set for them
+      if (i.kind === 'UNKNOWN' || i.kind === 'ONBUILD' || i.flags.length === 0) continue;
       const spec = FLAGS[i.keyword];
       const seen = new Set<string>();
       for (let j = 0, flags = i.flags; j < flags.length; j++) {

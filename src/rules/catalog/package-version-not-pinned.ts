@@ -103,10 +103,14 @@ export default defineRule<
       const names: string[] = [];
       for (let j = 0, packages = inst.packages; j < packages.length; j++) {
         const w = packages[j]!;
-        const loose = specsOf(w).filter((v) => !pinned(inst.manager, v, c, inst.groups));
-        if (loose.length === 0) continue;
-        bad.push(w);
-        names.push(...loose.map((v) => packageName(inst.manager, v)));
+        // the unpinned specs' names, in order (no filtered and mapped copies per package)
+        const specs = specsOf(w);
+        const before = names.length;
+        for (let q = 0; q < specs.length; q++) {
+          const v = specs[q]!;
+          if (!pinned(inst.manager, v, c, inst.groups)) names.push(packageName(inst.manager, v));
+        }
+        if (names.length > before) bad.push(w);
       }
       const first = bad[0];
       const last = bad[bad.length - 1];

@@ -293,13 +293,14 @@ export function packageName(manager: Manager, spec: string): string {
   let s = spec;
   switch (manager) {
     case 'apt':
-      s = s.split(/[=/]/)[0]!.replace(/:[a-z0-9-]+$/, '');
+      s = cutAt(s, '=/');
+      if (s.includes(':')) s = s.replace(/:[a-z0-9-]+$/, '');
       break;
     case 'apk':
-      s = s.split(/[=~<>]/)[0]!;
+      s = cutAt(s, '=~<>');
       break;
     case 'zypper':
-      s = s.split(/[=<>]/)[0]!;
+      s = cutAt(s, '=<>');
       break;
     case 'pip':
       s = s.split(/[=<>~!@[;\s]/)[0]!;
@@ -312,14 +313,21 @@ export function packageName(manager: Manager, spec: string): string {
       break;
     }
     case 'gem':
-      s = s.split(':')[0]!;
+      s = cutAt(s, ':');
       break;
     case 'go':
-      s = s.split('@')[0]!;
+      s = cutAt(s, '@');
       break;
     default:
       break;
   }
+  return s;
+}
+
+/** `s` up to the first of the (ASCII) `chars`: what `s.split(/[chars]/)[0]` gives, without the array (this runs for
+ * every package operand of several rules). */
+function cutAt(s: string, chars: string): string {
+  for (let i = 0; i < s.length; i++) if (chars.includes(s[i]!)) return s.slice(0, i);
   return s;
 }
 
