@@ -48,6 +48,15 @@ function words(ws: readonly Word[]): string[] {
 }
 const HAS_SPACE = /\s/;
 
+/** `words([w]).some(test)`, without the arrays (this runs for every package of every install in the final image). */
+function someName(w: Word, test: (name: string) => boolean): boolean {
+  const v = w.value ?? '';
+  if (!HAS_SPACE.test(v)) return v !== '' && test(v);
+  const parts = v.split(/\s+/);
+  for (let k = 0; k < parts.length; k++) if (parts[k] !== '' && test(parts[k]!)) return true;
+  return false;
+}
+
 /** Package names (and apk virtual names) removed by the commands; `*` when apt-mark auto + autoremove drops everything. */
 function removedNames(runs: readonly RunCommands[]): Set<string> {
   const out = new Set<string>();
@@ -105,7 +114,8 @@ export default defineRule({
         const c = commands[j]!;
         const inst = installOf(c);
         if (inst === null || !(inst.manager === 'apt' || inst.manager === 'apk' || inst.manager === 'yum' || inst.manager === 'zypper')) continue;
-        const tools = inst.packages.filter((w) => w.value !== null && words([w]).some((n) => isBuildTool(packageName(inst.manager, n))));
+        const isTool = (n: string): boolean => isBuildTool(packageName(inst.manager, n));
+        const tools = inst.packages.filter((w) => w.value !== null && someName(w, isTool));
         if (tools.length === 0) continue;
         removed ??= removedNames(r.facts.onbuild === null ? laterInChain(model, runs, r.facts) : [r]);
         if (removed.has('*')) continue;

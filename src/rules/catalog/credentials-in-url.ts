@@ -167,8 +167,10 @@ export default defineRule({
       const i = instructions[k]!;
       const target = i.kind === 'ONBUILD' ? i.trigger : i;
       if (target === null || !URL_KINDS.has(target.kind)) continue;
+      // `://` inside the instruction, found in the file's text (no slice of every instruction)
+      const scheme = model.source.text.indexOf('://', i.range.start);
+      if (scheme < 0 || scheme + 3 > i.range.end) continue;
       const text = model.source.slice(i.range);
-      if (!text.includes('://')) continue;
       for (let j = 0, list = urlCredentials(text); j < list.length; j++) {
         const m = list[j]!;
         const pw = m.password;

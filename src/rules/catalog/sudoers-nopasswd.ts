@@ -61,7 +61,12 @@ function nopasswdWords(c: ShellCommand): Range[] {
 }
 
 /** Admin group names given to user-management commands, with the word holding each. */
-function adminGroupWords(c: ShellCommand): { group: string; range: Range }[] {
+const NO_GROUPS: readonly { group: string; range: Range }[] = [];
+
+function adminGroupWords(c: ShellCommand): readonly { group: string; range: Range }[] {
+  const n = c.name;
+  // the tools below are all that add users to groups: no arrays for every other command
+  if (n !== 'usermod' && n !== 'useradd' && n !== 'adduser' && n !== 'addgroup' && n !== 'gpasswd') return NO_GROUPS;
   const lists: Word[] = [];
   switch (c.name) {
     case 'usermod':

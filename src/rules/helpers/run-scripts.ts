@@ -53,6 +53,7 @@ export function isTopLevel(c: ShellCommand): boolean {
 /** The shell program of a SHELL setting (`bash`, `sh`, `pwsh`…), basename without extension. */
 export function shellProgram(argv: readonly string[]): string {
   const a0 = argv[0] ?? '/bin/sh';
+  if (a0 === '/bin/sh') return 'sh'; // the default: no slicing and case folding for it
   const base = a0.slice(Math.max(a0.lastIndexOf('/'), a0.lastIndexOf('\\')) + 1).toLowerCase();
   return base.replace(/\.exe$/, '');
 }
