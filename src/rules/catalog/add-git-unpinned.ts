@@ -16,8 +16,7 @@ function gitRef(url: string): { ref: string | null; commit: string | null } {
   }
   const q = url.indexOf('?');
   if (q >= 0) {
-    for (let j = 0, list = url.slice(q + 1, hash > q ? hash : undefined).split('&'); j < list.length; j++) {
-      const kv = list[j]!;
+    for (const kv of url.slice(q + 1, hash > q ? hash : undefined).split('&')) {
       const [k, v] = kv.split('=');
       if (k === 'ref' && v) ref = v;
       if ((k === 'commit' || k === 'checksum') && v) commit = v;
@@ -43,13 +42,11 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ADD') continue;
       const checksum = flagValue(i, 'checksum');
       if (checksum !== null && COMMIT.test(checksum)) continue;
-      for (let j = 0, items = addSources(model, i); j < items.length; j++) {
-        const s = items[j]!;
+      for (const s of addSources(model, i)) {
         if (s.kind !== 'git') continue;
         const { ref, commit } = gitRef(s.value);
         if ((commit !== null && COMMIT.test(commit)) || (ref !== null && COMMIT.test(ref))) continue;

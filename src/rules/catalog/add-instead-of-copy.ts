@@ -44,8 +44,7 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       if ((i.kind === 'ADD' || i.kind === 'COPY') && addCouldBeCopy(model, i)) {
         const written = model.source.slice(i.keywordRange);
         const text = written === written.toLowerCase() ? 'copy' : 'COPY';

@@ -28,11 +28,9 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ADD' || flagValue(i, 'checksum') !== null) continue;
-      for (let j = 0, items = addSources(model, i); j < items.length; j++) {
-        const s = items[j]!;
+      for (const s of addSources(model, i)) {
         if (s.kind === 'http' && !verifiedLater(model, i, s.arg)) ctx.report({ messageId: 'noChecksum', data: { url: s.value }, range: s.arg.range });
       }
     }

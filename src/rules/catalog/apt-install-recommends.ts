@@ -28,11 +28,9 @@ export default defineRule({
     fix: 'unsafe',
   },
   check(model, ctx) {
-    for (let k = 0, list = runsRunning(model, APT); k < list.length; k++) {
-      const { facts, commands } = list[k]!;
+    for (const { facts, commands } of runsRunning(model, APT)) {
       if (!inFinalImage(model, facts)) continue;
-      for (let j = 0; j < commands.length; j++) {
-        const c = commands[j]!;
+      for (const c of commands) {
         if ((c.name !== 'apt-get' && c.name !== 'apt' && c.name !== 'aptitude') || c.subcommand !== 'install') continue;
         if (hasNoRecommends(c) || aptConfigured(model, facts, c, NO_RECOMMENDS)) continue;
         const range = commandHeadRange(c);

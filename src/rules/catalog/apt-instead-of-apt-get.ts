@@ -21,8 +21,7 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (let k = 0, list = commandsNamed(model, APT, 'RUN'); k < list.length; k++) {
-      const { cmd: c } = list[k]!;
+    for (const { cmd: c } of commandsNamed(model, APT, 'RUN')) {
       if (c.name !== 'apt' || c.nameWord === null) continue;
       const sub = c.subcommand ?? '';
       const w = c.nameWord;

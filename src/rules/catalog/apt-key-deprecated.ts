@@ -62,8 +62,7 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (let k = 0, list = commandsNamed(model, KEY_TOOLS, 'RUN'); k < list.length; k++) {
-      const { cmd } = list[k]!;
+    for (const { cmd } of commandsNamed(model, KEY_TOOLS, 'RUN')) {
       if (cmd.tool === 'apt-key') {
         const sub = aptKeySubcommand(cmd);
         if (sub !== null && (sub.value === 'add' || sub.value === 'adv') && cmd.nameWord !== null) {
@@ -74,8 +73,7 @@ export default defineRule({
         // gpg checks that a key fetched by its full fingerprint has that fingerprint: plain HKP then only leaks
         // which key is fetched. Short and long key ids (or ids we cannot read) can be answered with another key.
         if (!weakKeyIds(cmd)) continue;
-        for (let j = 0, items = keyservers(cmd); j < items.length; j++) {
-          const w = items[j]!;
+        for (const w of keyservers(cmd)) {
           const v = (w.value ?? w.prefix).replace(/^--keyserver=/, '');
           const m = /^(?:hkp|http):\/\/([^/:]*)/i.exec(v);
           if (m === null || /^(?:localhost|127\.[0-9.]+)$/i.test(m[1]!)) continue;

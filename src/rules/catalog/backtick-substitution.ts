@@ -18,14 +18,11 @@ export default defineRule({
     const text = model.source.text;
     // a finding starts at a backquote of the file: most files have none
     if (!text.includes('`')) return;
-    for (let k = 0, list = runScripts(model); k < list.length; k++) {
-      const rs = list[k]!;
+    for (const rs of runScripts(model)) {
       const seen = new Set<string>();
       const found: Range[] = [];
-      for (let j = 0, all = rs.script.all; j < all.length; j++) {
-        const c = all[j]!;
-        for (let q = 0, enclosing = c.enclosing; q < enclosing.length; q++) {
-          const e = enclosing[q]!;
+      for (const c of rs.script.all) {
+        for (const e of c.enclosing) {
           if (e.kind !== 'command-substitution' || text[e.range.start] !== '`') continue;
           const key = `${e.range.start}:${e.range.end}`;
           if (seen.has(key)) continue;
@@ -33,10 +30,7 @@ export default defineRule({
           found.push(e.range);
         }
       }
-      for (let j = 0, items = found.sort((a, b) => a.start - b.start); j < items.length; j++) {
-        const r = items[j]!;
-        ctx.report({ messageId: 'backticks', range: r });
-      }
+      for (const r of found.sort((a, b) => a.start - b.start)) ctx.report({ messageId: 'backticks', range: r });
     }
   },
   docs: {

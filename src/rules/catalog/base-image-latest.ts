@@ -18,8 +18,7 @@ export default defineRule({
     aliases: ['DL3007'],
   },
   check(model, ctx) {
-    for (let k = 0, list = externalBases(model); k < list.length; k++) {
-      const b = list[k]!;
+    for (const b of externalBases(model)) {
       const r = b.ref;
       if (r.tag !== 'latest' || r.digest !== null) continue;
       const range = literalPieceRange(model, b.range, ':latest', 'tag');

@@ -16,8 +16,7 @@ export default defineRule({
     disabledByDefault: true,
   },
   check(model, ctx) {
-    for (let k = 0, list = externalBases(model); k < list.length; k++) {
-      const b = list[k]!;
+    for (const b of externalBases(model)) {
       const r = b.ref;
       if (r.digest !== null || r.unknown.path || r.unknown.registry) continue;
       ctx.report({ messageId: 'noDigest', data: { image: r.familiarName + (r.tag !== null ? ':' + r.tag : '') }, range: b.range });

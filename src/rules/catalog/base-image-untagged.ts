@@ -16,8 +16,7 @@ export default defineRule({
     aliases: ['DL3006', 'DS-0001', 'CKV_DOCKER_7'],
   },
   check(model, ctx) {
-    for (let k = 0, list = externalBases(model); k < list.length; k++) {
-      const b = list[k]!;
+    for (const b of externalBases(model)) {
       const r = b.ref;
       if (r.tag !== null || r.digest !== null) continue;
       // an unknown repository part (`FROM ${IMAGE}`) may carry its own tag

@@ -17,17 +17,12 @@ export default defineRule({
     aliases: ['SC3014', 'SC3010', 'SC3046'],
   },
   check(model, ctx) {
-    for (let k = 0, list = runScripts(model); k < list.length; k++) {
-      const rs = list[k]!;
+    for (const rs of runScripts(model)) {
       if (rs.script.kind !== 'sh' || !shIsLikelyDash(model, rs.facts)) continue;
-      for (let j = 0, all = rs.script.all; j < all.length; j++) {
-        const c = all[j]!;
+      for (const c of rs.script.all) {
         if (c.parent !== null) continue; // nested `bash -c` scripts run in bash
         if (c.name === '[' || c.name === 'test') {
-          for (let q = 0, args = c.args; q < args.length; q++) {
-            const w = args[q]!;
-            if (w.value === '==' && !w.quoted) ctx.report({ messageId: 'doubleEquals', range: w.range });
-          }
+          for (const w of c.args) if (w.value === '==' && !w.quoted) ctx.report({ messageId: 'doubleEquals', range: w.range });
         } else if (c.name === '[[' && c.nameWord !== null) ctx.report({ messageId: 'doubleBracket', range: c.nameWord.range });
         else if (c.name === 'source' && c.nameWord !== null && c.wrappers.length === 0) ctx.report({ messageId: 'source', range: c.nameWord.range });
       }

@@ -31,18 +31,14 @@ const REMOVE: Partial<Record<Manager, readonly string[]>> = {
 
 function words(ws: readonly Word[]): string[] {
   const out: string[] = [];
-  for (let k = 0; k < ws.length; k++) {
-    const w = ws[k]!;
+  for (const w of ws) {
     const v = w.value ?? '';
     // most package words hold one name: split (a regex) only when there is whitespace
     if (!HAS_SPACE.test(v)) {
       if (v !== '') out.push(v);
       continue;
     }
-    for (let j = 0, list = v.split(/\s+/); j < list.length; j++) {
-      const s = list[j]!;
-      if (s !== '') out.push(s);
-    }
+    for (const s of v.split(/\s+/)) if (s !== '') out.push(s);
   }
   return out;
 }
@@ -60,20 +56,15 @@ function someName(w: Word, test: (name: string) => boolean): boolean {
 /** Package names (and apk virtual names) removed by the commands; `*` when apt-mark auto + autoremove drops everything. */
 function removedNames(runs: readonly RunCommands[]): Set<string> {
   const out = new Set<string>();
-  for (let k = 0; k < runs.length; k++) {
-    const r = runs[k]!;
+  for (const r of runs) {
     let marksAuto = false;
-    for (let j = 0, commands = r.commands; j < commands.length; j++) {
-      const c = commands[j]!;
+    for (const c of r.commands) {
       if (c.name === 'apt-mark' && c.args[0]?.value === 'auto') marksAuto = true;
       const m = managerOf(c);
       if (m === null) continue; // before the subcommand: finding it parses the arguments
       const sub = c.subcommand;
       if (sub === null || !(REMOVE[m] ?? []).includes(sub)) continue;
-      for (let q = 0, list = words(c.operands); q < list.length; q++) {
-        const n = list[q]!;
-        out.add(packageName(m, n).toLowerCase());
-      }
+      for (const n of words(c.operands)) out.add(packageName(m, n).toLowerCase());
       if (m === 'apt' && marksAuto && (sub === 'autoremove' || c.hasFlag('--autoremove'))) out.add('*');
     }
   }
@@ -106,12 +97,10 @@ export default defineRule({
   check(model, ctx) {
     const runs = runCommands(model);
     // only RUNs with a package manager can install (installOf is null for every other command)
-    for (let k = 0, list = runsRunning(model, MANAGER_TOOLS); k < list.length; k++) {
-      const r = list[k]!;
+    for (const r of runsRunning(model, MANAGER_TOOLS)) {
       if (!inFinalImage(model, r.facts)) continue;
       let removed: Set<string> | null = null;
-      for (let j = 0, commands = r.commands; j < commands.length; j++) {
-        const c = commands[j]!;
+      for (const c of r.commands) {
         const inst = installOf(c);
         if (inst === null || !(inst.manager === 'apt' || inst.manager === 'apk' || inst.manager === 'yum' || inst.manager === 'zypper')) continue;
         const isTool = (n: string): boolean => isBuildTool(packageName(inst.manager, n));

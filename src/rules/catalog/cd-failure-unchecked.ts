@@ -18,8 +18,7 @@ export default defineRule({
     aliases: ['SC2164'],
   },
   check(model, ctx) {
-    for (let k = 0, list = runScriptCommandsNamed(model, CD); k < list.length; k++) {
-      const { rs, cmd: c } = list[k]!;
+    for (const { rs, cmd: c } of runScriptCommandsNamed(model, CD)) {
       if (!isTopLevel(c) || c.connectorAfter !== ';' || c.guarded || c.stdoutTo !== null) continue;
       const dir = c.operands[0];
       if (dir === undefined || dir.value === '-' || dir.value === '/') continue;

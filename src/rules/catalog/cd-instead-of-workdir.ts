@@ -20,13 +20,11 @@ function assignedInScript(all: readonly ShellCommand[], cd: ShellCommand, raw: s
       if (i === 0 || !/[A-Za-z0-9_$]/.test(before[i - 1]!)) return true;
     }
   }
-  for (let k = 0; k < all.length; k++) {
-    const c = all[k]!;
+  for (const c of all) {
     if (c.range.start >= cd.range.start) break;
     if (c.assignments.some((a) => names.has(a.name))) return true;
     if (c.name === 'export' || c.name === 'declare' || c.name === 'local' || c.name === 'readonly' || c.name === 'read') {
-      for (let j = 0, args = c.args; j < args.length; j++) {
-        const w = args[j]!;
+      for (const w of c.args) {
         const v = w.value ?? w.raw;
         const eq = v.indexOf('=');
         if (names.has(eq < 0 ? v : v.slice(0, eq))) return true;
@@ -49,8 +47,7 @@ export default defineRule({
     aliases: ['DL3003', 'DS-0013'],
   },
   check(model, ctx) {
-    for (let k = 0, list = runScripts(model); k < list.length; k++) {
-      const rs = list[k]!;
+    for (const rs of runScripts(model)) {
       const top = rs.script.all.filter(isTopLevel);
       const c = top.find((x) => x.name === 'cd');
       if (c === undefined || c.wrappers.length > 0) continue;

@@ -18,11 +18,9 @@ export default defineRule({
     aliases: ['DL3059'],
   },
   check(model, ctx) {
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       let prev: Instruction | null = null;
-      for (let j = 0, instructions = stage.instructions; j < instructions.length; j++) {
-        const f = instructions[j]!;
+      for (const f of stage.instructions) {
         const i = f.instruction;
         if (f.onbuild !== null) continue;
         if (i.kind === 'RUN' && prev !== null && prev.kind === 'RUN') {

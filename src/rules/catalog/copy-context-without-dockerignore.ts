@@ -25,13 +25,11 @@ export default defineRule({
     const read = ctx.env.readContextFile;
     if (!read) return; // context unknown (stdin): nothing to say
     if (readDockerignore(read, model.source.path)) return;
-    for (let k = 0, list = finalImageInstructions(model); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of finalImageInstructions(model)) {
       const i = f.instruction;
       if (i.kind !== 'COPY' && i.kind !== 'ADD') continue;
       if (i.flags.some((fl) => fl.name.toLowerCase() === 'from')) continue;
-      for (let j = 0, sources = i.sources; j < sources.length; j++) {
-        const s = sources[j]!;
+      for (const s of i.sources) {
         const e = s.value.includes('$') ? expand(model, s.value, i) : null;
         if (e && (!e.ok || e.unknown)) continue;
         const v = e && e.ok ? e.value : s.value;

@@ -17,13 +17,11 @@ export default defineRule({
     aliases: ['DL3067'],
   },
   check(model, ctx) {
-    for (let k = 0, list = instructionsOf(model, 'COPY'); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, 'COPY')) {
       const i = f.instruction;
       const flag = i.flags.find((x) => x.name.toLowerCase() === 'from');
       if (!flag || flag.value === null) continue;
-      for (let j = 0, sources = i.sources; j < sources.length; j++) {
-        const s = sources[j]!;
+      for (const s of i.sources) {
         if (ROOT.has(s.value)) ctx.report({ messageId: 'wholeFs', data: { from: flag.value }, range: s.range });
       }
     }

@@ -16,12 +16,8 @@ export default defineRule({
   check(model, ctx) {
     // the last stage of each name (computed once: a per-COPY scan of the later stages is quadratic)
     const lastByName = new Map<string, number>();
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const s = stages[k]!;
-      if (s.name !== null) lastByName.set(s.name, s.index);
-    }
-    for (let k = 0, list = instructionsOf(model, 'COPY', { triggers: false }); k < list.length; k++) {
-      const f = list[k]!;
+    for (const s of model.stages) if (s.name !== null) lastByName.set(s.name, s.index);
+    for (const f of instructionsOf(model, 'COPY', { triggers: false })) {
       if (f.stage === null) continue;
       const stage = model.stages[f.stage];
       const flag = f.instruction.flags.find((x) => x.name.toLowerCase() === 'from');

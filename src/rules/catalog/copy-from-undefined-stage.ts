@@ -20,8 +20,7 @@ export default defineRule({
   check(model, ctx) {
     const names = model.stages.flatMap((s) => (s.name !== null ? [s.name] : []));
     const nameSet = new Set(names);
-    for (let k = 0, list = instructionsOf(model, 'COPY', { triggers: false }); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, 'COPY', { triggers: false })) {
       const flag = f.instruction.flags.find((x) => x.name.toLowerCase() === 'from');
       if (!flag || flag.value === null) continue;
       const e = expand(model, flag.value, f.instruction);

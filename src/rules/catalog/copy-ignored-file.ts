@@ -25,12 +25,10 @@ export default defineRule({
     const matcher = DockerignoreMatcher.fromText(ignore.text);
     // as BuildKit: exceptions make the outcome for a directory undecidable without listing the context
     if (matcher.hasExclusions) return;
-    for (let k = 0, list = instructionsOf(model, ['COPY', 'ADD']); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, ['COPY', 'ADD'])) {
       const i = f.instruction;
       if (i.flags.some((fl) => fl.name.toLowerCase() === 'from')) continue;
-      for (let j = 0, sources = i.sources; j < sources.length; j++) {
-        const s = sources[j]!;
+      for (const s of i.sources) {
         if (s.value.startsWith('<<')) continue;
         let v = s.value;
         if (v.includes('$')) {

@@ -16,8 +16,7 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (let k = 0, list = instructionsOf(model, ['COPY', 'ADD']); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, ['COPY', 'ADD'])) {
       const i = f.instruction;
       const dest = i.destination;
       if (!dest || i.sources.length < 2) continue;

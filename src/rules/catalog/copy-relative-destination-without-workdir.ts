@@ -15,8 +15,7 @@ export default defineRule({
     aliases: ['DL3045'],
   },
   check(model, ctx) {
-    for (let k = 0, list = instructionsOf(model, ['COPY', 'ADD']); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, ['COPY', 'ADD'])) {
       const i = f.instruction;
       const dest = i.destination;
       if (!dest || !f.workdir.unknown || f.workdir.setBy !== null) continue;

@@ -81,10 +81,8 @@ function optionFindings(c: ShellCommand): Finding[] {
   // the arguments are argv[1..]: indexing argv avoids copying them (`c.args`) for every command of the file
   const argv = c.argv;
   if (name === 'curl') {
-    for (let j = 0, list = ['-u', '--proxy-user']; j < list.length; j++) {
-      const opt = list[j]!;
-      for (let q = 0, items = c.flagValues(opt); q < items.length; q++) {
-        const v = items[q]!;
+    for (const opt of ['-u', '--proxy-user']) {
+      for (const v of c.flagValues(opt)) {
         const colon = (v.value ?? '').indexOf(':');
         const pw = colon >= 0 ? v.value!.slice(colon + 1) : '';
         if (v.value !== null && literalSecret(pw)) out.push({ messageId: 'option', range: partRange(v, pw), what: `curl ${opt}` });
@@ -163,16 +161,14 @@ export default defineRule({
       seen.add(range.start);
       ctx.report({ messageId, data: { what }, range });
     };
-    for (let k = 0, instructions = df.instructions; k < instructions.length; k++) {
-      const i = instructions[k]!;
+    for (const i of df.instructions) {
       const target = i.kind === 'ONBUILD' ? i.trigger : i;
       if (target === null || !URL_KINDS.has(target.kind)) continue;
       // `://` inside the instruction, found in the file's text (no slice of every instruction)
       const scheme = model.source.text.indexOf('://', i.range.start);
       if (scheme < 0 || scheme + 3 > i.range.end) continue;
       const text = model.source.slice(i.range);
-      for (let j = 0, list = urlCredentials(text); j < list.length; j++) {
-        const m = list[j]!;
+      for (const m of urlCredentials(text)) {
         const pw = m.password;
         if (!literalSecret(pw)) continue;
         const start = i.range.start + m.end - 1 - pw.length;
@@ -180,12 +176,8 @@ export default defineRule({
         report('url', { start, end: start + pw.length });
       }
     }
-    for (let k = 0, list = commandSites(model.instructions); k < list.length; k++) {
-      const { command } = list[k]!;
-      for (let j = 0, items = optionFindings(command); j < items.length; j++) {
-        const f = items[j]!;
-        report(f.messageId, f.range, f.what);
-      }
+    for (const { command } of commandSites(model.instructions)) {
+      for (const f of optionFindings(command)) report(f.messageId, f.range, f.what);
     }
   },
   docs: {

@@ -65,14 +65,11 @@ function envDebug(name: string, value: string): string | null {
  */
 function looksLikeDjango(model: DockerfileModel, stage: Stage): boolean {
   if (stage.finalScope.env.get('DJANGO_SETTINGS_MODULE') !== undefined) return true;
-  for (let k = 0, list = ['ENTRYPOINT', 'CMD'] as const; k < list.length; k++) {
-    const kind = list[k]!;
+  for (const kind of ['ENTRYPOINT', 'CMD'] as const) {
     const f = effectiveInstruction(model, stage, kind);
     if (!f) continue;
-    for (let j = 0, items = commandArgvs(f, f.instruction.command); j < items.length; j++) {
-      const argv = items[j]!;
-      for (let q = 0; q < argv.length; q++) {
-        const w = argv[q]!;
+    for (const argv of commandArgvs(f, f.instruction.command)) {
+      for (const w of argv) {
         const v = w.value ?? '';
         if (v === 'django-admin' || v.endsWith('manage.py') || /\.[aw]sgi(?::|$)/.test(v)) return true;
       }
@@ -115,12 +112,10 @@ export default defineRule({
   check(model, ctx) {
     const stage = model.finalStage;
     if (!stage) return;
-    for (let k = 0, list = ['ENTRYPOINT', 'CMD'] as const; k < list.length; k++) {
-      const kind = list[k]!;
+    for (const kind of ['ENTRYPOINT', 'CMD'] as const) {
       const f = effectiveInstruction(model, stage, kind);
       if (!f) continue;
-      for (let j = 0, items = commandArgvs(f, f.instruction.command); j < items.length; j++) {
-        const argv = items[j]!;
+      for (const argv of commandArgvs(f, f.instruction.command)) {
         const hit = argvDebug(argv);
         if (hit) {
           ctx.report({ messageId: 'command', data: { what: hit.what }, range: hit.range });

@@ -35,11 +35,9 @@ export default defineRule<{ debugPort: (d: { port: string; what: string }) => st
   },
   check(model, ctx) {
     const ports = ctx.options.ports;
-    for (let k = 0, list = finalImageInstructions(model); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of finalImageInstructions(model)) {
       if (f.instruction.kind !== 'EXPOSE') continue;
-      for (let j = 0, items = portSpecs(model, f.instruction); j < items.length; j++) {
-        const p = items[j]!;
+      for (const p of portSpecs(model, f.instruction)) {
         if (p.start === null || p.start !== p.end || (p.proto !== null && p.proto.toLowerCase() !== 'tcp')) continue;
         const what = ports[String(p.start)];
         if (what !== undefined) ctx.report({ messageId: 'debugPort', data: { port: String(p.start), what }, range: p.portRange });

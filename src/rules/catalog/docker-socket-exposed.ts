@@ -25,29 +25,22 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let j = 0, list = finalImageInstructions(model); j < list.length; j++) {
-      const f = list[j]!;
+    for (const f of finalImageInstructions(model)) {
       const i = f.instruction;
       if (i.kind === 'EXPOSE') {
-        for (let q = 0, items = portSpecs(model, i); q < items.length; q++) {
-          const p = items[q]!;
+        for (const p of portSpecs(model, i)) {
           if (p.start === null || p.start !== p.end || (p.start !== 2375 && p.start !== 2376)) continue;
           const severity: Severity | undefined = p.start === 2376 ? 'high' : undefined;
           ctx.report({ messageId: 'port', data: { port: String(p.start) }, range: p.portRange, ...(severity ? { severity } : {}) });
         }
       } else if (i.kind === 'VOLUME') {
-        for (let q = 0, args = i.args; q < args.length; q++) {
-          const a = args[q]!;
+        for (const a of i.args) {
           const words = a.value.includes('$') ? expandWords(model, a.value, i) : null;
           const values = words ? (words.ok ? words.words.filter((w) => !w.unknown).map((w) => w.value) : []) : [a.value];
-          for (let n = 0; n < values.length; n++) {
-            const v = values[n]!;
-            if (v === '/var/run/docker.sock' || v === '/run/docker.sock') ctx.report({ messageId: 'volume', data: { path: v }, range: a.range });
-          }
+          for (const v of values) if (v === '/var/run/docker.sock' || v === '/run/docker.sock') ctx.report({ messageId: 'volume', data: { path: v }, range: a.range });
         }
       } else if (i.kind === 'CMD' || i.kind === 'ENTRYPOINT' || i.kind === 'RUN') {
-        for (let q = 0, items = commandArgvs(f, i.command); q < items.length; q++) {
-          const argv = items[q]!;
+        for (const argv of commandArgvs(f, i.command)) {
           const name = argv[0]?.value;
           if (name == null || !/(?:^|\/)dockerd(?:-entrypoint\.sh)?$/.test(name)) continue;
           for (let k = 1; k < argv.length; k++) {

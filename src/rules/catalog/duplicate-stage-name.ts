@@ -15,8 +15,7 @@ export default defineRule({
   },
   check(model, ctx) {
     const seen = new Map<string, number>();
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       if (stage.name === null || stage.nameRange === null) continue;
       const first = seen.get(stage.name);
       if (first === undefined) {

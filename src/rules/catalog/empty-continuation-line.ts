@@ -13,8 +13,7 @@ export default defineRule({
     aliases: ['NoEmptyContinuation'],
   },
   check(model, ctx) {
-    for (let k = 0, diagnostics = model.dockerfile.diagnostics; k < diagnostics.length; k++) {
-      const d = diagnostics[k]!;
+    for (const d of model.dockerfile.diagnostics) {
       if (d.code === 'empty-continuation') ctx.report({ messageId: 'empty', range: d.range });
     }
   },

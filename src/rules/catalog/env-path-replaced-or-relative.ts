@@ -49,17 +49,14 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, list = instructionsOf(model, 'ENV'); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, 'ENV')) {
       if (f.stage === null || model.stages[f.stage]?.os === 'windows') continue;
-      for (let j = 0, pairs = f.instruction.pairs; j < pairs.length; j++) {
-        const p = pairs[j]!;
+      for (const p of f.instruction.pairs) {
         if (p.key.value !== 'PATH') continue;
         const raw = p.value.value;
         const entries: string[] = [];
         let bad: string | undefined;
-        for (let q = 0, items = splitPath(stripQuotes(raw)); q < items.length; q++) {
-          const entry = items[q]!;
+        for (const entry of splitPath(stripQuotes(raw))) {
           if (!entry.includes('$')) {
             entries.push(entry);
             if (!entry.startsWith('/')) bad ??= entry;
@@ -74,10 +71,7 @@ export default defineRule({
           }
           // a known value (an earlier ENV PATH): its own entries were checked where it was set; an unset variable
           // gives nothing (BuildKit gives every image a default PATH, so `$PATH` is never really empty)
-          for (let n = 0, list2 = e.value.split(':'); n < list2.length; n++) {
-            const x = list2[n]!;
-            if (x !== '') entries.push(x);
-          }
+          for (const x of e.value.split(':')) if (x !== '') entries.push(x);
           const lead = e.value.split(':')[0] ?? '';
           if (lead !== '' && !lead.startsWith('/')) bad ??= entry;
         }

@@ -17,12 +17,10 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ENV' || i.pairs.length < 2) continue;
       const earlier = new Set<string>();
-      for (let j = 0, pairs = i.pairs; j < pairs.length; j++) {
-        const p = pairs[j]!;
+      for (const p of i.pairs) {
         // a reference needs a `$`, and an earlier pair to refer to (most values have neither: no lexer run)
         if (earlier.size === 0 || !p.value.value.includes('$')) {
           earlier.add(p.key.value);

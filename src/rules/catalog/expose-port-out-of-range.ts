@@ -16,10 +16,8 @@ export default defineRule({
     aliases: ['DL3011', 'DS-0008'],
   },
   check(model, ctx) {
-    for (let k = 0, list = instructionsOf(model, 'EXPOSE'); k < list.length; k++) {
-      const f = list[k]!;
-      for (let j = 0, items = portSpecs(model, f.instruction); j < items.length; j++) {
-        const p = items[j]!;
+    for (const f of instructionsOf(model, 'EXPOSE')) {
+      for (const p of portSpecs(model, f.instruction)) {
         if (p.start === null || p.end === null) continue;
         if (p.start > 65535 || p.end > 65535) ctx.report({ messageId: 'outOfRange', data: { port: p.portText }, range: p.portRange });
         else if (p.end < p.start) ctx.report({ messageId: 'inverted', data: { port: p.portText }, range: p.portRange });

@@ -16,10 +16,8 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (let k = 0, list = instructionsOf(model, 'EXPOSE'); k < list.length; k++) {
-      const f = list[k]!;
-      for (let j = 0, items = portSpecs(model, f.instruction); j < items.length; j++) {
-        const p = items[j]!;
+    for (const f of instructionsOf(model, 'EXPOSE')) {
+      for (const p of portSpecs(model, f.instruction)) {
         if (p.proto === null || p.protoRange === null || p.proto === p.proto.toLowerCase()) continue;
         ctx.report({
           messageId: 'casing',

@@ -17,8 +17,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let q = 0, list = runScripts(model); q < list.length; q++) {
-      const rs = list[q]!;
+    for (const rs of runScripts(model)) {
       if (!POSIX.has(shellProgram(rs.facts.shellSetting.argv))) continue;
       const top = rs.script.all.filter(isTopLevel);
       for (let k = 0; k < top.length; k++) {

@@ -14,8 +14,7 @@ export default defineRule({
     aliases: ['DL3061'],
   },
   check(model, ctx) {
-    for (let k = 0, diagnostics = model.diagnostics; k < diagnostics.length; k++) {
-      const d = diagnostics[k]!;
+    for (const d of model.diagnostics) {
       if (d.code === 'instruction-before-from') {
         ctx.report({ messageId: 'beforeFrom', data: { keyword: model.source.text.slice(d.range.start, d.range.end).toUpperCase() }, range: d.range });
       } else if (d.code === 'no-from') ctx.report({ messageId: 'noFrom', range: d.range });

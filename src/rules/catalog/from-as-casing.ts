@@ -14,8 +14,7 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       const from = stage.from;
       const as = from.asKeyword;
       if (as === null) continue;

@@ -18,8 +18,7 @@ export default defineRule({
   check(model, ctx) {
     const stageNames = new Set<string>();
     // `stageNames` holds the names of the earlier stages while a stage is checked (its own name is added after)
-    for (let k = 0, list = model.stages; k < list.length; k++) {
-      const stage = list[k]!;
+    for (const stage of model.stages) {
       check(stage.from.image);
       if (stage.name !== null) stageNames.add(stage.name);
     }

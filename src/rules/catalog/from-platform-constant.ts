@@ -14,8 +14,7 @@ export default defineRule({
     aliases: ['FromPlatformFlagConstDisallowed', 'DL3029'],
   },
   check(model, ctx) {
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       const flag = stage.from.flags.find((f) => f.name.toLowerCase() === 'platform');
       if (!flag || flag.value === null || flag.value === '' || flag.value.includes('$')) continue;
       ctx.report({ messageId: 'constant', data: { platform: flag.value }, range: flag.valueRange ?? flag.range });

@@ -22,17 +22,14 @@ export default defineRule({
     const scope = model.globalScope;
     const lookup = lookupFor(scope);
     const known = [...scope.vars.keys()];
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       const from = stage.from;
       const words: { text: string; range: Range }[] = [];
       if (from.image) words.push({ text: from.image.value, range: from.image.range });
-      for (let j = 0, flags = from.flags; j < flags.length; j++) {
-        const f = flags[j]!;
+      for (const f of from.flags) {
         if (f.name.toLowerCase() === 'platform' && f.value !== null) words.push({ text: f.value, range: f.valueRange ?? f.range });
       }
-      for (let j = 0; j < words.length; j++) {
-        const w = words[j]!;
+      for (const w of words) {
         if (!w.text.includes('$')) continue;
         const r = processWord(w.text, lookup, { escape: model.escape });
         if (!r.ok) continue;

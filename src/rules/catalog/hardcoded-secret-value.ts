@@ -19,8 +19,7 @@ export default defineRule({
   check(model, ctx) {
     // the whole file: a token in a comment is not in the image, but it is published with the source
     const comments = model.dockerfile.comments.map((c) => c.range);
-    for (let k = 0, list = findTokens(model.source.text); k < list.length; k++) {
-      const m = list[k]!;
+    for (const m of findTokens(model.source.text)) {
       const inComment = comments.some((c) => c.start <= m.start && m.end <= c.end);
       ctx.report({
         messageId: inComment ? 'inComment' : 'token',

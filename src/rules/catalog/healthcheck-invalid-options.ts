@@ -73,8 +73,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'HEALTHCHECK') continue;
       const h: HealthcheckInstruction = i;
       if (h.type === 'NONE') {
@@ -86,8 +85,7 @@ export default defineRule({
         ctx.report({ messageId: 'missingType', range: h.args[0]?.range ?? h.keywordRange });
         continue;
       }
-      for (let j = 0, flags = h.flags; j < flags.length; j++) {
-        const f = flags[j]!;
+      for (const f of h.flags) {
         const p = flagProblems(f);
         if (p) ctx.report({ messageId: p.id, data: { flag: p.flag ?? '', value: p.value ?? '' }, range: f.valueRange ?? f.range });
       }

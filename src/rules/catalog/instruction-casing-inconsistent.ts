@@ -28,15 +28,13 @@ export default defineRule({
     const list: Instruction[] = allInstructions(model.dockerfile).filter((i) => i.kind !== 'UNKNOWN');
     let upper = 0;
     let lower = 0;
-    for (let k = 0; k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of list) {
       const c = casingOf(i.rawKeyword);
       if (c === 'upper') upper++;
       else if (c === 'lower') lower++;
     }
     const majority: 'upper' | 'lower' = lower > upper ? 'lower' : 'upper';
-    for (let k = 0; k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of list) {
       if (casingOf(i.rawKeyword) === majority) continue;
       const text = majority === 'upper' ? i.rawKeyword.toUpperCase() : i.rawKeyword.toLowerCase();
       ctx.report({ messageId: 'casing', data: { keyword: i.rawKeyword, majority }, range: i.keywordRange, fix: [{ range: i.keywordRange, text }] });

@@ -34,14 +34,12 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       // most instructions have no flags: no Set for them
       if (i.kind === 'UNKNOWN' || i.kind === 'ONBUILD' || i.flags.length === 0) continue;
       const spec = FLAGS[i.keyword];
       const seen = new Set<string>();
-      for (let j = 0, flags = i.flags; j < flags.length; j++) {
-        const f = flags[j]!;
+      for (const f of i.flags) {
         const range = f.range;
         if (spec === undefined) {
           ctx.report({ messageId: 'noFlags', data: { flag: f.name, keyword: i.keyword }, range });

@@ -12,8 +12,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       const b = stage.base;
       if (b.kind !== 'invalid' || b.range === null || b.refError === null) continue;
       // expansion errors belong to the substitution rule; variables with defaults to from-invalid-default-arg

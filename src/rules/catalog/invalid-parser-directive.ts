@@ -17,13 +17,11 @@ export default defineRule({
   check(model, ctx) {
     const df = model.dockerfile;
     const text = model.source.text;
-    for (let k = 0, directives = df.directives; k < directives.length; k++) {
-      const d = directives[k]!;
+    for (const d of df.directives) {
       const written = text.slice(d.nameRange.start, d.nameRange.end);
       if (written !== d.name) ctx.report({ messageId: 'casing', data: { written, name: d.name }, range: d.nameRange });
     }
-    for (let k = 0, comments = df.comments; k < comments.length; k++) {
-      const c = comments[k]!;
+    for (const c of df.comments) {
       let p = 0;
       while (p < c.text.length && (c.text[p] === ' ' || c.text[p] === '\t')) p++;
       const m = matchDirective(c.text, p);

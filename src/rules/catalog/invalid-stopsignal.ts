@@ -32,8 +32,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'STOPSIGNAL') continue;
       const arg = i.args[0];
       if (!arg) continue;

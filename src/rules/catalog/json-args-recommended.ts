@@ -15,8 +15,7 @@ export default defineRule({
     aliases: ['DL3025', 'JSONArgsRecommended'],
   },
   check(model, ctx) {
-    for (let k = 0, list = instructionsOf(model, ['CMD', 'ENTRYPOINT']); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, ['CMD', 'ENTRYPOINT'])) {
       const i = f.instruction;
       // BuildKit does not warn when a SHELL is in effect: the shell form is then a deliberate choice
       if (i.command.form !== 'shell' || !f.shellSetting.isDefault) continue;

@@ -69,8 +69,7 @@ function isSpdx(v: string): boolean {
   const tokens = v.replace(/[()]/g, ' $& ').trim().split(/\s+/);
   let depth = 0;
   let expectOperand = true;
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k]!;
+  for (const t of tokens) {
     if (t === '(') {
       if (!expectOperand) return false;
       depth++;
@@ -147,8 +146,7 @@ export default defineRule<Messages, Options>({
   check(model, ctx) {
     const schema = ctx.options.labelSchema && typeof ctx.options.labelSchema === 'object' ? ctx.options.labelSchema : {};
     const schemaKeys = new Set(Object.keys(schema));
-    for (let k = 0, list = labelPairs(model); k < list.length; k++) {
-      const lp = list[k]!;
+    for (const lp of labelPairs(model)) {
       const keyRange = lp.pair.key.range;
       const key = lp.key;
       if (key === null) continue;

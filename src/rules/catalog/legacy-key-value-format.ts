@@ -17,11 +17,9 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ENV' && i.kind !== 'LABEL') continue;
-      for (let j = 0, pairs = i.pairs; j < pairs.length; j++) {
-        const p = pairs[j]!;
+      for (const p of i.pairs) {
         if (p.separator !== '') continue;
         const gap = { start: p.key.range.end, end: p.value.range.start };
         const between = text.slice(gap.start, gap.end);

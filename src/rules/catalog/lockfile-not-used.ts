@@ -32,8 +32,7 @@ export default defineRule({
     tags: ['reproducibility'],
   },
   check(model, ctx) {
-    for (let k = 0, list = commandsNamed(model, LOCKFILE_TOOLS, 'RUN'); k < list.length; k++) {
-      const { at, cmd: c } = list[k]!;
+    for (const { at, cmd: c } of commandsNamed(model, LOCKFILE_TOOLS, 'RUN')) {
       const facts = at.facts;
       const kind = classify(c);
       if (kind === null) continue;

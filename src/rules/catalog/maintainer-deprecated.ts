@@ -27,8 +27,7 @@ export default defineRule({
   },
   check(model, ctx) {
     const df = model.dockerfile;
-    for (let k = 0, list = allInstructions(df); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(df)) {
       if (i.kind !== 'MAINTAINER') continue;
       const maintainer = maintainerText(i);
       // only a one-line instruction with the default escape is rewritten: the replacement must mean the same value

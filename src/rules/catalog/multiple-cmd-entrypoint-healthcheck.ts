@@ -15,19 +15,16 @@ export default defineRule({
     aliases: ['DL4003', 'DL4004', 'DL3012', 'MultipleInstructionsDisallowed', 'DS-0016', 'DS-0007', 'DS-0023'],
   },
   check(model, ctx) {
-    for (let j = 0, stages = model.stages; j < stages.length; j++) {
-      const stage = stages[j]!;
+    for (const stage of model.stages) {
       const last = new Map<string, Instruction>();
       const seen: Instruction[] = [];
-      for (let q = 0, instructions = stage.instructions; q < instructions.length; q++) {
-        const f = instructions[q]!;
+      for (const f of stage.instructions) {
         const k = f.instruction.kind;
         if (f.onbuild !== null || (k !== 'CMD' && k !== 'ENTRYPOINT' && k !== 'HEALTHCHECK')) continue;
         seen.push(f.instruction);
         last.set(k, f.instruction);
       }
-      for (let q = 0; q < seen.length; q++) {
-        const i = seen[q]!;
+      for (const i of seen) {
         const l = last.get(i.kind)!;
         if (l !== i) ctx.report({ messageId: 'overridden', data: { kind: i.keyword, line: l.startLine }, range: i.keywordRange });
       }

@@ -37,8 +37,7 @@ export default defineRule({
     aliases: ['DL3001'],
   },
   check(model, ctx) {
-    for (let k = 0, list = runScriptCommandsNamed(model, NAMES); k < list.length; k++) {
-      const { cmd: c } = list[k]!;
+    for (const { cmd: c } of runScriptCommandsNamed(model, NAMES)) {
       if (c.name === null || !isTopLevel(c)) continue;
       const why = NONSENSICAL.get(c.name);
       if (why === undefined) continue;

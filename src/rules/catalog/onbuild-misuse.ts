@@ -18,8 +18,7 @@ export default defineRule({
     aliases: ['DL3043'],
   },
   check(model, ctx) {
-    for (let k = 0, instructions = model.dockerfile.instructions; k < instructions.length; k++) {
-      const i = instructions[k]!;
+    for (const i of model.dockerfile.instructions) {
       if (i.kind !== 'ONBUILD' || i.trigger === null) continue;
       const t = i.trigger;
       if (FORBIDDEN.has(t.keyword)) ctx.report({ messageId: 'forbidden', data: { trigger: t.keyword }, range: t.keywordRange });

@@ -114,12 +114,10 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    for (let k = 0, list = runsRunning(model, FILLERS); k < list.length; k++) {
-      const { facts, run, commands } = list[k]!;
+    for (const { facts, run, commands } of runsRunning(model, FILLERS)) {
       if (!inFinalImage(model, facts)) continue;
       const seen = new Set<CacheKind>();
-      for (let j = 0; j < commands.length; j++) {
-        const c = commands[j]!;
+      for (const c of commands) {
         const kind = fills(c);
         if (kind === null || seen.has(kind)) continue;
         seen.add(kind);

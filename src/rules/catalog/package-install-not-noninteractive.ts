@@ -81,10 +81,8 @@ export default defineRule({
   },
   check(model, ctx) {
     // needsConfirmation is null for every command but a package manager's
-    for (let k = 0, list = runsRunning(model, MANAGER_TOOLS); k < list.length; k++) {
-      const { facts, commands } = list[k]!;
-      for (let j = 0; j < commands.length; j++) {
-        const c = commands[j]!;
+    for (const { facts, commands } of runsRunning(model, MANAGER_TOOLS)) {
+      for (const c of commands) {
         const flag = needsConfirmation(c);
         if (flag === null || fedYes(c)) continue;
         if (managerOf(c) === 'apt' && aptConfigured(model, facts, c, ASSUME_YES)) continue;

@@ -73,8 +73,7 @@ const APT_CONF_TRUE = /[ \t]+"?(?:true|yes|1)"?/iy;
 export function aptConfAllows(text: string): string | null {
   const lower = asciiLower(text);
   let best: { start: number; end: number } | null = null;
-  for (let k = 0; k < APT_CONF_KEYS.length; k++) {
-    const key = APT_CONF_KEYS[k]!;
+  for (const key of APT_CONF_KEYS) {
     for (let i = lower.indexOf(key); i >= 0 && (best === null || i < best.start); i = lower.indexOf(key, i + 1)) {
       APT_CONF_TRUE.lastIndex = i + key.length;
       const m = APT_CONF_TRUE.exec(text);
@@ -107,8 +106,7 @@ function commandHits(c: ShellCommand): Hit[] {
   const tool = c.tool;
   if (tool === null) return out;
   if (tool === 'apt-get' || tool === 'apt' || tool === 'aptitude') {
-    for (let k = 0, options = c.options; k < options.length; k++) {
-      const o = options[k]!;
+    for (const o of c.options) {
       if (APT_OPTIONS.has(o.canonical) || APT_OPTIONS.has(o.name)) out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
       else if (o.canonical === '-o') {
         const value = aptSettingValue(o.value?.value ?? '');
@@ -116,34 +114,25 @@ function commandHits(c: ShellCommand): Hit[] {
       }
     }
   } else if (tool === 'apk') {
-    for (let k = 0, options = c.options; k < options.length; k++) {
-      const o = options[k]!;
-      if (o.name === '--allow-untrusted') out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
-    }
+    for (const o of c.options) if (o.name === '--allow-untrusted') out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
   } else if (YUM_TOOLS.has(tool)) {
-    for (let k = 0, options = c.options; k < options.length; k++) {
-      const o = options[k]!;
+    for (const o of c.options) {
       if (o.canonical === '--nogpgcheck') out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
     }
-    for (let k = 0, args = c.args; k < args.length; k++) {
-      const w = args[k]!;
+    for (const w of c.args) {
       const m = /^(?:--setopt=)?((?:[^=]*\.)?gpgcheck)=(.*)$/i.exec(w.value ?? '');
       if (m !== null && isFalseValue(m[2]!)) out.push({ messageId: 'setting', data: { tool, setting: `${m[1]}=${m[2]}` }, range: w.range });
     }
   } else if (tool === 'zypper') {
     const addRepo = c.subcommand === 'addrepo' || c.subcommand === 'ar';
-    for (let k = 0, options = c.options; k < options.length; k++) {
-      const o = options[k]!;
+    for (const o of c.options) {
       if (o.name === '--no-gpg-checks' || o.name === '--no-gpgcheck' || (addRepo && o.name === '-G')) {
         out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
       }
     }
   } else if (tool === 'rpm') {
     if (c.hasFlag('-q', '-V', '-e', '-K')) return out;
-    for (let k = 0, options = c.options; k < options.length; k++) {
-      const o = options[k]!;
-      if (RPM_NO_CHECK.has(o.name)) out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
-    }
+    for (const o of c.options) if (RPM_NO_CHECK.has(o.name)) out.push({ messageId: 'option', data: { tool, option: o.name }, range: optionRange(o) });
   }
   return out;
 }
@@ -173,29 +162,22 @@ export default defineRule({
     aliases: ['CKV2_DOCKER_7', 'CKV2_DOCKER_8', 'CKV2_DOCKER_9', 'CKV2_DOCKER_10', 'CKV2_DOCKER_11'],
   },
   check(model, ctx) {
-    for (let k = 0, list = commandsNamed(model, CHECKED_TOOLS, 'all'); k < list.length; k++) {
-      const { at, cmd } = list[k]!;
+    for (const { at, cmd } of commandsNamed(model, CHECKED_TOOLS, 'all')) {
       const hits = commandHits(cmd);
       if (hits.length === 0) continue;
       // local packages whose signature or checksum the build verified itself (gpg --verify x.sig x.apk) are fine
       // (asked only for commands with hits: scanning the stage's uses for every command was most of this rule's time)
       if (at.stage?.shell !== undefined && verifiedLocalPackages(at.stage.shell.dataflow, cmd)) continue;
-      for (let j = 0; j < hits.length; j++) {
-        const h = hits[j]!;
-        ctx.report(h);
-      }
+      for (const h of hits) ctx.report(h);
     }
-    for (let k = 0, list = envSettings(model); k < list.length; k++) {
-      const e = list[k]!;
+    for (const e of envSettings(model)) {
       if (e.value === null) continue;
       if (e.name === 'GOSUMDB' && e.value.trim() === 'off') ctx.report({ messageId: 'env', data: { name: e.name, value: e.value, tool: 'Go (module checksum database)' }, range: e.range });
       if (e.name === 'YARN_CHECKSUM_BEHAVIOR' && e.value.trim() === 'ignore') ctx.report({ messageId: 'env', data: { name: e.name, value: e.value, tool: 'Yarn' }, range: e.range });
     }
-    for (let k = 0, list = fileWrites(model); k < list.length; k++) {
-      const w = list[k]!;
+    for (const w of fileWrites(model)) {
       if (w.path === null) continue;
-      for (let j = 0; j < CONFIG_LINES.length; j++) {
-        const c = CONFIG_LINES[j]!;
+      for (const c of CONFIG_LINES) {
         if (!c.path.test(w.path)) continue;
         const m = c.line(w.text);
         if (m === null) continue;

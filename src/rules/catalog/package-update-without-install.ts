@@ -84,8 +84,7 @@ export default defineRule({
     const info = runs.map((r) => {
       const updated = new Map<Family, ShellCommand>();
       const stale = new Map<Family, ShellCommand>();
-      for (let j = 0, commands = r.commands; j < commands.length; j++) {
-        const c = commands[j]!;
+      for (const c of r.commands) {
         const up = updates(c);
         const fam = installsFromLayer(c) ?? (uses(c) === 'yum' ? 'yum' : null);
         if (fam !== null && up !== fam && !updated.has(fam) && !stale.has(fam)) stale.set(fam, c);
@@ -106,10 +105,7 @@ export default defineRule({
       return p !== null && p < s ? p : null;
     };
     const byStage: Info[][] = Array.from({ length: stageCount }, () => []);
-    for (let j = 0; j < info.length; j++) {
-      const it = info[j]!;
-      if (it.r.facts.stage !== null) byStage[it.r.facts.stage]?.push(it);
-    }
+    for (const it of info) if (it.r.facts.stage !== null) byStage[it.r.facts.stage]?.push(it);
 
     // 1. an update alone in its RUN: the first later RUN (own stage first, else any descendant stage) that installs
     //    from the layer without its own update. `subtreeFirst[s]` is the earliest such RUN in stage s or below.
@@ -162,8 +158,7 @@ export default defineRule({
     for (let s = 0; s < stageCount; s++) {
       const p = parentIndex(s);
       const last = new Map<Family, Info>(p !== null ? endUpdate[p]! : []);
-      for (let j = 0, list = byStage[s]!; j < list.length; j++) {
-        const it = list[j]!;
+      for (const it of byStage[s]!) {
         if (it.r.facts.onbuild === null) {
           for (const [fam, c] of it.stale) {
             if (fam === 'yum') continue; // dnf/yum refresh expired metadata themselves

@@ -25,8 +25,7 @@ export default defineRule({
     aliases: ['DL3035', 'DS-0024', 'DL3005', 'DL3017', 'DL3031', 'DL3039'],
   },
   check(model, ctx) {
-    for (let k = 0, list = commandsNamed(model, MANAGER_TOOLS, 'RUN'); k < list.length; k++) {
-      const { cmd: c } = list[k]!;
+    for (const { cmd: c } of commandsNamed(model, MANAGER_TOOLS, 'RUN')) {
       const m = managerOf(c);
       if (m === null) continue; // before the subcommand: finding it parses the arguments
       const sub = c.subcommand;

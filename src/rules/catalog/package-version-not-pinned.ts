@@ -93,23 +93,18 @@ export default defineRule<
     const candidates = commandsNamed(model, MANAGER_TOOLS, 'RUN');
     if (candidates.length === 0) return;
     const enabled = new Set(ctx.options.managers.map((m) => m.toLowerCase()));
-    for (let k = 0; k < candidates.length; k++) {
-      const { cmd: c } = candidates[k]!;
+    for (const { cmd: c } of candidates) {
       const inst = installOf(c);
       if (inst === null) continue;
       const key = optionKey(inst);
       if (!enabled.has(key)) continue;
       const bad: Word[] = [];
       const names: string[] = [];
-      for (let j = 0, packages = inst.packages; j < packages.length; j++) {
-        const w = packages[j]!;
+      for (const w of inst.packages) {
         // the unpinned specs' names, in order (no filtered and mapped copies per package)
         const specs = specsOf(w);
         const before = names.length;
-        for (let q = 0; q < specs.length; q++) {
-          const v = specs[q]!;
-          if (!pinned(inst.manager, v, c, inst.groups)) names.push(packageName(inst.manager, v));
-        }
+        for (const v of specs) if (!pinned(inst.manager, v, c, inst.groups)) names.push(packageName(inst.manager, v));
         if (names.length > before) bad.push(w);
       }
       const first = bad[0];

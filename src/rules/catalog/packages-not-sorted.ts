@@ -48,10 +48,8 @@ export default defineRule({
   },
   check(model, ctx) {
     // installOf is null for every command but a package manager's
-    for (let j = 0, list = runsRunning(model, MANAGER_TOOLS); j < list.length; j++) {
-      const { commands } = list[j]!;
-      for (let q = 0; q < commands.length; q++) {
-        const c = commands[q]!;
+    for (const { commands } of runsRunning(model, MANAGER_TOOLS)) {
+      for (const c of commands) {
         const inst = installOf(c);
         if (inst === null || inst.manager === 'go' || inst.groups) continue;
         // names only: files, paths and URLs are not part of the list a reader scans

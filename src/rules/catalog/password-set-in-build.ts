@@ -21,8 +21,7 @@ function literalInput(c: ShellCommand, wantColon: boolean): Range | null {
     }
     return v.trim() === '' ? null : w.range;
   }
-  for (let j = 0, redirects = c.redirects; j < redirects.length; j++) {
-    const r = redirects[j]!;
+  for (const r of c.redirects) {
     if (r.heredoc !== null && !r.heredoc.includes('$') && (wantColon ? /:[^\s]/.test(r.heredoc) : r.heredoc.trim() !== '')) return r.range;
   }
   return null;
@@ -48,8 +47,7 @@ export default defineRule({
     aliases: ['CKV2_DOCKER_17'],
   },
   check(model, ctx) {
-    for (let j = 0, list = commandsNamed(model, PASSWORD_TOOLS, 'RUN'); j < list.length; j++) {
-      const { cmd: c } = list[j]!;
+    for (const { cmd: c } of commandsNamed(model, PASSWORD_TOOLS, 'RUN')) {
       const tool = c.name;
       if (tool === 'chpasswd') {
         const r = literalInput(c, true);

@@ -36,12 +36,10 @@ export default defineRule({
   },
   check(model, ctx) {
     // installOf is null for every command but a package manager's
-    for (let k = 0, list = runsRunning(model, MANAGER_TOOLS); k < list.length; k++) {
-      const { facts, run, commands } = list[k]!;
+    for (const { facts, run, commands } of runsRunning(model, MANAGER_TOOLS)) {
       if (!inFinalImage(model, facts)) continue;
       const targets = cacheMountTargets(model, run);
-      for (let j = 0; j < commands.length; j++) {
-        const c = commands[j]!;
+      for (const c of commands) {
         const inst = installOf(c);
         if (inst === null || inst.manager !== 'pip') continue;
         const uv = isUv(c);

@@ -38,11 +38,9 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (let k = 0, list = runScripts(model); k < list.length; k++) {
-      const rs = list[k]!;
+    for (const rs of runScripts(model)) {
       if (!SHELLS_WITH_PIPEFAIL.has(shellProgram(rs.facts.shellSetting.argv))) continue;
-      for (let j = 0, all = rs.script.all; j < all.length; j++) {
-        const c = all[j]!;
+      for (const c of rs.script.all) {
         const next = c.stdoutTo;
         if (next === null || c.guarded || next.guarded || inCondition(c) || c.inSubstitution) continue;
         if (c.name === null || HARMLESS_PRODUCERS.has(c.tool ?? c.name) || c.connectorBefore === '||') continue;

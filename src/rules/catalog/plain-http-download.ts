@@ -42,13 +42,7 @@ function indexOptions(c: ShellCommand): readonly { what: string; word: Word }[] 
   if (c.tool === null || !INDEX_TOOLS.has(c.tool)) return NONE;
   const out: { what: string; word: Word }[] = [];
   const opt = (what: string, ...names: string[]): void => {
-    for (let q = 0; q < names.length; q++) {
-      const n = names[q]!;
-      for (let j = 0, list = c.flagValues(n); j < list.length; j++) {
-      const w = list[j]!;
-      out.push({ what, word: w });
-    }
-    }
+    for (const n of names) for (const w of c.flagValues(n)) out.push({ what, word: w });
   };
   switch (c.tool) {
     case 'pip':
@@ -76,17 +70,11 @@ function indexOptions(c: ShellCommand): readonly { what: string; word: Word }[] 
       break;
     case 'bundle':
     case 'bundler':
-      if (c.subcommand === 'config') for (let j = 0, operands = c.operands; j < operands.length; j++) {
-        const w = operands[j]!;
-        if (/^http:\/\//i.test(w.value ?? '')) out.push({ what: 'Bundler mirror', word: w });
-      }
+      if (c.subcommand === 'config') for (const w of c.operands) if (/^http:\/\//i.test(w.value ?? '')) out.push({ what: 'Bundler mirror', word: w });
       break;
     case 'git':
       if (c.subcommand === 'fetch' || c.subcommand === 'pull' || c.subcommand === 'remote' || c.subcommand === 'submodule') {
-        for (let j = 0, operands = c.operands; j < operands.length; j++) {
-          const w = operands[j]!;
-          if (/^http:\/\//i.test(w.value ?? w.prefix)) out.push({ what: 'git remote', word: w });
-        }
+        for (const w of c.operands) if (/^http:\/\//i.test(w.value ?? w.prefix)) out.push({ what: 'git remote', word: w });
       }
       break;
     default:
@@ -134,34 +122,28 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       const df = stage.shell?.dataflow;
       if (df === undefined) continue;
-      for (let j = 0, artifacts = df.artifacts; j < artifacts.length; j++) {
-        const a = artifacts[j]!;
+      for (const a of df.artifacts) {
         if (a.url === null || a.url.scheme !== 'http' || plainHttp(a.url.url) === null) continue;
         if (artifactVerified(df, a) || isSignatureFile(df, a)) continue;
         ctx.report({ messageId: 'download', data: { tool: ORIGIN[a.origin] ?? a.origin, url: artifactUrlText(model, a) }, range: urlWordOf(a) });
       }
     }
-    for (let k = 0, list = commandsNamed(model, INDEX_TOOLS, 'RUN'); k < list.length; k++) {
-      const { cmd } = list[k]!;
-      for (let j = 0, items = indexOptions(cmd); j < items.length; j++) {
-        const { what, word } = items[j]!;
+    for (const { cmd } of commandsNamed(model, INDEX_TOOLS, 'RUN')) {
+      for (const { what, word } of indexOptions(cmd)) {
         const url = word.value ?? word.prefix;
         if (parseUrl(word) === null || plainHttp(url) === null) continue;
         ctx.report({ messageId: 'index', data: { what, url }, range: word.range });
       }
     }
-    for (let k = 0, list = envSettings(model); k < list.length; k++) {
-      const e = list[k]!;
+    for (const e of envSettings(model)) {
       if (e.value === null || !INDEX_ENV.test(e.name)) continue;
       const bad = e.value.split(/[\s,|]+/).find((u) => plainHttp(u) !== null);
       if (bad !== undefined) ctx.report({ messageId: 'index', data: { what: `${e.name} index`, url: bad }, range: e.range });
     }
-    for (let k = 0, list = fileWrites(model); k < list.length; k++) {
-      const w = list[k]!;
+    for (const w of fileWrites(model)) {
       if (w.path === null || !/(?:^|\/)(?:pip\.conf|pip\.ini|\.?npmrc|\.?yarnrc(?:\.yml)?)$/.test(w.path)) continue;
       const url = plainIndexUrl(w.text);
       if (url === null || plainHttp(url) === null) continue;

@@ -16,8 +16,7 @@ export default defineRule({
     aliases: ['SC2162'],
   },
   check(model, ctx) {
-    for (let k = 0, list = runScriptCommandsNamed(model, READ); k < list.length; k++) {
-      const { cmd: c } = list[k]!;
+    for (const { cmd: c } of runScriptCommandsNamed(model, READ)) {
       if (c.argv.slice(1).some((w) => w.value !== null && /^-[a-zA-Z]*r/.test(w.value))) continue;
       ctx.report({ messageId: 'noR', range: c.nameWord?.range ?? c.range });
     }

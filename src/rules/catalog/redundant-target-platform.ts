@@ -17,10 +17,8 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
-      for (let j = 0, flags = stage.from.flags; j < flags.length; j++) {
-        const flag = flags[j]!;
+    for (const stage of model.stages) {
+      for (const flag of stage.from.flags) {
         if (flag.name.toLowerCase() !== 'platform' || flag.value === null || !TARGET.test(flag.value)) continue;
         // remove the flag and the blanks after it, when it sits on one line
         let end = flag.range.end;

@@ -21,14 +21,12 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       // a WORKDIR in the file (even with an unknown value), or scratch (`/`): the directory is chosen by the author
       if (!stage.finalWorkdir.unknown || stage.finalWorkdir.setBy !== null) continue;
       const entrypoint = effectiveInstruction(model, stage, 'ENTRYPOINT');
       const cmd = effectiveInstruction(model, stage, 'CMD');
-      for (let j = 0, list = [entrypoint, entrypoint ? null : cmd]; j < list.length; j++) {
-        const f = list[j]!;
+      for (const f of [entrypoint, entrypoint ? null : cmd]) {
         if (!f || f.stage !== stage.index) continue;
         const argvs = commandArgvs(f, f.instruction.command);
         const first = argvs[0]?.[0];

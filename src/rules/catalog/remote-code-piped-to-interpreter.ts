@@ -36,24 +36,16 @@ export default defineRule({
   check(model, ctx) {
     const seen = new Set<ShellCommand>();
     const uses: ArtifactUse[] = [];
-    for (let j = 0, stages = model.stages; j < stages.length; j++) {
-      const stage = stages[j]!;
-      uses.push(...(stage.shell?.dataflow.uses ?? []));
-    }
+    for (const stage of model.stages) uses.push(...(stage.shell?.dataflow.uses ?? []));
     // CMD, ENTRYPOINT and HEALTHCHECK scripts run at container start (or on every probe): not part of the build's
     // dataflow, each is its own little program
-    for (let j = 0, instructions = model.instructions; j < instructions.length; j++) {
-      const f = instructions[j]!;
+    for (const f of model.instructions) {
       const k = f.instruction.kind;
       if (k !== 'CMD' && k !== 'ENTRYPOINT' && k !== 'HEALTHCHECK') continue;
-      for (let q = 0, list = f.shell ?? []; q < list.length; q++) {
-        const script = list[q]!;
-        uses.push(...analyzeDataflow([{ kind: 'run', script }]).uses);
-      }
+      for (const script of f.shell ?? []) uses.push(...analyzeDataflow([{ kind: 'run', script }]).uses);
     }
     {
-      for (let j = 0; j < uses.length; j++) {
-        const u = uses[j]!;
+      for (const u of uses) {
         if (u.kind !== 'pipe-to-interpreter' || seen.has(u.command)) continue;
         if (isLoopbackHost(u.artifact.url?.host ?? null)) continue;
         seen.add(u.command);

@@ -24,8 +24,7 @@ export default defineRule<{ missing: (d: { label: string }) => string }, Options
     const required = Array.isArray(ctx.options.requiredLabels) ? ctx.options.requiredLabels : [];
     if (!stage || required.length === 0) return;
     const range = fromHeadRange(stage);
-    for (let k = 0; k < required.length; k++) {
-      const label = required[k]!;
+    for (const label of required) {
       if (typeof label !== 'string' || label === '' || stage.labels.has(label)) continue;
       ctx.report({ messageId: 'missing', data: { label }, range });
     }

@@ -17,8 +17,7 @@ export default defineRule({
     aliases: ['DL3063', 'ReservedStageName'],
   },
   check(model, ctx) {
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       if (stage.name === null || stage.nameRange === null || !RESERVED.has(stage.name)) continue;
       ctx.report({ messageId: 'reserved', data: { name: stage.name }, range: stage.nameRange });
     }

@@ -23,11 +23,9 @@ export default defineRule({
     aliases: ['SC2115'],
   },
   check(model, ctx) {
-    for (let k = 0, list = runScriptCommandsNamed(model, RM); k < list.length; k++) {
-      const { cmd: c } = list[k]!;
+    for (const { cmd: c } of runScriptCommandsNamed(model, RM)) {
       if (!c.hasFlag('-r') && !c.hasFlag('-R') && !c.hasFlag('--recursive')) continue;
-      for (let j = 0, operands = c.operands; j < operands.length; j++) {
-        const w = operands[j]!;
+      for (const w of c.operands) {
         if (!w.dynamic) continue; // the variable's value is known here
         const m = LEADING_VAR.exec(w.raw);
         if (m === null || !ROOT_REST.has(m[3]!)) continue;

@@ -13,12 +13,10 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-      const f = instructions[k]!;
+    for (const f of model.instructions) {
       const i = f.instruction;
       if (i.kind !== 'RUN') continue;
-      for (let j = 0, flags = i.flags; j < flags.length; j++) {
-        const flag = flags[j]!;
+      for (const flag of i.flags) {
         if (flag.name.toLowerCase() === 'network' && (flag.value ?? '').toLowerCase() === 'host') {
           ctx.report({ messageId: 'host', range: flag.range });
         }

@@ -47,8 +47,7 @@ export function literalCredential(line: string): boolean {
   for (let m = CREDENTIAL_KEYS.exec(line); m !== null; m = CREDENTIAL_KEYS.exec(line)) {
     // every key is tried at every place it occurs (`_authtoken` also holds `_auth` and `token`)
     CREDENTIAL_KEYS.lastIndex = m.index + 1;
-    for (let k = 0, list = keyEnds(line, m.index); k < list.length; k++) {
-      const end = list[k]!;
+    for (const end of keyEnds(line, m.index)) {
       let q = end;
       let space = false;
       while (q < line.length && SPACE.test(line.charAt(q))) {
@@ -72,8 +71,7 @@ const KEYS = ['_auth', '_authtoken', '_password', 'password', 'passwd', 'token',
 /** The ends of every key starting at `at` (ASCII case-insensitive, as the `i` flag without `u` compares). */
 function keyEnds(line: string, at: number): number[] {
   const out: number[] = [];
-  for (let j = 0; j < KEYS.length; j++) {
-    const k = KEYS[j]!;
+  for (const k of KEYS) {
     if (at + k.length <= line.length && asciiLower(line.slice(at, at + k.length)) === k) out.push(at + k.length);
   }
   return out;
@@ -111,13 +109,11 @@ export default defineRule({
     const stage = model.finalStage;
     if (stage === null) return;
     const chain = new Set(stageChain(model, stage).map((s) => s.index));
-    for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-      const f = instructions[k]!;
+    for (const f of model.instructions) {
       if (f.stage === null || !chain.has(f.stage)) continue;
       const i = f.instruction;
       if (i.kind !== 'COPY' && i.kind !== 'ADD') continue;
-      for (let j = 0, sources = (i as CopyInstruction).sources; j < sources.length; j++) {
-        const src = sources[j]!;
+      for (const src of (i as CopyInstruction).sources) {
         let v = src.value;
         if (v.startsWith('<<')) continue;
         if (v.includes('$')) {

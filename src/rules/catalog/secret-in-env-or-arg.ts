@@ -31,11 +31,9 @@ export default defineRule({
     aliases: ['DL3064', 'SecretsUsedInArgOrEnv', 'DS-0031'],
   },
   check(model, ctx) {
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       if (i.kind === 'ENV') {
-        for (let j = 0, pairs = i.pairs; j < pairs.length; j++) {
-          const p = pairs[j]!;
+        for (const p of i.pairs) {
           const word = secretNameWord(p.key.value);
           if (word === null) continue;
           const ref = /^"?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"?$/.exec(p.value.value);
@@ -51,8 +49,7 @@ export default defineRule({
           ctx.report({ messageId: 'env', data: { name: p.key.value, word }, range: p.value.range });
         }
       } else if (i.kind === 'ARG') {
-        for (let j = 0, definitions = i.definitions; j < definitions.length; j++) {
-          const d = definitions[j]!;
+        for (const d of i.definitions) {
           const word = secretNameWord(d.name);
           if (word === null) continue;
           if (d.value === null) {

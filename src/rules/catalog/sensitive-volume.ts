@@ -20,25 +20,19 @@ export default defineRule({
     aliases: ['DKL-DI-0002'],
   },
   check(model, ctx) {
-    for (let k = 0, list = finalImageInstructions(model); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of finalImageInstructions(model)) {
       const i = f.instruction;
       if (i.kind !== 'VOLUME') continue;
       const stage = f.stage === null ? null : model.stages[f.stage];
       if (!stage || stage.os === 'windows') continue;
-      for (let j = 0, args = i.args; j < args.length; j++) {
-        const a = args[j]!;
+      for (const a of i.args) {
         const values: string[] = [];
         if (!a.value.includes('$')) values.push(a.value);
         else {
           const w = expandWords(model, a.value, i);
-          if (w.ok) for (let q = 0, words = w.words; q < words.length; q++) {
-            const x = words[q]!;
-            if (!x.unknown) values.push(x.value);
-          }
+          if (w.ok) for (const x of w.words) if (!x.unknown) values.push(x.value);
         }
-        for (let q = 0; q < values.length; q++) {
-          const v = values[q]!;
+        for (const v of values) {
           if (!v.startsWith('/')) continue;
           const p = cleanPath(v);
           if (SENSITIVE.has(p)) ctx.report({ messageId: 'sensitive', data: { path: p }, range: a.range });

@@ -23,8 +23,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, list = modeSites(model); k < list.length; k++) {
-      const s = list[k]!;
+    for (const s of modeSites(model)) {
       if (s.effect.setuid) ctx.report({ messageId: 'setuid', data: { mode: s.mode }, range: s.range });
       else if (s.effect.setgid && !looksLikeDirectory(s)) ctx.report({ messageId: 'setgid', data: { mode: s.mode }, range: s.range });
     }

@@ -20,8 +20,7 @@ export default defineRule({
     aliases: ['DL4005'],
   },
   check(model, ctx) {
-    for (let k = 0, list = runScriptCommandsNamed(model, LN); k < list.length; k++) {
-      const { cmd: c } = list[k]!;
+    for (const { cmd: c } of runScriptCommandsNamed(model, LN)) {
       if (!c.hasFlag('-s')) continue;
       const ops = c.operands;
       const dest = ops[ops.length - 1];

@@ -23,21 +23,16 @@ export default defineRule({
     aliases: ['DS-0004', 'CKV_DOCKER_1'],
   },
   check(model, ctx) {
-    for (let k = 0, list = finalImageInstructions(model); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of finalImageInstructions(model)) {
       const i = f.instruction;
       if (i.kind === 'EXPOSE') {
-        for (let j = 0, items = portSpecs(model, i); j < items.length; j++) {
-          const p = items[j]!;
+        for (const p of portSpecs(model, i)) {
           if (p.start !== null && p.end !== null && p.start <= 22 && 22 <= p.end && p.end - p.start < 100 && (p.proto === null || p.proto.toLowerCase() === 'tcp')) {
             ctx.report({ messageId: 'port', range: p.portRange });
           }
         }
       } else if (i.kind === 'RUN') {
-        for (let j = 0, items = installedPackages(f); j < items.length; j++) {
-          const pkg = items[j]!;
-          if (SSH_SERVERS.has(pkg.name)) ctx.report({ messageId: 'server', data: { pkg: pkg.name }, range: pkg.range });
-        }
+        for (const pkg of installedPackages(f)) if (SSH_SERVERS.has(pkg.name)) ctx.report({ messageId: 'server', data: { pkg: pkg.name }, range: pkg.range });
       }
     }
   },

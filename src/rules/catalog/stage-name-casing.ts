@@ -14,8 +14,7 @@ export default defineRule({
     fix: 'unsafe',
   },
   check(model, ctx) {
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       const arg = stage.from.stageName;
       if (!arg || arg.value === arg.value.toLowerCase()) continue;
       const lower = arg.value.toLowerCase();

@@ -16,10 +16,8 @@ export default defineRule({
     aliases: ['DL3004', 'DS-0010', 'CKV2_DOCKER_1'],
   },
   check(model, ctx) {
-    for (let k = 0, list = commandSites(model.instructions); k < list.length; k++) {
-      const { command: c } = list[k]!;
-      let w: (typeof c.wrappers)[number] | undefined;
-      for (let j = 0; j < c.wrappers.length && w === undefined; j++) if (c.wrappers[j]!.name === 'sudo') w = c.wrappers[j];
+    for (const { command: c } of commandSites(model.instructions)) {
+      const w = c.wrappers.find((x) => x.name === 'sudo');
       if (w !== undefined) ctx.report({ messageId: 'sudo', range: w.word.range });
       else if (c.name === 'sudo' && c.nameWord !== null) ctx.report({ messageId: 'sudo', range: c.nameWord.range });
     }

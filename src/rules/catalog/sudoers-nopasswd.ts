@@ -36,8 +36,7 @@ function sedAddedText(expr: string): string {
 function nopasswdWords(c: ShellCommand): Range[] {
   const out: Range[] = [];
   const scan = (words: readonly Word[], added: (w: Word) => string = (w) => w.value ?? w.raw): void => {
-    for (let j = 0; j < words.length; j++) {
-      const w = words[j]!;
+    for (const w of words) {
       if (!added(w).includes(NOPASSWD)) continue;
       // the added text comes last in a sed expression
       const k = c.name === 'sed' ? w.raw.lastIndexOf(NOPASSWD) : w.raw.indexOf(NOPASSWD);
@@ -53,8 +52,7 @@ function nopasswdWords(c: ShellCommand): Range[] {
   if (c.name === 'echo' || c.name === 'printf') scan(c.args);
   const src = c.stdinFrom;
   if (src !== null && (src.name === 'echo' || src.name === 'printf')) scan(src.args);
-  for (let j = 0, redirects = c.redirects; j < redirects.length; j++) {
-    const r = redirects[j]!;
+  for (const r of c.redirects) {
     if (r.heredoc !== null && r.heredoc.includes(NOPASSWD)) out.push(r.range);
   }
   return out;
@@ -88,12 +86,10 @@ function adminGroupWords(c: ShellCommand): readonly { group: string; range: Rang
       break;
   }
   const out: { group: string; range: Range }[] = [];
-  for (let j = 0; j < lists.length; j++) {
-    const w = lists[j]!;
+  for (const w of lists) {
     if (w.value === null) continue;
     let at = 0;
-    for (let q = 0, list = w.value.split(','); q < list.length; q++) {
-      const g = list[q]!;
+    for (const g of w.value.split(',')) {
       if (ADMIN_GROUPS.has(g)) {
         const k = w.raw.indexOf(g, at);
         out.push({ group: g, range: k >= 0 ? wordSubRange(w, k, k + g.length) : w.range });
@@ -108,8 +104,7 @@ function copiesNopasswd(i: CopyInstruction): Range[] {
   const dest = i.destination?.value ?? '';
   if (!/^\/etc\/sudoers/.test(dest)) return [];
   const out: Range[] = [];
-  for (let j = 0, heredocs = i.heredocs; j < heredocs.length; j++) {
-    const h = heredocs[j]!;
+  for (const h of i.heredocs) {
     const k = h.body.text.indexOf(NOPASSWD);
     if (k < 0) continue;
     const seg = h.body.segments.find((s) => s.at <= k && k + NOPASSWD.length <= s.at + s.length);
@@ -134,30 +129,18 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, list = commandSites(model.instructions); k < list.length; k++) {
-      const { command: c } = list[k]!;
-      if (writesSudoers(c)) for (let j = 0, items = nopasswdWords(c); j < items.length; j++) {
-        const range = items[j]!;
-        ctx.report({ messageId: 'nopasswd', range });
-      }
-      for (let j = 0, items = adminGroupWords(c); j < items.length; j++) {
-        const g = items[j]!;
-        ctx.report({ messageId: 'adminGroup', data: { group: g.group }, range: g.range });
-      }
+    for (const { command: c } of commandSites(model.instructions)) {
+      if (writesSudoers(c)) for (const range of nopasswdWords(c)) ctx.report({ messageId: 'nopasswd', range });
+      for (const g of adminGroupWords(c)) ctx.report({ messageId: 'adminGroup', data: { group: g.group }, range: g.range });
     }
-    for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-      const f = instructions[k]!;
+    for (const f of model.instructions) {
       const i = f.instruction;
       if (i.kind !== 'COPY' && i.kind !== 'ADD') continue;
-      for (let j = 0, list = copiesNopasswd(i); j < list.length; j++) {
-        const range = list[j]!;
-        ctx.report({ messageId: 'nopasswd', range });
-      }
+      for (const range of copiesNopasswd(i)) ctx.report({ messageId: 'nopasswd', range });
       // a sudoers file from the build context, when it can be read
       const read = ctx.env.readContextFile;
       if (read === undefined || !/^\/etc\/sudoers/.test(i.destination?.value ?? '') || i.flags.some((x) => x.name.toLowerCase() === 'from')) continue;
-      for (let j = 0, sources = i.sources; j < sources.length; j++) {
-        const src = sources[j]!;
+      for (const src of i.sources) {
         if (src.value.startsWith('<<') || src.value.includes('$') || /:\/\//.test(src.value)) continue;
         const content = read(src.value.replace(/^\.\//, ''));
         if (content !== undefined && content.split('\n').some((l) => !/^\s*#/.test(l) && l.includes(NOPASSWD))) {

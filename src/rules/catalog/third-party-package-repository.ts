@@ -95,15 +95,12 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (let k = 0, list = commandsNamed(model, REPO_TOOLS, 'RUN'); k < list.length; k++) {
-      const { cmd } = list[k]!;
-      for (let j = 0, items = addedRepos(cmd); j < items.length; j++) {
-        const w = items[j]!;
+    for (const { cmd } of commandsNamed(model, REPO_TOOLS, 'RUN')) {
+      for (const w of addedRepos(cmd)) {
         ctx.report({ messageId: 'command', data: { tool: cmd.name ?? cmd.tool ?? '', repo: (w.value ?? w.raw).replace(/^--[a-z-]+=/, '') }, range: w.range });
       }
     }
-    for (let k = 0, list = fileWrites(model); k < list.length; k++) {
-      const w = list[k]!;
+    for (const w of fileWrites(model)) {
       if (w.path === null || !isRepoPath(w.path)) continue;
       const url = thirdPartyUrl(w.text);
       if (url === null) continue;
@@ -111,16 +108,13 @@ export default defineRule({
       const re = new RegExp(url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
       ctx.report({ messageId: 'written', data: { url, path: w.path }, range: locateInWrite(model, w, re) });
     }
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
-      for (let j = 0, list = stage.shell?.dataflow.artifacts ?? []; j < list.length; j++) {
-        const a = list[j]!;
+    for (const stage of model.stages) {
+      for (const a of stage.shell?.dataflow.artifacts ?? []) {
         if (a.path === null || !isRepoPath(a.path) || a.url === null) continue;
         ctx.report({ messageId: 'written', data: { url: a.url.url, path: a.path }, range: a.range });
       }
     }
-    for (let k = 0, list = allInstructions(model.dockerfile); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(model.dockerfile)) {
       if ((i.kind !== 'COPY' && i.kind !== 'ADD') || i.destination === null || i.heredocs.length > 0) continue;
       const dest = i.destination.value;
       if (!isRepoPath(dest) && !/^\/etc\/(?:yum\.repos\.d|apt\/sources\.list\.d|zypp\/repos\.d)$/.test(dest)) continue;

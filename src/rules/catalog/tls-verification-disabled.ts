@@ -124,21 +124,16 @@ function commandHits(c: ShellCommand): readonly Hit[] {
     case 'helm':
     case 'kubectl':
     case 'dockerd':
-      for (let j = 0, args = c.args; j < args.length; j++) {
-        const w = args[j]!;
+      for (const w of c.args) {
         const v = w.value ?? '';
         if (insecureRegistryFlag(tool, v)) hits.push({ messageId: 'insecureOption', data: { tool, option: v }, range: w.range });
       }
       break;
     case 'curl':
-      for (let j = 0, options = c.options; j < options.length; j++) {
-        const o = options[j]!;
-        if (o.canonical === '-k' || o.name === '--proxy-insecure' || o.name === '--doh-insecure') opt(o, 'curl');
-      }
+      for (const o of c.options) if (o.canonical === '-k' || o.name === '--proxy-insecure' || o.name === '--doh-insecure') opt(o, 'curl');
       break;
     case 'wget':
-      for (let j = 0, options = c.options; j < options.length; j++) {
-        const o = options[j]!;
+      for (const o of c.options) {
         if (o.name === '--no-check-certificate') opt(o, 'wget');
         else if (o.canonical === '-e' && /^check_certificate[ \t]*=[ \t]*(?:off|no|0|false)$/i.test(val(o.value) ?? '')) {
           hits.push({ messageId: 'insecureSetting', data: { tool: 'wget', setting: val(o.value)! }, range: o.value!.range });
@@ -146,8 +141,7 @@ function commandHits(c: ShellCommand): readonly Hit[] {
       }
       break;
     case 'git': {
-      for (let j = 0, options = c.options; j < options.length; j++) {
-        const o = options[j]!;
+      for (const o of c.options) {
         if (o.canonical !== '-c') continue;
         const v = val(o.value);
         const m = v === null ? null : /^([^=]+)=(.*)$/.exec(v);
@@ -168,30 +162,26 @@ function commandHits(c: ShellCommand): readonly Hit[] {
     case 'npm':
     case 'pnpm':
     case 'yarn': {
-      for (let j = 0, args = c.args; j < args.length; j++) {
-        const w = args[j]!;
+      for (const w of c.args) {
         const v = w.value ?? '';
         if (/^--strict-ssl=(?:false|0)$/i.test(v) || v === '--no-strict-ssl') hits.push({ messageId: 'insecureOption', data: { tool, option: v }, range: w.range });
       }
       if (c.subcommand === 'config' || c.subcommand === 'set') {
-        for (let j = 0, list = configPairs(c); j < list.length; j++) {
-          const p = list[j]!;
+        for (const p of configPairs(c)) {
           if (/^(?:strict-ssl|enableStrictSsl)$/i.test(p.key) && isFalseValue(p.value)) hits.push({ messageId: 'insecureSetting', data: { tool, setting: `${p.key} ${p.value}` }, range: p.range });
         }
       }
       break;
     }
     case 'pip':
-      for (let j = 0, options = c.options; j < options.length; j++) {
-        const o = options[j]!;
+      for (const o of c.options) {
         if (o.canonical !== '--trusted-host') continue;
         const host = val(o.value);
         if (host !== null && isLoopbackHost(host.replace(/:[0-9]+$/, ''))) continue;
         hits.push({ messageId: 'trustedHost', data: { host: host ?? o.value?.raw ?? '' }, range: span(o.word.range, o.value?.range ?? o.word.range) });
       }
       if (c.subcommand === 'config') {
-        for (let j = 0, list = configPairs(c); j < list.length; j++) {
-          const p = list[j]!;
+        for (const p of configPairs(c)) {
           if (/(?:^|\.)trusted-host$/.test(p.key) && !p.value.split(/\s+/).every((h) => isLoopbackHost(h))) hits.push({ messageId: 'trustedHost', data: { host: p.value }, range: p.range });
         }
       }
@@ -202,8 +192,7 @@ function commandHits(c: ShellCommand): readonly Hit[] {
     case 'microdnf':
     case 'tdnf':
     case 'yum-config-manager':
-      for (let j = 0, args = c.args; j < args.length; j++) {
-        const w = args[j]!;
+      for (const w of c.args) {
         const v = w.value ?? '';
         const m = /^(?:--setopt=)?((?:[^=]*\.)?sslverify)=(.*)$/i.exec(v);
         if (m !== null && isFalseValue(m[2]!)) hits.push({ messageId: 'insecureSetting', data: { tool: 'yum/dnf', setting: `${m[1]}=${m[2]}` }, range: w.range });
@@ -212,8 +201,7 @@ function commandHits(c: ShellCommand): readonly Hit[] {
     case 'apt-get':
     case 'apt':
     case 'aptitude':
-      for (let j = 0, options = c.options; j < options.length; j++) {
-        const o = options[j]!;
+      for (const o of c.options) {
         if (o.canonical !== '-o') continue;
         const v = val(o.value) ?? '';
         const m = /^Acquire::https?::(?:[^=]*::)?Verify-(?:Peer|Host)=(.*)$/i.exec(v);
@@ -234,8 +222,7 @@ function commandHits(c: ShellCommand): readonly Hit[] {
       break;
     case 'composer':
       if (c.subcommand === 'config') {
-        for (let j = 0, list = configPairs(c); j < list.length; j++) {
-          const p = list[j]!;
+        for (const p of configPairs(c)) {
           if ((p.key === 'disable-tls' && /^true$/i.test(p.value)) || (p.key === 'secure-http' && isFalseValue(p.value))) {
             hits.push({ messageId: 'insecureSetting', data: { tool: 'Composer', setting: `${p.key} ${p.value}` }, range: p.range });
           }
@@ -250,8 +237,7 @@ function commandHits(c: ShellCommand): readonly Hit[] {
 /** The leftmost match of one regex or of several alternatives (on a tie, the first alternative's). */
 export function leftmostMatch(res: RegExp | readonly RegExp[], text: string): RegExpExecArray | null {
   let best: RegExpExecArray | null = null;
-  for (let k = 0, list = Array.isArray(res) ? res : [res]; k < list.length; k++) {
-    const re = list[k]!;
+  for (const re of Array.isArray(res) ? res : [res]) {
     const m = (re as RegExp).exec(text);
     if (m !== null && (best === null || m.index < best.index)) best = m;
   }
@@ -280,34 +266,26 @@ export default defineRule({
   },
   check(model, ctx) {
     // commandHits finds nothing in commands of other tools
-    for (let k = 0, list = commandsNamed(model, HIT_TOOLS, 'all'); k < list.length; k++) {
-      const { at, cmd } = list[k]!;
+    for (const { at, cmd } of commandsNamed(model, HIT_TOOLS, 'all')) {
       // a HEALTHCHECK probes the container itself (often a self-signed local endpoint), and so does a loopback URL
       const hits = commandHits(cmd);
       if (hits.length === 0 || at.facts.instruction.kind === 'HEALTHCHECK') continue;
       // URLs only for commands with hits (finding them parses every command's arguments)
       const urls = cmd.urls;
       if (urls.length > 0 && urls.every((u) => isLoopbackHost(u.host))) continue;
-      for (let j = 0; j < hits.length; j++) {
-        const h = hits[j]!;
-        ctx.report(h);
-      }
+      for (const h of hits) ctx.report(h);
     }
-    for (let k = 0, list = envSettings(model); k < list.length; k++) {
-      const e = list[k]!;
+    for (const e of envSettings(model)) {
       if (e.value === null || !ENV_SWITCH_NAMES.has(e.name.toUpperCase())) continue;
-      for (let j = 0; j < ENV_SWITCHES.length; j++) {
-        const s = ENV_SWITCHES[j]!;
+      for (const s of ENV_SWITCHES) {
         if (!s.name.test(e.name) || !s.off(e.value)) continue;
         if (s.tool === 'pip') ctx.report({ messageId: 'trustedHost', data: { host: e.value }, range: e.range });
         else ctx.report({ messageId: 'insecureEnv', data: { name: e.name, value: e.value, tool: s.tool }, range: e.range });
       }
     }
-    for (let k = 0, list = fileWrites(model); k < list.length; k++) {
-      const w = list[k]!;
+    for (const w of fileWrites(model)) {
       if (w.path === null) continue;
-      for (let j = 0; j < CONFIG_LINES.length; j++) {
-        const c = CONFIG_LINES[j]!;
+      for (const c of CONFIG_LINES) {
         if (!c.path.test(w.path)) continue;
         const m = leftmostMatch(c.line, w.text);
         if (m === null) continue;

@@ -26,13 +26,11 @@ export default defineRule<
   check(model, ctx) {
     const max = ctx.options.max;
     const counts = new Map<number, { count: number; reported: boolean }>();
-    for (let k = 0, list = instructionsOf(model, 'EXPOSE', { triggers: false }); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, 'EXPOSE', { triggers: false })) {
       if (f.stage === null) continue;
       const st = counts.get(f.stage) ?? { count: 0, reported: false };
       counts.set(f.stage, st);
-      for (let j = 0, items = portSpecs(model, f.instruction); j < items.length; j++) {
-        const p = items[j]!;
+      for (const p of portSpecs(model, f.instruction)) {
         if (p.start === null || p.end === null || p.end < p.start || p.end > 65535) continue;
         const n = p.end - p.start + 1;
         if (n > max) {

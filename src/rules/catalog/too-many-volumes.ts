@@ -18,14 +18,11 @@ export default defineRule<{ tooMany: (d: { count: number; max: number }) => stri
   },
   check(model, ctx) {
     const max = ctx.options.max;
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       let count = 0;
-      for (let j = 0, instructions = stage.instructions; j < instructions.length; j++) {
-        const f = instructions[j]!;
+      for (const f of stage.instructions) {
         if (f.onbuild !== null || f.instruction.kind !== 'VOLUME') continue;
-        for (let q = 0, args = f.instruction.args; q < args.length; q++) {
-          const a = args[q]!;
+        for (const a of f.instruction.args) {
           count++;
           if (count === max + 1) ctx.report({ messageId: 'tooMany', data: { count, max }, range: a.range });
         }

@@ -23,8 +23,7 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (let k = 0, list = expandedSites(model); k < list.length; k++) {
-      const site = list[k]!;
+    for (const site of expandedSites(model)) {
       const i = site.instruction;
       if (i.kind === 'FROM' || !site.result.ok) continue; // FROM: from-undefined-arg's business
       const scope = model.facts.get(i)?.scope;
@@ -44,15 +43,9 @@ export default defineRule({
           if (suggestion !== undefined) ctx.report({ messageId: 'typo', data: { name, suggestion }, range });
         }
       };
-      for (let j = 0, unset = site.result.unset; j < unset.length; j++) {
-        const name = unset[j]!;
-        consider(name, 'undefined');
-      }
+      for (const name of site.result.unset) consider(name, 'undefined');
       // names the base image might define: only a near miss of a defined name is reported
-      for (let j = 0, unknownVars = site.result.unknownVars; j < unknownVars.length; j++) {
-        const name = unknownVars[j]!;
-        if (!scope.vars.has(name)) consider(name, 'typo');
-      }
+      for (const name of site.result.unknownVars) if (!scope.vars.has(name)) consider(name, 'typo');
     }
   },
   docs: {

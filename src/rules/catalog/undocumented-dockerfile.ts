@@ -52,8 +52,7 @@ export default defineRule<
       const c = comments[lo];
       return c !== undefined && c.range.end <= end;
     };
-    for (let k = 0, list = instructionsOf(model, 'RUN', { triggers: false }); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, 'RUN', { triggers: false })) {
       if (f.instruction.comments.length > 0 || !f.shell) continue;
       // comments inside the script (after a continuation, or in a heredoc) count too
       if (commentWithin(f.instruction.range.start, f.instruction.range.end)) continue;
@@ -61,10 +60,7 @@ export default defineRule<
       const before = f.instruction.startLine - 2;
       if (before >= 1 && model.source.lineText(before + 1).trim() === '' && /^\s*#/.test(model.source.lineText(before))) continue;
       let count = 0;
-      for (let j = 0, shell = f.shell; j < shell.length; j++) {
-        const s = shell[j]!;
-        count += s.all.length;
-      }
+      for (const s of f.shell) count += s.all.length;
       if (count >= minCommands) ctx.report({ messageId: 'longRun', data: { count }, range: f.instruction.keywordRange });
     }
   },

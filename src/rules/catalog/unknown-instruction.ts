@@ -17,8 +17,7 @@ export default defineRule({
     aliases: ['DL1000'],
   },
   check(model, ctx) {
-    for (let k = 0, diagnostics = model.dockerfile.diagnostics; k < diagnostics.length; k++) {
-      const d = diagnostics[k]!;
+    for (const d of model.dockerfile.diagnostics) {
       if (d.code !== 'unknown-instruction') continue;
       const word = model.source.text.slice(d.range.start, d.range.end);
       if (word === '') ctx.report({ messageId: 'empty', range: d.range });

@@ -20,11 +20,9 @@ export default defineRule({
     aliases: ['SC2086'],
   },
   check(model, ctx) {
-    for (let k = 0, list = runScriptCommandsNamed(model, TESTS); k < list.length; k++) {
-      const { cmd: c } = list[k]!;
+    for (const { cmd: c } of runScriptCommandsNamed(model, TESTS)) {
       if (c.name !== '[' && c.name !== 'test') continue;
-      for (let j = 0, args = c.args; j < args.length; j++) {
-        const w = args[j]!;
+      for (const w of c.args) {
         if (w.quoted || !w.dynamic) continue; // a known value (ARG default, ENV, earlier assignment) cannot surprise
         const m = BARE_VAR.exec(w.raw);
         if (m === null) continue;

@@ -15,8 +15,7 @@ export default defineRule({
   },
   check(model, ctx) {
     const text = model.source.text;
-    for (let k = 0, list = expandedSites(model); k < list.length; k++) {
-      const site = list[k]!;
+    for (const site of expandedSites(model)) {
       const r = site.result;
       // dockaudit's own safety limits (huge or deeply nested expansions) are not BuildKit errors: say nothing here
       if (r.ok || r.limit) continue;

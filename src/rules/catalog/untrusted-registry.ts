@@ -17,8 +17,7 @@ function normalise(host: string): string {
 
 export function registryTrusted(registry: string, trusted: readonly string[]): boolean {
   const reg = normalise(registry);
-  for (let k = 0; k < trusted.length; k++) {
-    const t = trusted[k]!;
+  for (const t of trusted) {
     if (typeof t !== 'string') continue;
     const pat = normalise(t);
     if (pat === '*' || pat === reg) return true;
@@ -48,8 +47,7 @@ export default defineRule<
   check(model, ctx) {
     const trusted = Array.isArray(ctx.options.trustedRegistries) ? ctx.options.trustedRegistries : [];
     if (trusted.length === 0) return;
-    for (let k = 0, list = externalBases(model); k < list.length; k++) {
-      const b = list[k]!;
+    for (const b of externalBases(model)) {
       const r = b.ref;
       if (r.unknown.registry) continue;
       if (registryTrusted(r.registry, trusted)) continue;

@@ -42,13 +42,11 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    for (let k = 0, stages = model.stages; k < stages.length; k++) {
-      const stage = stages[k]!;
+    for (const stage of model.stages) {
       const df = stage.shell?.dataflow;
       if (df === undefined) continue;
       const byArtifact = new Map<Artifact, ArtifactUse[]>();
-      for (let j = 0, items = df.uses; j < items.length; j++) {
-        const u = items[j]!;
+      for (const u of df.uses) {
         // piping straight into an interpreter is remote-code-piped-to-interpreter (critical)
         if (u.verified || u.kind === 'pipe-to-interpreter') continue;
         const a = u.artifact;
@@ -69,8 +67,7 @@ export default defineRule({
         });
       }
       // downloaded straight into a PATH directory (`curl -o /usr/local/bin/tool`): on the PATH without any check
-      for (let j = 0, artifacts = df.artifacts; j < artifacts.length; j++) {
-        const a = artifacts[j]!;
+      for (const a of df.artifacts) {
         if (a.path === null || byArtifact.has(a) || !PATH_DIR.test(a.path) || NOT_PROGRAM.test(a.path)) continue;
         if (artifactVerified(df, a) || isLoopbackHost(a.url?.host ?? null)) continue;
         if (df.uses.some((u) => u.artifact === a)) continue;

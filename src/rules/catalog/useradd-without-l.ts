@@ -23,8 +23,7 @@ export default defineRule<{ largeUid: (d: { uid: string }) => string }, Options>
     defaultOptions: { minUid: 65536 },
   },
   check(model, ctx) {
-    for (let k = 0, list = commandsNamed(model, USERADD, 'RUN'); k < list.length; k++) {
-      const { cmd: c } = list[k]!;
+    for (const { cmd: c } of commandsNamed(model, USERADD, 'RUN')) {
       if (c.name !== 'useradd' || c.hasFlag('-l')) continue;
       const uid = c.flagValue('-u');
       if (uid === null || uid.value === null || !/^[0-9]+$/.test(uid.value)) continue;

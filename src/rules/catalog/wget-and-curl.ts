@@ -18,8 +18,7 @@ export default defineRule({
   },
   check(model, ctx) {
     const byStage = new Map<number, { wget: ShellCommand[]; curl: ShellCommand[] }>();
-    for (let k = 0, list = runScriptCommandsNamed(model, TOOLS); k < list.length; k++) {
-      const { rs, cmd: c } = list[k]!;
+    for (const { rs, cmd: c } of runScriptCommandsNamed(model, TOOLS)) {
       const s = rs.facts.stage;
       if (s === null || rs.facts.onbuild !== null) continue;
       let e = byStage.get(s);

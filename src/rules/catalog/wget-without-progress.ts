@@ -18,8 +18,7 @@ export default defineRule({
     aliases: ['DL3047'],
   },
   check(model, ctx) {
-    for (let k = 0, list = runScriptCommandsNamed(model, WGET); k < list.length; k++) {
-      const { cmd: c } = list[k]!;
+    for (const { cmd: c } of runScriptCommandsNamed(model, WGET)) {
       // `-nv` is wget's `-n` option group with the letter `v` (no-verbose)
       const quiet = c.options.some(
         (o) => QUIET.includes(o.name) || QUIET.includes(o.canonical) || (o.name === '-n' && (o.value?.value ?? '').includes('v')),

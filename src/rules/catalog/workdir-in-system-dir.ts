@@ -17,8 +17,7 @@ export default defineRule({
     aliases: ['DS-0030'],
   },
   check(model, ctx) {
-    for (let k = 0, list = instructionsOf(model, 'WORKDIR'); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, 'WORKDIR')) {
       const arg = f.instruction.args[0];
       if (!arg || f.stage === null) continue;
       const stage = model.stages[f.stage];

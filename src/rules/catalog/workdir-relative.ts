@@ -22,8 +22,7 @@ export default defineRule({
     aliases: ['DL3000', 'WorkdirRelativePath', 'DS-0009', 'CKV_DOCKER_10'],
   },
   check(model, ctx) {
-    for (let k = 0, list = instructionsOf(model, 'WORKDIR'); k < list.length; k++) {
-      const f = list[k]!;
+    for (const f of instructionsOf(model, 'WORKDIR')) {
       const arg = f.instruction.args[0];
       if (!arg || f.workdir.setBy !== null) continue; // relative to a WORKDIR of this file: well defined
       const e = expand(model, arg.value, f.instruction);

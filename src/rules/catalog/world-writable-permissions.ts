@@ -15,8 +15,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (let k = 0, list = modeSites(model); k < list.length; k++) {
-      const s = list[k]!;
+    for (const s of modeSites(model)) {
       if (!s.effect.worldWritable || s.effect.sticky) continue;
       ctx.report({ messageId: 'worldWritable', data: { mode: s.mode, tool: s.tool }, range: s.range });
     }

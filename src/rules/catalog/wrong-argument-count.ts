@@ -24,8 +24,7 @@ export default defineRule({
     const df = model.dockerfile;
     const hasError = (i: Instruction) =>
       df.diagnostics.some((d) => d.severity === 'error' && d.range.start >= i.range.start && d.range.start <= i.range.end);
-    for (let k = 0, list = allInstructions(df); k < list.length; k++) {
-      const i = list[k]!;
+    for (const i of allInstructions(df)) {
       if (hasError(i)) continue; // the parser already refused it (reported as a file error)
       if (i.kind === 'ONBUILD') {
         if (i.trigger === null) ctx.report({ messageId: 'onbuildEmpty', range: i.keywordRange });

@@ -27,8 +27,7 @@ export function addSourceKind(v: string): AddSourceKind {
 export function addSources(model: DockerfileModel, i: CopyInstruction): AddSource[] {
   if (i.kind !== 'ADD' || i.flags.some((f) => f.name.toLowerCase() === 'from')) return [];
   const out: AddSource[] = [];
-  for (let k = 0, sources = i.sources; k < sources.length; k++) {
-    const arg = sources[k]!;
+  for (const arg of i.sources) {
     if (arg.value.startsWith('<<')) continue;
     let value = arg.value;
     if (value.includes('$')) {

@@ -125,8 +125,7 @@ export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>):
   const out: RunCommands[] = [];
   const entries = runEntries(model);
   let last: RunCommands | undefined;
-  for (let k = 0, list = commandsNamed(model, names, 'RUN'); k < list.length; k++) {
-    const x = list[k]!;
+  for (const x of commandsNamed(model, names, 'RUN')) {
     const r = entries.get(x.at.facts);
     if (r !== undefined && r !== last) out.push(r);
     last = r;
@@ -148,8 +147,7 @@ export function runScriptCommandsNamed(model: DockerfileModel, names: ReadonlySe
   if (known !== undefined) return known;
   const out: ScriptCommand[] = [];
   const entries = scriptEntries(model);
-  for (let k = 0, list = commandsNamed(model, names, 'RUN'); k < list.length; k++) {
-    const x = list[k]!;
+  for (const x of commandsNamed(model, names, 'RUN')) {
     const rs = entries.get(x.at.script);
     if (rs !== undefined) out.push({ rs, cmd: x.cmd });
   }

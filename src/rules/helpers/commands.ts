@@ -32,16 +32,9 @@ export function commandSites(
   if (cached !== undefined) return cached;
   const out: CommandSite[] = [];
   perFacts.set(key, out);
-  for (let k = 0; k < facts.length; k++) {
-    const f = facts[k]!;
+  for (const f of facts) {
     if (f.instruction.kind === 'ONBUILD' || !kinds.includes(f.instruction.kind)) continue;
-    for (let q = 0, list = f.shell ?? []; q < list.length; q++) {
-      const script = list[q]!;
-      for (let j = 0, all = script.all; j < all.length; j++) {
-      const command = all[j]!;
-      out.push({ facts: f, script, command });
-    }
-    }
+    for (const script of f.shell ?? []) for (const command of script.all) out.push({ facts: f, script, command });
   }
   return out;
 }
@@ -68,8 +61,7 @@ export function literalStdin(c: ShellCommand): { readonly text: string; readonly
     if (ops.length === 0 || ops.some((w) => !isLiteral(w))) return null;
     return { text: ops.map((w) => w.value!).join(' '), words: ops };
   }
-  for (let k = 0, redirects = c.redirects; k < redirects.length; k++) {
-    const r = redirects[k]!;
+  for (const r of c.redirects) {
     if (r.op === '<<<' && r.target !== null && isLiteral(r.target)) return { text: r.target.value!, words: [r.target] };
   }
   return null;

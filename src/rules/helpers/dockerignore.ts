@@ -23,8 +23,7 @@ export function cleanSlashPath(p: string): string {
   if (p === '') return '.';
   const abs = p.startsWith('/');
   const out: string[] = [];
-  for (let k = 0, list = p.split('/'); k < list.length; k++) {
-    const seg = list[k]!;
+  for (const seg of p.split('/')) {
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {
       if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
@@ -124,8 +123,7 @@ function matchesOrParent(toks: readonly Tok[], path: string): boolean {
   // reach[s] = the tokens consumed so far match path[0, s)
   let reach = new Uint8Array(path.length + 1);
   reach[0] = 1;
-  for (let k = 0; k < toks.length; k++) {
-    const tok = toks[k]!;
+  for (const tok of toks) {
     const next = new Uint8Array(path.length + 1);
     if (tok.t === 'star' || tok.t === 'rest') {
       let on = false;
@@ -175,8 +173,7 @@ export class DockerignoreMatcher {
     const file = cleanSlashPath(path.replace(/^\/+/, ''));
     let excluded = false;
     let pattern: IgnorePattern | null = null;
-    for (let k = 0, compiled = this.compiled; k < compiled.length; k++) {
-      const { p, toks } = compiled[k]!;
+    for (const { p, toks } of this.compiled) {
       if (toks === null) continue;
       if (matchesOrParent(toks, file)) {
         excluded = !p.exclusion;
@@ -202,8 +199,7 @@ export function readDockerignore(
   dockerfileName: string,
 ): { readonly file: string; readonly text: string } | null {
   const base = dockerfileName.slice(dockerfileName.replace(/\\/g, '/').lastIndexOf('/') + 1);
-  for (let k = 0, list = [`${base}.dockerignore`, '.dockerignore']; k < list.length; k++) {
-    const file = list[k]!;
+  for (const file of [`${base}.dockerignore`, '.dockerignore']) {
     if (base === '' && file !== '.dockerignore') continue;
     const text = read(file);
     if (text !== undefined) return { file, text };

@@ -30,31 +30,23 @@ export const envSettings: (model: DockerfileModel) => readonly EnvSetting[] = pe
 
 function collect(model: DockerfileModel): EnvSetting[] {
   const out: EnvSetting[] = [];
-  for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-    const f = instructions[k]!;
+  for (const f of model.instructions) {
     const i = f.instruction;
     if (i.kind === 'ENV') {
-      for (let j = 0, pairs = i.pairs; j < pairs.length; j++) {
-        const p = pairs[j]!;
-        out.push({ name: p.key.value, value: unquote(p.value.value), range: p.range, facts: f, via: 'ENV' });
-      }
+      for (const p of i.pairs) out.push({ name: p.key.value, value: unquote(p.value.value), range: p.range, facts: f, via: 'ENV' });
     } else if (i.kind === 'ARG') {
-      for (let j = 0, definitions = i.definitions; j < definitions.length; j++) {
-        const d = definitions[j]!;
+      for (const d of i.definitions) {
         if (d.value === null) continue;
         out.push({ name: d.name, value: unquote(d.value), range: d.range, facts: f, via: 'ARG' });
       }
     }
   }
-  for (let k = 0, list = commandsOfModel(model); k < list.length; k++) {
-    const { at, cmd } = list[k]!;
-    for (let j = 0, assignments = cmd.assignments; j < assignments.length; j++) {
-      const a = assignments[j]!;
+  for (const { at, cmd } of commandsOfModel(model)) {
+    for (const a of cmd.assignments) {
       out.push({ name: a.name, value: a.value === null ? '' : a.value.value, range: a.range, facts: at.facts, via: 'RUN' });
     }
     if (cmd.tool === 'export' || cmd.tool === 'declare' || cmd.tool === 'typeset') {
-      for (let j = 0, args = cmd.args; j < args.length; j++) {
-        const w = args[j]!;
+      for (const w of cmd.args) {
         const text = w.value ?? w.prefix;
         const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(text);
         if (m === null) continue;

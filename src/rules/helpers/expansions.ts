@@ -33,25 +33,15 @@ function collectExpandedSites(model: DockerfileModel): ExpandedSite[] {
   const add = (instruction: Instruction, text: string, range: Range): void => {
     if (text.includes('$')) out.push({ instruction, text, range, result: expand(model, text, instruction) });
   };
-  for (let k = 0, instructions = model.dockerfile.instructions; k < instructions.length; k++) {
-    const i = instructions[k]!;
+  for (const i of model.dockerfile.instructions) {
     if (i.kind === 'FROM') {
       if (i.image) add(i, i.image.value, i.image.range);
     } else if (i.kind === 'ENV' || i.kind === 'LABEL') {
-      for (let j = 0, pairs = i.pairs; j < pairs.length; j++) {
-        const p = pairs[j]!;
-        add(i, p.value.value, p.value.range);
-      }
+      for (const p of i.pairs) add(i, p.value.value, p.value.range);
     } else if (i.kind === 'ARG') {
-      for (let j = 0, definitions = i.definitions; j < definitions.length; j++) {
-        const d = definitions[j]!;
-        if (d.value !== null && d.valueRange !== null) add(i, d.value, d.valueRange);
-      }
+      for (const d of i.definitions) if (d.value !== null && d.valueRange !== null) add(i, d.value, d.valueRange);
     } else if (ARG_WORDS.has(i.kind)) {
-      for (let j = 0, args = i.args; j < args.length; j++) {
-        const a = args[j]!;
-        if (!a.value.startsWith('<<')) add(i, a.value, a.range);
-      }
+      for (const a of i.args) if (!a.value.startsWith('<<')) add(i, a.value, a.range);
     }
   }
   return out;

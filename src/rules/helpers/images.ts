@@ -14,8 +14,7 @@ export interface ExternalBase {
 /** Stages built FROM an external image (not `scratch`, not an earlier stage), with the parsed reference. */
 export function externalBases(model: DockerfileModel): ExternalBase[] {
   const out: ExternalBase[] = [];
-  for (let k = 0, stages = model.stages; k < stages.length; k++) {
-    const stage = stages[k]!;
+  for (const stage of model.stages) {
     const b = stage.base;
     if (b.kind !== 'image' || b.ref === null || b.range === null) continue;
     out.push({ stage, ref: b.ref, range: b.range, raw: b.raw });

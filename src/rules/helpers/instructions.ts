@@ -11,9 +11,6 @@ function collectInstructions(df: Dockerfile): Instruction[] {
     out.push(i);
     if (i.kind === 'ONBUILD' && i.trigger) visit(i.trigger);
   };
-  for (let k = 0, instructions = df.instructions; k < instructions.length; k++) {
-    const i = instructions[k]!;
-    visit(i);
-  }
+  for (const i of df.instructions) visit(i);
   return out;
 }

@@ -17,10 +17,8 @@ export interface LabelPair {
 /** Every LABEL pair of the file (ONBUILD triggers excluded), expanded where possible. */
 export function labelPairs(model: DockerfileModel): LabelPair[] {
   const out: LabelPair[] = [];
-  for (let j = 0, list = instructionsOf(model, 'LABEL', { triggers: false }); j < list.length; j++) {
-    const f = list[j]!;
-    for (let q = 0, pairs = f.instruction.pairs; q < pairs.length; q++) {
-      const pair = pairs[q]!;
+  for (const f of instructionsOf(model, 'LABEL', { triggers: false })) {
+    for (const pair of f.instruction.pairs) {
       const k = expand(model, pair.key.value, f.instruction);
       const v = expand(model, pair.value.value, f.instruction);
       const fromBuildArg = v.ok && v.used.some((n) => f.scope.vars.get(n)?.overridable === true);

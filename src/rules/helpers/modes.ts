@@ -32,8 +32,7 @@ export function parseMode(mode: string): ModeEffect | null {
   let sticky = false;
   let setuid = false;
   let setgid = false;
-  for (let k = 0, list = mode.split(','); k < list.length; k++) {
-    const clause = list[k]!;
+  for (const clause of mode.split(',')) {
     const m = CLAUSE.exec(clause);
     if (m === null) return null;
     const who = m[1]!;
@@ -76,14 +75,10 @@ export interface ModeSite {
 /** Paths created by `mkdir` before command `c` in the same script. */
 function madeDirectories(script: ShellScript, c: ShellCommand): Set<string> {
   const out = new Set<string>();
-  for (let k = 0, all = script.all; k < all.length; k++) {
-    const d = all[k]!;
+  for (const d of script.all) {
     if (d === c) break;
     if (d.name === 'mkdir' || (d.name === 'install' && d.hasFlag('-d', '--directory'))) {
-      for (let j = 0, operands = d.operands; j < operands.length; j++) {
-        const w = operands[j]!;
-        out.add(trimTrailingSlashes(w.value ?? w.raw));
-      }
+      for (const w of d.operands) out.add(trimTrailingSlashes(w.value ?? w.raw));
     }
   }
   return out;
@@ -140,12 +135,10 @@ const MODE_TOOLS: ReadonlySet<string> = new Set(['chmod', 'install', 'mkdir']);
 
 function collectModeSites(model: DockerfileModel): ModeSite[] {
   const out: ModeSite[] = [];
-  for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-    const f = instructions[k]!;
+  for (const f of model.instructions) {
     const i = f.instruction;
     if (i.kind === 'COPY' || i.kind === 'ADD') {
-      for (let j = 0, flags = i.flags; j < flags.length; j++) {
-        const flag = flags[j]!;
+      for (const flag of i.flags) {
         if (flag.name.toLowerCase() !== 'chmod' || flag.value === null || flag.valueRange === null) continue;
         const effect = parseMode(flag.value);
         if (effect === null) continue;
@@ -153,8 +146,7 @@ function collectModeSites(model: DockerfileModel): ModeSite[] {
       }
     }
   }
-  for (let k = 0, list = commandsNamed(model, MODE_TOOLS, 'RUN'); k < list.length; k++) {
-    const { at, cmd: c } = list[k]!;
+  for (const { at, cmd: c } of commandsNamed(model, MODE_TOOLS, 'RUN')) {
     const { facts, script } = at;
     let site: ModeSite | null = null;
     if (c.name === 'chmod') {

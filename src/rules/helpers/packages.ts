@@ -56,15 +56,11 @@ export const runCommands: (model: DockerfileModel) => readonly RunCommands[] = p
 
 function collectRunCommands(model: DockerfileModel): RunCommands[] {
   const out: RunCommands[] = [];
-  for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-    const f = instructions[k]!;
+  for (const f of model.instructions) {
     const run = f.instruction;
     if (run.kind !== 'RUN') continue;
     const commands: ShellCommand[] = [];
-    for (let j = 0, list = f.shell ?? []; j < list.length; j++) {
-      const s = list[j]!;
-      commands.push(...s.all);
-    }
+    for (const s of f.shell ?? []) commands.push(...s.all);
     out.push({ facts: f, run, commands });
   }
   return out;
@@ -158,12 +154,10 @@ function findInstall(cmd: ShellCommand, manager: Manager): PackageInstall | null
 /** The `--mount` specs of a RUN: lower-cased keys, values as written (expanded when the scope knows them). */
 export function mountsOf(model: DockerfileModel, run: RunInstruction): Map<string, string>[] {
   const out: Map<string, string>[] = [];
-  for (let k = 0, flags = run.flags; k < flags.length; k++) {
-    const f = flags[k]!;
+  for (const f of run.flags) {
     if (f.name.toLowerCase() !== 'mount' || f.value === null) continue;
     const m = new Map<string, string>();
-    for (let j = 0, list = f.value.split(','); j < list.length; j++) {
-      const field = list[j]!;
+    for (const field of f.value.split(',')) {
       const eq = field.indexOf('=');
       const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
       let value = eq < 0 ? '' : field.slice(eq + 1).trim();
@@ -188,8 +182,7 @@ function trimSlashes(p: string): string {
 /** Targets of the RUN's cache and tmpfs mounts (trailing slashes removed). */
 export function cacheMountTargets(model: DockerfileModel, run: RunInstruction): string[] {
   const out: string[] = [];
-  for (let k = 0, list = mountsOf(model, run); k < list.length; k++) {
-    const m = list[k]!;
+  for (const m of mountsOf(model, run)) {
     const type = (m.get('type') ?? 'bind').toLowerCase();
     if (type !== 'cache' && type !== 'tmpfs') continue;
     const target = m.get('target') ?? m.get('dst') ?? m.get('destination');
@@ -244,18 +237,14 @@ export function expandBraces(v: string): string[] {
   for (let round = 0; round < 8; round++) {
     const next: string[] = [];
     let changed = false;
-    for (let k = 0; k < out.length; k++) {
-      const s = out[k]!;
+    for (const s of out) {
       const g = braceGroup(s);
       if (g === null) {
         next.push(s);
         continue;
       }
       changed = true;
-      for (let j = 0, list = s.slice(g.open + 1, g.close).split(','); j < list.length; j++) {
-        const alt = list[j]!;
-        next.push(s.slice(0, g.open) + alt + s.slice(g.close + 1));
-      }
+      for (const alt of s.slice(g.open + 1, g.close).split(',')) next.push(s.slice(0, g.open) + alt + s.slice(g.close + 1));
     }
     if (!changed || next.length > 64) return changed ? out : next;
     out = next;
@@ -424,8 +413,7 @@ function aptConfigTable(model: DockerfileModel, setting: RegExp): AptConfigTable
   if (cached !== undefined) return cached;
   const firstMention = new Map<InstructionFacts, number[]>();
   const stageFirst: number[] = model.stages.map(() => Infinity);
-  for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-    const f = instructions[k]!;
+  for (const f of model.instructions) {
     let configures = writesAptConf(f);
     if (f.instruction.kind === 'RUN') {
       const first = (f.shell ?? []).map((s) => s.all.findIndex((c) => mentions(c, setting)));
@@ -435,8 +423,7 @@ function aptConfigTable(model: DockerfileModel, setting: RegExp): AptConfigTable
     if (configures && f.stage !== null && f.onbuild === null && f.index < (stageFirst[f.stage] ?? -Infinity)) stageFirst[f.stage] = f.index;
   }
   const inAncestors: boolean[] = [];
-  for (let k = 0, stages = model.stages; k < stages.length; k++) {
-    const st = stages[k]!;
+  for (const st of model.stages) {
     const p = st.parentStage;
     // a parent is an earlier stage; anything else (never built) is not followed
     inAncestors[st.index] = p !== null && p < st.index && (inAncestors[p] === true || (stageFirst[p] ?? Infinity) < Infinity);

@@ -21,13 +21,11 @@ export const runScripts: (model: DockerfileModel) => readonly RunScript[] = perM
 function collectRunScripts(model: DockerfileModel): RunScript[] {
   const out: RunScript[] = [];
   if (model.escape === '`') return out;
-  for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-    const f = instructions[k]!;
+  for (const f of model.instructions) {
     const ins = f.instruction;
     if (ins.kind !== 'RUN') continue;
     if (f.stage !== null && model.stages[f.stage]?.os === 'windows') continue;
-    for (let j = 0, list = f.shell ?? []; j < list.length; j++) {
-      const script = list[j]!;
+    for (const script of f.shell ?? []) {
       if (looksWindows(script)) continue;
       if (script.parsed && script.errors.length === 0 && script.kind !== 'powershell' && script.kind !== 'cmd') out.push({ facts: f, instruction: ins, script });
     }
@@ -89,8 +87,7 @@ export function applySetWords(words: readonly (string | null)[], state: ShellOpt
 export function shellOptionsAt(rs: RunScript, offset: number): ShellOptionState {
   const state: ShellOptionState = { errexit: false, pipefail: false };
   applySetWords(rs.facts.shellSetting.argv.slice(1), state);
-  for (let k = 0, all = rs.script.all; k < all.length; k++) {
-    const c = all[k]!;
+  for (const c of rs.script.all) {
     if (c.range.start >= offset) break;
     if (c.name !== 'set' || c.parent !== null || c.inSubstitution) continue;
     if (c.enclosing.some((e) => e.kind === 'subshell' || e.kind === 'function' || e.kind === 'command-substitution')) continue;

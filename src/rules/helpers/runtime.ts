@@ -46,8 +46,7 @@ export function portSpecs(model: DockerfileModel, i: Instruction): readonly Port
 
 function computePortSpecs(model: DockerfileModel, i: Instruction): PortSpec[] {
   const out: PortSpec[] = [];
-  for (let k = 0, args = i.args; k < args.length; k++) {
-    const arg = args[k]!;
+  for (const arg of i.args) {
     const src = model.source.text.slice(arg.range.start, arg.range.end);
     let text: string | null = arg.value;
     if (arg.value.includes('$')) {
@@ -85,13 +84,7 @@ export function commandArgvs(facts: InstructionFacts, command: CommandLine | nul
   // the JSON strings and the shell words are ArgvWords already: no copies (this ran for every command of every RUN)
   const out: (readonly ArgvWord[])[] = command.form === 'exec' ? [command.args] : [];
   // exec-form `sh -c "…"`: the shell layer parsed the script
-  for (let j = 0, list = facts.shell ?? []; j < list.length; j++) {
-    const s = list[j]!;
-    for (let k = 0, all = s.all; k < all.length; k++) {
-    const c = all[k]!;
-    out.push(c.argv);
-  }
-  }
+  for (const s of facts.shell ?? []) for (const c of s.all) out.push(c.argv);
   return out;
 }
 
@@ -143,17 +136,14 @@ export interface InstalledPackage {
 /** Packages installed by the RUN scripts of `facts` (apt-get/apt/apk/yum/dnf/microdnf/tdnf/zypper install). */
 export function installedPackages(facts: InstructionFacts): InstalledPackage[] {
   const out: InstalledPackage[] = [];
-  for (let k = 0, list = facts.shell ?? []; k < list.length; k++) {
-    const s = list[k]!;
-    for (let j = 0, all = s.all; j < all.length; j++) {
-      const c = all[j]!;
+  for (const s of facts.shell ?? []) {
+    for (const c of s.all) {
       // what `s.commands(...INSTALLERS)` keeps, without a new key list, Set and array per script
       if (c.name === null || !(INSTALLERS.has(c.name) || (c.tool !== null && INSTALLERS.has(c.tool)))) continue;
       const manager = c.tool ?? c.name ?? '';
       const sub = c.subcommand;
       if (sub === null || !(INSTALL_SUBCOMMANDS[manager] ?? []).includes(sub)) continue;
-      for (let q = 0, operands = c.operands; q < operands.length; q++) {
-        const w = operands[q]!;
+      for (const w of c.operands) {
         if (w.value === null || w.value === sub) continue;
         const cut = w.value.search(/[=<>~]/);
         const name = (cut >= 0 ? w.value.slice(0, cut) : w.value).toLowerCase();

@@ -231,11 +231,9 @@ export function patternMatches(p: TokenPattern, text: string): { start: number; 
 export function findTokens(text: string): TokenMatch[] {
   const out: TokenMatch[] = [];
   if (!ANY_HINT.test(text)) return out;
-  for (let j = 0; j < TOKEN_PATTERNS.length; j++) {
-    const p = TOKEN_PATTERNS[j]!;
+  for (const p of TOKEN_PATTERNS) {
     if (!p.hints.some((h) => text.includes(h))) continue;
-    for (let q = 0, list = patternMatches(p, text); q < list.length; q++) {
-      const { start, end } = list[q]!;
+    for (const { start, end } of patternMatches(p, text)) {
       const t = text.slice(start, end);
       if (PLACEHOLDER.test(t)) continue;
       out.push({ kind: p.kind, start, end, text: t });

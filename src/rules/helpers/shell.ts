@@ -43,15 +43,11 @@ export function scriptsOfModel(model: DockerfileModel, kinds?: readonly string[]
 
 function collectScripts(model: DockerfileModel, kinds: readonly string[] | undefined): ScriptAt[] {
   const out: ScriptAt[] = [];
-  for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-    const f = instructions[k]!;
+  for (const f of model.instructions) {
     if (f.shell === undefined) continue;
     if (kinds !== undefined && !kinds.includes(f.instruction.kind)) continue;
     const stage = f.stage === null ? null : (model.stages[f.stage] ?? null);
-    for (let j = 0, shell = f.shell; j < shell.length; j++) {
-      const script = shell[j]!;
-      out.push({ facts: f, stage, script });
-    }
+    for (const script of f.shell) out.push({ facts: f, stage, script });
   }
   return out;
 }
@@ -67,13 +63,7 @@ export interface CommandAt {
 export function commandsOfModel(model: DockerfileModel, kinds?: readonly string[]): readonly CommandAt[] {
   return memoByKinds(commandsCache, model, kinds, () => {
     const out: CommandAt[] = [];
-    for (let j = 0, list = scriptsOfModel(model, kinds); j < list.length; j++) {
-      const at = list[j]!;
-      for (let k = 0, all = at.script.all; k < all.length; k++) {
-      const cmd = all[k]!;
-      out.push({ at, cmd });
-    }
-    }
+    for (const at of scriptsOfModel(model, kinds)) for (const cmd of at.script.all) out.push({ at, cmd });
     return out;
   });
 }
@@ -135,8 +125,7 @@ function staticText(words: readonly Word[]): string {
 /** The replacement parts of `s/…/…/` sed expressions. */
 function sedReplacements(expr: string): string[] {
   const out: string[] = [];
-  for (let k = 0, list = expr.split(/;|\n/); k < list.length; k++) {
-    const part = list[k]!;
+  for (const part of expr.split(/;|\n/)) {
     const m = /^\s*(?:[0-9$/][^s]*)?s(.)/.exec(part);
     if (m === null) continue;
     const d = m[1]!;
@@ -167,8 +156,7 @@ const WRITERS: ReadonlySet<string> = new Set(['echo', 'printf', 'cat', 'tee', 's
 
 function collectFileWrites(model: DockerfileModel): FileWrite[] {
   const out: FileWrite[] = [];
-  for (let k = 0, list = commandsNamed(model, WRITERS, 'RUN'); k < list.length; k++) {
-    const { at, cmd: c } = list[k]!;
+  for (const { at, cmd: c } of commandsNamed(model, WRITERS, 'RUN')) {
     const tool = c.tool;
     if (tool === null) continue;
     const here = c.redirects.find((r) => r.heredoc !== null || r.op === '<<<');
@@ -185,10 +173,7 @@ function collectFileWrites(model: DockerfileModel): FileWrite[] {
       if (tool === 'tee') targets.push(...teeTargets(c));
       // `echo … | tee file` and `echo … | sudo tee -a file`
       if (c.stdoutTo !== null && c.stdoutTo.tool === 'tee') targets.push(...teeTargets(c.stdoutTo));
-      for (let j = 0; j < targets.length; j++) {
-        const t = targets[j]!;
-        out.push({ path: t.value, text, within, facts: at.facts, cmd: c });
-      }
+      for (const t of targets) out.push({ path: t.value, text, within, facts: at.facts, cmd: c });
       continue;
     }
     if (tool === 'sed' && c.hasFlag('-i', '--in-place')) {
@@ -197,19 +182,14 @@ function collectFileWrites(model: DockerfileModel): FileWrite[] {
       if (exprs.length === 0 && ops.length > 0) exprs.push(ops.shift()!);
       const text = exprs.flatMap((e) => sedReplacements(e.value ?? e.raw)).join('\n');
       if (text === '') continue;
-      for (let j = 0; j < ops.length; j++) {
-        const t = ops[j]!;
-        out.push({ path: t.value, text, within: c.range, facts: at.facts, cmd: c });
-      }
+      for (const t of ops) out.push({ path: t.value, text, within: c.range, facts: at.facts, cmd: c });
     }
   }
-  for (let k = 0, instructions = model.instructions; k < instructions.length; k++) {
-    const f = instructions[k]!;
+  for (const f of model.instructions) {
     const i = f.instruction;
     if ((i.kind !== 'COPY' && i.kind !== 'ADD') || i.heredocs.length === 0 || i.destination === null) continue;
     const many = i.sources.length > 1 || i.destination.value.endsWith('/');
-    for (let j = 0, heredocs = i.heredocs; j < heredocs.length; j++) {
-      const h = heredocs[j]!;
+    for (const h of i.heredocs) {
       const path = many ? `${trimTrailingSlashes(i.destination.value)}/${h.name}` : i.destination.value;
       out.push({
         path,

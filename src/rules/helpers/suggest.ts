@@ -39,8 +39,7 @@ export function nearMiss(word: string, candidates: readonly string[]): string | 
   if (word.length < 4) return undefined;
   let best: string | undefined;
   let bestD = 3;
-  for (let k = 0; k < candidates.length; k++) {
-    const c = candidates[k]!;
+  for (const c of candidates) {
     if (Math.abs(c.length - word.length) > 1) continue;
     const d = editDistance(word.toLowerCase(), c.toLowerCase(), bestD);
     if (d < bestD) {

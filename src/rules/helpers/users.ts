@@ -19,10 +19,8 @@ export function startsThroughPrivilegeDrop(model: DockerfileModel, stage: Stage)
     const first = i.command.args[0]?.value;
     return first !== undefined && DROPPERS.has(basename(first));
   }
-  for (let k = 0, list = f.shell ?? []; k < list.length; k++) {
-    const script = list[k]!;
-    for (let j = 0, all = script.all; j < all.length; j++) {
-      const c = all[j]!;
+  for (const script of f.shell ?? []) {
+    for (const c of script.all) {
       if (c.wrappers.some((w) => DROPPERS.has(w.name)) || (c.name !== null && DROPPERS.has(c.name))) return true;
     }
   }
