@@ -615,12 +615,17 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
 
 /** Normalises versioned names: `python3.11` → `python`, `pip3.12` → `pip`, `nodejs` → `node`. */
 export function toolKey(name: string): string {
-  if (/^python[0-9.]*$/.test(name)) return 'python';
-  if (/^pip[0-9.]*$/.test(name)) return 'pip';
-  if (/^(perl|ruby|php)[0-9.]*$/.test(name)) return name.startsWith('php') ? 'php' : name.slice(0, 4); // perl, ruby
+  // asked several times per command (wrappers, nested scripts, the name): the regular expressions only run for
+  // names that start like one of the versioned tools (`p…`, `r…`), most names skip them
+  const c = name.charCodeAt(0);
+  if (c === 0x70 /* p */ || c === 0x72 /* r */) {
+    if (/^python[0-9.]*$/.test(name)) return 'python';
+    if (/^pip[0-9.]*$/.test(name)) return 'pip';
+    if (/^(perl|ruby|php)[0-9.]*$/.test(name)) return name.startsWith('php') ? 'php' : name.slice(0, 4); // perl, ruby
+    return name;
+  }
   if (name === 'nodejs') return 'node';
   if (name === 'gpg2') return 'gpg';
-  if (name === 'busybox') return 'busybox';
   return name;
 }
 
