@@ -164,22 +164,28 @@ interface UnknownPiece {
 type Pieces = Piece[];
 
 function toWord(pieces: Pieces): ExpandedWord {
+  // The lexer hands over known text one character per piece: a known part is made once per run of them (merging
+  // each character into a new part object made garbage proportional to the word's length).
   const parts: ExpandedPart[] = [];
   let value = '';
   let unknown = false;
+  /** Known text since the last unknown part. */
+  let known = '';
   for (const p of pieces) {
     if (typeof p === 'string') {
-      if (p === '') continue;
       value += p;
-      const last = parts[parts.length - 1];
-      if (last && !last.unknown) parts[parts.length - 1] = { text: last.text + p, unknown: false };
-      else parts.push({ text: p, unknown: false });
+      known += p;
     } else {
+      if (known !== '') {
+        parts.push({ text: known, unknown: false });
+        known = '';
+      }
       unknown = true;
       value += p.text;
       parts.push({ text: p.text, unknown: true, vars: p.vars, start: p.start, end: p.end });
     }
   }
+  if (known !== '') parts.push({ text: known, unknown: false });
   return { value, unknown, parts };
 }
 
