@@ -164,29 +164,32 @@ interface UnknownPiece {
 type Pieces = Piece[];
 
 function toWord(pieces: Pieces): ExpandedWord {
-  // The lexer hands over known text one character per piece: a known part is made once per run of them (merging
-  // each character into a new part object made garbage proportional to the word's length).
+  // The lexer hands over known text one character per piece: each run of them becomes one part, its text joined once
+  // (merging character after character into new part objects, or even into strings, made garbage proportional to
+  // the word's length).
   const parts: ExpandedPart[] = [];
-  let value = '';
   let unknown = false;
-  /** Known text since the last unknown part. */
-  let known = '';
-  for (const p of pieces) {
-    if (typeof p === 'string') {
-      value += p;
-      known += p;
-    } else {
-      if (known !== '') {
-        parts.push({ text: known, unknown: false });
-        known = '';
-      }
-      unknown = true;
-      value += p.text;
-      parts.push({ text: p.text, unknown: true, vars: p.vars, start: p.start, end: p.end });
-    }
+  let run = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i]!;
+    if (typeof p === 'string') continue;
+    if (i > run) knownPart(parts, pieces, run, i);
+    unknown = true;
+    parts.push({ text: p.text, unknown: true, vars: p.vars, start: p.start, end: p.end });
+    run = i + 1;
   }
-  if (known !== '') parts.push({ text: known, unknown: false });
+  if (pieces.length > run) knownPart(parts, pieces, run, pieces.length);
+  let value = '';
+  if (parts.length === 1) value = parts[0]!.text;
+  else for (const p of parts) value += p.text;
   return { value, unknown, parts };
+}
+
+/** Adds the known text of `pieces[from..to)` (all strings) as a part, unless it is empty. */
+function knownPart(parts: ExpandedPart[], pieces: Pieces, from: number, to: number): void {
+  const run = (from === 0 && to === pieces.length ? pieces : pieces.slice(from, to)) as string[];
+  const text = run.length === 1 ? run[0]! : run.join('');
+  if (text !== '') parts.push({ text, unknown: false });
 }
 
 function piecesText(p: Pieces): string {
