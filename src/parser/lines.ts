@@ -5,7 +5,7 @@
  */
 import type { EscapeChar } from './ast.js';
 import { parseJsonArray } from './json.js';
-import { goQuote, isSpace, isWs, trimSpaceBounds } from './text.js';
+import { goQuote, isSpace, isWs, trimEndAt, trimStartAt } from './text.js';
 
 /** A value with its [start, end) in the logical line. */
 export interface Piece {
@@ -59,7 +59,9 @@ export interface SplitCommand {
 }
 
 export function splitCommand(line: string, from: number, to: number): SplitCommand {
-  const [a, b] = trimSpaceBounds(line, from, to);
+  // (two offsets, not the pair trimSpaceBounds returns: this runs for every instruction)
+  const a = trimStartAt(line, from, to);
+  const b = trimEndAt(line, a, to);
   let k = a;
   while (k < b && !isWs(line.charCodeAt(k))) k++;
   const keyword: Piece = { value: line.slice(a, k), start: a, end: k };
@@ -67,8 +69,8 @@ export function splitCommand(line: string, from: number, to: number): SplitComma
   let r = k;
   while (r < b && isWs(line.charCodeAt(r))) r++;
   const { flags, rest } = extractBuilderFlags(line, r, b);
-  const [as, ae] = trimSpaceBounds(line, rest, b);
-  return { keyword, restStart: r, end: b, flags, argsStart: as, argsEnd: ae };
+  const as = trimStartAt(line, rest, b);
+  return { keyword, restStart: r, end: b, flags, argsStart: as, argsEnd: trimEndAt(line, as, b) };
 }
 
 /**

@@ -184,11 +184,13 @@ class Walker {
   /** Per command of `cmds` (same index): the substitution depth it was created at, or -1 for commands of nested
    * scripts (created by another walker). */
   private readonly depths: number[] = [];
-  private readonly vars = new Map<string, string | typeof UNKNOWN>();
+  /** Variables the script assigns (made on the first assignment: most scripts assign none). */
+  private vars: Map<string, string | typeof UNKNOWN> | null = null;
   private readonly lookup: Lookup;
   private enclosing: Construct[] = [];
   private depth = 0;
-  private readonly heredocs = new Map<Redirect, [number, number]>();
+  /** Script offsets of the here-document bodies of redirects (made on the first one). */
+  private heredocs: Map<Redirect, [number, number]> | null = null;
   /** The script's syntax tree (set by `run`). */
   private t!: SyntaxTree;
 
@@ -200,7 +202,10 @@ class Walker {
     private readonly parent: ShellCommand | null,
   ) {
     this.cmds = script.all;
-    this.lookup = (name) => (this.vars.has(name) ? this.vars.get(name)! : outer(name));
+    this.lookup = (name) => {
+      const vars = this.vars;
+      return vars !== null && vars.has(name) ? vars.get(name)! : outer(name);
+    };
   }
 
   run(): void {
@@ -222,6 +227,10 @@ class Walker {
       // a guard on the runner (`sh -c '…' || true`) covers the nested script's commands
       if (c.parent !== null && c.parent.guarded) c.guarded = true;
     });
+  }
+
+  private setVar(name: string, value: string | typeof UNKNOWN): void {
+    (this.vars ??= new Map()).set(name, value);
   }
 
   private r(n: NodeId) {
@@ -299,7 +308,7 @@ class Walker {
     }
     if (t === 'for_statement') {
       const v = tree.childForField(n, 'variable');
-      if (v !== NONE) this.vars.set(tree.textOf(v), UNKNOWN);
+      if (v !== NONE) this.setVar(tree.textOf(v), UNKNOWN);
     }
     const subst = t === 'command_substitution' || t === 'process_substitution';
     if (kind !== undefined) this.enclosing = [...this.enclosing, { kind, range: this.r(n) }];
@@ -492,7 +501,7 @@ class Walker {
       let body = NONE;
       for (let c = tree.firstChild(n); c !== NONE && body === NONE; c = tree.nextSibling(c)) if (tree.isNamed(c) && tree.type(c) === 'heredoc_body') body = c;
       const red: Redirect = { op, fd, target: null, heredoc: body === NONE ? '' : tree.textOf(body), range: this.r(n) };
-      if (body !== NONE) this.heredocs.set(red, [tree.start(body), tree.end(body)]);
+      if (body !== NONE) (this.heredocs ??= new Map()).set(red, [tree.start(body), tree.end(body)]);
       out.push(red);
       for (const c of tree.namedChildren(n)) {
         const type = tree.type(c);
@@ -593,7 +602,7 @@ class Walker {
     cmd.name = nm;
     cmd.tool = nm === null ? null : toolKey(nm);
     this.add(cmd, this.depth);
-    if (cmd.name === 'read') for (const w of cmd.operands) if (w.value !== null) this.vars.set(w.value, UNKNOWN);
+    if (cmd.name === 'read') for (const w of cmd.operands) if (w.value !== null) this.setVar(w.value, UNKNOWN);
     this.nestedFor(cmd);
   }
 
@@ -641,7 +650,7 @@ class Walker {
         const value = tree.childForField(c, 'value');
         if (name !== NONE) {
           const v = value === NONE ? '' : this.word(value).value;
-          this.vars.set(tree.textOf(name), v === null ? UNKNOWN : v);
+          this.setVar(tree.textOf(name), v === null ? UNKNOWN : v);
         }
       }
     }
@@ -665,8 +674,8 @@ class Walker {
     const v = value === NONE ? '' : this.word(value).value;
     if (append) {
       const old = this.lookup(name);
-      this.vars.set(name, v === null || old === UNKNOWN ? UNKNOWN : (old ?? '') + v);
-    } else this.vars.set(name, v === null ? UNKNOWN : v);
+      this.setVar(name, v === null || old === UNKNOWN ? UNKNOWN : (old ?? '') + v);
+    } else this.setVar(name, v === null ? UNKNOWN : v);
   }
 
   /** Parses the script a command runs, when static: `sh -c`, `su -c`, `eval`, `bash <<EOF`. */
@@ -716,7 +725,7 @@ class Walker {
   private heredocText(cmd: ShellCommand): MappedText | null {
     // find the heredoc_body in the script text by re-parsing positions: the body follows the command's line
     const h = cmd.redirects.find((r) => r.heredoc !== null);
-    const at = h === undefined ? undefined : this.heredocs.get(h);
+    const at = h === undefined ? undefined : this.heredocs?.get(h);
     if (at === undefined) return null;
     return sliceMapped(this.m, at[0], at[1]);
   }
