@@ -53,10 +53,13 @@ export interface SplitCommand {
   /** Start of everything after the keyword and its following blanks (== end when nothing follows). */
   readonly restStart: number;
   readonly end: number;
-  readonly flags: FlagPiece[];
+  readonly flags: readonly FlagPiece[];
   readonly argsStart: number;
   readonly argsEnd: number;
 }
+
+/** Shared by the instructions without flags (most). */
+const NO_FLAGS: readonly FlagPiece[] = Object.freeze([]);
 
 export function splitCommand(line: string, from: number, to: number): SplitCommand {
   // (two offsets, not the pair trimSpaceBounds returns: this runs for every instruction)
@@ -65,7 +68,7 @@ export function splitCommand(line: string, from: number, to: number): SplitComma
   let k = a;
   while (k < b && !isWs(line.charCodeAt(k))) k++;
   const keyword: Piece = { value: line.slice(a, k), start: a, end: k };
-  if (k >= b) return { keyword, restStart: b, end: b, flags: [], argsStart: b, argsEnd: b };
+  if (k >= b) return { keyword, restStart: b, end: b, flags: NO_FLAGS, argsStart: b, argsEnd: b };
   let r = k;
   while (r < b && isWs(line.charCodeAt(r))) r++;
   const { flags, rest } = extractBuilderFlags(line, r, b);
@@ -77,11 +80,11 @@ export function splitCommand(line: string, from: number, to: number): SplitComma
  * BuildKit `extractBuilderFlags`. BuildKit walks bytes (so a non-ASCII byte becomes a Latin-1 rune in the flag);
  * this walks UTF-8 bytes too, keeping for each the index of its UTF-16 unit in the line.
  */
-export function extractBuilderFlags(line: string, from: number, to: number): { flags: FlagPiece[]; rest: number } {
+export function extractBuilderFlags(line: string, from: number, to: number): { flags: readonly FlagPiece[]; rest: number } {
   // Fast path: an ASCII first character that is neither blank nor `-` starts no flag (what the byte walk below
   // would also decide), so the common case never scans, or converts to bytes, the whole line.
   const c0 = line.charCodeAt(from);
-  if (from < to && c0 < 0x80 && c0 !== 0x2d && !isSpace(c0)) return { flags: [], rest: from };
+  if (from < to && c0 < 0x80 && c0 !== 0x2d && !isSpace(c0)) return { flags: NO_FLAGS, rest: from };
   let units: number[] | null = null;
   let idx: number[] | null = null;
   for (let i = from; i < to; i++) {

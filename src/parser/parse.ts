@@ -51,15 +51,15 @@ function readLine(text: string, at: number): PhysLine {
  * garbage collection while a long continuation is read.
  */
 class MappedBuilder {
-  readonly segments: MappedSegment[] = [];
+  /** The segments are the builder's own until `build` hands them over: extended in place. */
+  readonly segments: { at: number; src: number; length: number }[] = [];
   length = 0;
   constructor(private readonly src: string) {}
   add(start: number, end: number): void {
     if (end <= start) return;
     const last = this.segments[this.segments.length - 1];
-    if (last && last.src + last.length === start) {
-      this.segments[this.segments.length - 1] = { at: last.at, src: last.src, length: last.length + end - start };
-    } else this.segments.push({ at: this.length, src: start, length: end - start });
+    if (last && last.src + last.length === start) last.length += end - start;
+    else this.segments.push({ at: this.length, src: start, length: end - start });
     this.length += end - start;
   }
   /** `fallback`: source offset an empty text maps to. */

@@ -615,18 +615,28 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
 
 /** Normalises versioned names: `python3.11` → `python`, `pip3.12` → `pip`, `nodejs` → `node`. */
 export function toolKey(name: string): string {
-  // asked several times per command (wrappers, nested scripts, the name): the regular expressions only run for
-  // names that start like one of the versioned tools (`p…`, `r…`), most names skip them
+  // asked several times per command (wrappers, nested scripts, the name): prefix tests and a scan of the version
+  // suffix instead of the regular expressions `^python[0-9.]*$`, `^pip[0-9.]*$`, `^(perl|ruby|php)[0-9.]*$`
   const c = name.charCodeAt(0);
-  if (c === 0x70 /* p */ || c === 0x72 /* r */) {
-    if (/^python[0-9.]*$/.test(name)) return 'python';
-    if (/^pip[0-9.]*$/.test(name)) return 'pip';
-    if (/^(perl|ruby|php)[0-9.]*$/.test(name)) return name.startsWith('php') ? 'php' : name.slice(0, 4); // perl, ruby
-    return name;
-  }
-  if (name === 'nodejs') return 'node';
-  if (name === 'gpg2') return 'gpg';
+  if (c === 0x70 /* p */) {
+    if (name.startsWith('python') && isVersion(name, 6)) return 'python';
+    if (name.startsWith('pip') && isVersion(name, 3)) return 'pip';
+    if (name.startsWith('perl') && isVersion(name, 4)) return 'perl';
+    if (name.startsWith('php') && isVersion(name, 3)) return 'php';
+  } else if (c === 0x72 /* r */) {
+    if (name.startsWith('ruby') && isVersion(name, 4)) return 'ruby';
+  } else if (name === 'nodejs') return 'node';
+  else if (name === 'gpg2') return 'gpg';
   return name;
+}
+
+/** Whether `name` from `from` on is only digits and dots (possibly nothing). */
+function isVersion(name: string, from: number): boolean {
+  for (let i = from; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c < 0x30 || c > 0x39) && c !== 0x2e) return false;
+  }
+  return true;
 }
 
 const aliasCache = new WeakMap<OptionSpec, Map<string, string>>();

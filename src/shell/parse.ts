@@ -191,6 +191,8 @@ class Walker {
   private depth = 0;
   /** Script offsets of the here-document bodies of redirects (made on the first one). */
   private heredocs: Map<Redirect, [number, number]> | null = null;
+  /** Scratch stack of `chain`. */
+  private readonly chainStack: NodeId[] = [];
   /** The script's syntax tree (set by `run`). */
   private t!: SyntaxTree;
 
@@ -363,8 +365,10 @@ class Walker {
     const tree = this.t;
     const unitNodes: NodeId[] = [];
     const ops: string[] = [];
-    // iterative: long `a && b && …` chains nest deeply
-    const stack: NodeId[] = [n];
+    // iterative: long `a && b && …` chains nest deeply. The stack is empty again before any unit is visited, so one
+    // array serves every chain of the walker (nested chains run during those visits).
+    const stack = this.chainStack;
+    stack.push(n);
     while (stack.length > 0) {
       const x = stack.pop()!;
       const type = tree.type(x);
