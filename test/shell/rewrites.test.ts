@@ -3,12 +3,16 @@
  * regular expressions now skipped or replaced by loops give the same answers.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import fc from 'fast-check';
 import { parseUrl } from '../../src/shell/commands.js';
+import { SWITCH_TOOLS } from '../../src/shell/dataflow.js';
 import { toolKey } from '../../src/shell/options.js';
 import { mayHoldSubstitution } from '../../src/shell/parse.js';
 import type { Word } from '../../src/shell/types.js';
+import { repoRoot } from '../helpers/paths.js';
 
 function toolKeyReference(name: string): string {
   if (/^python[0-9.]*$/.test(name)) return 'python';
@@ -49,4 +53,12 @@ it('parseUrl finds URLs only where the scheme regex would', () => {
     }),
     { numRuns: 3000, seed: 5 },
   );
+});
+
+it("the dataflow's list of the tools its switch handles matches the switch's case labels", () => {
+  const src = readFileSync(join(repoRoot, 'src', 'shell', 'dataflow.ts'), 'utf8');
+  const body = src.slice(src.indexOf('    switch (tool) {'), src.indexOf('    if (CHECKSUM_TOOLS.has(tool) && c.inSubstitution)'));
+  const labels = [...body.matchAll(/case '([^']+)':/g)].map((m) => m[1]!);
+  assert.ok(labels.length > 30, 'the switch was found');
+  assert.deepEqual([...labels].sort(), [...SWITCH_TOOLS].sort());
 });
