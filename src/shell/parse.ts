@@ -700,7 +700,7 @@ class Walker {
       if (w !== null) text = wordAsMappedText(w);
     } else if (cmd.tool === 'eval' && cmd.args.length === 1) {
       text = wordAsMappedText(cmd.args[0]!);
-    } else if (/^(powershell|pwsh)(\.exe)?$/i.test(cmd.tool)) {
+    } else if ((cmd.tool.charCodeAt(0) | 0x20) === 0x70 /* p, P */ && /^(powershell|pwsh)(\.exe)?$/i.test(cmd.tool)) {
       const i = cmd.args.findIndex((w) => /^[-/](c|command)$/i.test(w.value ?? ''));
       if (i >= 0) {
         text = joinWords(cmd.args.slice(i + 1));
