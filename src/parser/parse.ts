@@ -31,18 +31,25 @@ const MAX_LINE_BYTES = 64 * 1024 - 1;
 
 /** One physical line: [start, end) without its line terminator (trailing `\r`/`\n` run), next = start of the next. */
 interface PhysLine {
-  readonly start: number;
-  readonly end: number;
-  readonly next: number;
+  start: number;
+  end: number;
+  next: number;
 }
 
-function readLine(text: string, at: number): PhysLine {
+/**
+ * Reads the line at `at` into `into` (one record reused for every line of a file: an object per physical line was
+ * garbage, and nothing keeps a line past the next read).
+ */
+function readLine(text: string, at: number, into: PhysLine): PhysLine {
   let nl = text.indexOf('\n', at);
   const next = nl < 0 ? text.length : nl + 1;
   if (nl < 0) nl = text.length;
   let end = nl;
   while (end > at && text.charCodeAt(end - 1) === 13) end--;
-  return { start: at, end, next };
+  into.start = at;
+  into.end = end;
+  into.next = next;
+  return into;
 }
 
 /**
@@ -379,6 +386,7 @@ export function parse(source: SourceFile): Dockerfile {
   let pos = 0;
   let lineNo = 0;
 
+  const line0: PhysLine = { start: 0, end: 0, next: 0 };
   const checkLength = (l: PhysLine) => {
     if (l.end - l.start > MAX_LINE_BYTES / 3 && utf8Length(text, l.start, l.next) > MAX_LINE_BYTES + 1) {
       diagnostics.push({
@@ -428,7 +436,7 @@ export function parse(source: SourceFile): Dockerfile {
   });
 
   while (pos < len) {
-    const first = readLine(text, pos);
+    const first = readLine(text, pos, line0);
     pos = first.next;
     lineNo++;
     checkLength(first);
@@ -454,9 +462,9 @@ export function parse(source: SourceFile): Dockerfile {
     let cut = continuationAt(text, ts, first.end, esc);
     builder.add(ts, cut >= 0 ? cut : first.end);
     let lastEnd = first.end;
-    let emptyLine: PhysLine | null = null;
+    let emptyLine: Range | null = null;
     while (cut >= 0 && pos < len) {
-      const l = readLine(text, pos);
+      const l = readLine(text, pos, line0);
       pos = l.next;
       lineNo++;
       checkLength(l);
@@ -467,7 +475,7 @@ export function parse(source: SourceFile): Dockerfile {
         continue;
       }
       if (s >= l.end) {
-        emptyLine ??= l;
+        emptyLine ??= { start: l.start, end: l.end };
         lastEnd = l.end;
         continue;
       }
@@ -506,7 +514,7 @@ export function parse(source: SourceFile): Dockerfile {
         const body = new MappedBuilder(text);
         let terminatorRange: Range | null = null;
         while (pos < len) {
-          const l = readLine(text, pos);
+          const l = readLine(text, pos, line0);
           pos = l.next;
           lineNo++;
           let p = l.start;

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { it } from 'node:test';
 import fc from 'fast-check';
 import type { EscapeChar } from '../../src/parser/ast.js';
+import { decodeBytes, firstInvalidUtf8 } from '../../src/parser/decode.js';
 import { parseWords } from '../../src/parser/lines.js';
 import type { Piece } from '../../src/parser/lines.js';
 import { isSpace } from '../../src/parser/text.js';
@@ -91,4 +92,18 @@ it('parseWords drops only a dangling escape at the end of the line', () => {
   );
   assert.deepEqual(parseWords('"x\\', 0, 3, '\\'), [{ value: '"x', start: 0, end: 3 }]);
   assert.deepEqual(parseWords("'x\\", 0, 3, '\\'), [{ value: "'x\\", start: 0, end: 3 }]);
+});
+
+it('a text decoded without U+FFFD had no invalid UTF-8 (decodeBytes skips the byte scan then)', () => {
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  const bytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xa0)), { maxLength: 12 });
+  fc.assert(
+    fc.property(bytes, (b) => {
+      const u8 = Uint8Array.from(b);
+      if (firstInvalidUtf8(u8) >= 0) assert.ok(decoder.decode(u8).includes('\uFFFD'));
+      const d = decodeBytes(u8, 'f').diagnostics.some((x) => x.code === 'invalid-utf8');
+      assert.equal(d, firstInvalidUtf8(u8.subarray(u8[0] === 0xef && u8[1] === 0xbb && u8[2] === 0xbf ? 3 : 0)) >= 0);
+    }),
+    { numRuns: 20000, seed: 7 },
+  );
 });
