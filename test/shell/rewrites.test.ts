@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import fc from 'fast-check';
+import { parseImageRef } from '../../src/model/image-ref.js';
 import { parseUrl } from '../../src/shell/commands.js';
 import { SWITCH_TOOLS } from '../../src/shell/dataflow.js';
 import { toolKey } from '../../src/shell/options.js';
@@ -61,4 +62,15 @@ it("the dataflow's list of the tools its switch handles matches the switch's cas
   const labels = [...body.matchAll(/case '([^']+)':/g)].map((m) => m[1]!);
   assert.ok(labels.length > 30, 'the switch was found');
   assert.deepEqual([...labels].sort(), [...SWITCH_TOOLS].sort());
+});
+
+it('image digests need 32 or more hex digits (the regex without its {32,} bound)', () => {
+  const code = (hex: string) => {
+    const r = parseImageRef(`alpine@sha999:${hex}`);
+    return r.ok ? 'ok' : r.code;
+  };
+  assert.equal(code('a'.repeat(31)), 'invalid-digest');
+  assert.equal(code('aB0'.repeat(11)), 'unsupported-digest');
+  assert.equal(code('0'.repeat(32) + 'g'), 'invalid-digest');
+  assert.equal(code(''), 'invalid-digest');
 });
