@@ -175,13 +175,14 @@ class Flow {
   }
 
   newArtifact(a: Omit<Artifact, 'id'>): Artifact {
-    const art: Artifact = { ...a, id: this.artifacts.length };
+    // the fields written out (in the order the spread `{ ...a, id }` gave them): spreads take V8's generic cloning path
+    const art: Artifact = { origin: a.origin, url: a.url, path: a.path, streamed: a.streamed, command: a.command, range: a.range, pinned: a.pinned, id: this.artifacts.length };
     this.artifacts.push(art);
     return art;
   }
 
   newVerification(v: Omit<Verification, 'id'>): Verification {
-    const ver: Verification = { ...v, id: this.verifications.length };
+    const ver: Verification = { kind: v.kind, command: v.command, range: v.range, files: v.files, enforced: v.enforced, id: this.verifications.length };
     this.verifications.push(ver);
     return ver;
   }
