@@ -113,11 +113,18 @@ export interface ExpandError {
 export type ExpandResult = ({ readonly ok: true } & ExpandedWord & ExpandFacts) | ExpandError;
 export type WordsResult = ({ readonly ok: true; readonly words: readonly ExpandedWord[] } & ExpandFacts) | ExpandError;
 
+/** The empty list of variable names, shared by the results that looked up no variable (most words). */
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+function names(set: ReadonlySet<string>): readonly string[] {
+  return set.size === 0 ? NO_NAMES : [...set];
+}
+
 /** Processes one word (ENV/ARG/LABEL values, WORKDIR, USER, FROM, COPY paths ...). */
 export function processWord(word: string, env: EnvSource, opts: ExpandOptions = {}): ExpandResult {
   if (isPlainWord(word, opts)) {
     // nothing to substitute, unquote or unescape: the lexer would hand back the word as it is (most words)
-    return { ok: true, value: word, unknown: false, parts: word === '' ? [] : [{ text: word, unknown: false }], used: [], unset: [], unknownVars: [], assumedUnset: [] };
+    return { ok: true, value: word, unknown: false, parts: word === '' ? [] : [{ text: word, unknown: false }], used: NO_NAMES, unset: NO_NAMES, unknownVars: NO_NAMES, assumedUnset: NO_NAMES };
   }
   const lx = new Lexer(word, env, opts);
   const r = lx.run();
@@ -367,10 +374,10 @@ class Lexer {
 
   facts(): ExpandFacts {
     return {
-      used: [...this.used],
-      unset: [...this.unset],
-      unknownVars: [...this.unknownVars],
-      assumedUnset: [...this.assumed],
+      used: names(this.used),
+      unset: names(this.unset),
+      unknownVars: names(this.unknownVars),
+      assumedUnset: names(this.assumed),
     };
   }
 
