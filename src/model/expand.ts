@@ -113,11 +113,18 @@ export interface ExpandError {
 export type ExpandResult = ({ readonly ok: true } & ExpandedWord & ExpandFacts) | ExpandError;
 export type WordsResult = ({ readonly ok: true; readonly words: readonly ExpandedWord[] } & ExpandFacts) | ExpandError;
 
+/** The empty list of variable names, shared by the results that looked up no variable (most words). */
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+function names(set: ReadonlySet<string>): readonly string[] {
+  return set.size === 0 ? NO_NAMES : [...set];
+}
+
 /** Processes one word (ENV/ARG/LABEL values, WORKDIR, USER, FROM, COPY paths ...). */
 export function processWord(word: string, env: EnvSource, opts: ExpandOptions = {}): ExpandResult {
   if (isPlainWord(word, opts)) {
     // nothing to substitute, unquote or unescape: the lexer would hand back the word as it is (most words)
-    return { ok: true, value: word, unknown: false, parts: word === '' ? [] : [{ text: word, unknown: false }], used: [], unset: [], unknownVars: [], assumedUnset: [] };
+    return { ok: true, value: word, unknown: false, parts: word === '' ? [] : [{ text: word, unknown: false }], used: NO_NAMES, unset: NO_NAMES, unknownVars: NO_NAMES, assumedUnset: NO_NAMES };
   }
   const lx = new Lexer(word, env, opts);
   const r = lx.run();
@@ -164,23 +171,32 @@ interface UnknownPiece {
 type Pieces = Piece[];
 
 function toWord(pieces: Pieces): ExpandedWord {
+  // The lexer hands over known text one character per piece: each run of them becomes one part, its text joined once
+  // (merging character after character into new part objects, or even into strings, made garbage proportional to
+  // the word's length).
   const parts: ExpandedPart[] = [];
-  let value = '';
   let unknown = false;
-  for (const p of pieces) {
-    if (typeof p === 'string') {
-      if (p === '') continue;
-      value += p;
-      const last = parts[parts.length - 1];
-      if (last && !last.unknown) parts[parts.length - 1] = { text: last.text + p, unknown: false };
-      else parts.push({ text: p, unknown: false });
-    } else {
-      unknown = true;
-      value += p.text;
-      parts.push({ text: p.text, unknown: true, vars: p.vars, start: p.start, end: p.end });
-    }
+  let run = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i]!;
+    if (typeof p === 'string') continue;
+    if (i > run) knownPart(parts, pieces, run, i);
+    unknown = true;
+    parts.push({ text: p.text, unknown: true, vars: p.vars, start: p.start, end: p.end });
+    run = i + 1;
   }
+  if (pieces.length > run) knownPart(parts, pieces, run, pieces.length);
+  let value = '';
+  if (parts.length === 1) value = parts[0]!.text;
+  else for (const p of parts) value += p.text;
   return { value, unknown, parts };
+}
+
+/** Adds the known text of `pieces[from..to)` (all strings) as a part, unless it is empty. */
+function knownPart(parts: ExpandedPart[], pieces: Pieces, from: number, to: number): void {
+  const run = (from === 0 && to === pieces.length ? pieces : pieces.slice(from, to)) as string[];
+  const text = run.length === 1 ? run[0]! : run.join('');
+  if (text !== '') parts.push({ text, unknown: false });
 }
 
 function piecesText(p: Pieces): string {
@@ -358,10 +374,10 @@ class Lexer {
 
   facts(): ExpandFacts {
     return {
-      used: [...this.used],
-      unset: [...this.unset],
-      unknownVars: [...this.unknownVars],
-      assumedUnset: [...this.assumed],
+      used: names(this.used),
+      unset: names(this.unset),
+      unknownVars: names(this.unknownVars),
+      assumedUnset: names(this.assumed),
     };
   }
 

@@ -21,17 +21,20 @@ function stageItem(f: InstructionFacts, escape: '\\' | '`', budget: ExpansionBud
   // lookups and closures was a measurable share of the shell layer's garbage)
   if (!NEEDS_CONTEXT.has(kind)) return { instruction: f.instruction, shell: 'sh' };
   const lookup = lookupFor(f.scope);
-  const item: StageInstruction = {
-    instruction: f.instruction,
-    shell: shellKindOf(f.shellSetting.argv[0] ?? '/bin/sh'),
-    env: envFrom(lookup),
-    workdir: f.workdir.path,
-  };
-  if (kind !== 'ADD' && kind !== 'COPY') return item;
+  const instruction = f.instruction;
+  const shell = shellKindOf(f.shellSetting.argv[0] ?? '/bin/sh');
+  const env = envFrom(lookup);
+  const workdir = f.workdir.path;
+  if (kind !== 'ADD' && kind !== 'COPY') return { instruction, shell, env, workdir };
+  // one options object for every word of the instruction; a literal rather than a spread of the item above
+  const options = { escape, budget };
   return {
-    ...item,
+    instruction,
+    shell,
+    env,
+    workdir,
     expand: (word: string) => {
-      const r = processWord(word, lookup, { escape, budget });
+      const r = processWord(word, lookup, options);
       return r.ok && !r.unknown ? r.value : null;
     },
   };
@@ -46,8 +49,9 @@ export function attachShellFacts(model: DockerfileModel): void {
   for (const stage of model.stages) {
     // ONBUILD triggers run in a downstream build: their scripts are parsed, but they are not part of this stage's
     // dataflow.
-    const own = stage.instructions.filter((f) => f.onbuild === null);
-    const facts: StageShellFacts = analyzeStage(model.source, own.map((f) => stageItem(f, escape, budget)));
+    const own: StageInstruction[] = [];
+    for (const f of stage.instructions) if (f.onbuild === null) own.push(stageItem(f, escape, budget));
+    const facts: StageShellFacts = analyzeStage(model.source, own);
     (stage as { shell?: StageShellFacts }).shell = facts;
     for (const f of stage.instructions) {
       let scripts: readonly ShellScript[] | undefined = facts.scripts.get(f.instruction);

@@ -53,7 +53,9 @@ export function decodeBytes(bytes: Uint8Array, path: string): { source: SourceFi
   const body = bytes.subarray(start);
   const text = lossy.decode(body);
   const source = new SourceFile(path, text, bom);
-  const bad = firstInvalidUtf8(body);
+  // The decoder replaces every invalid sequence with U+FFFD (the WHATWG decoder and `firstInvalidUtf8` agree on what
+  // is invalid): without one in the text the bytes were valid, and the byte-by-byte scan is skipped (most files)
+  const bad = text.includes('\uFFFD') ? firstInvalidUtf8(body) : -1;
   if (bad >= 0) {
     // offset in the decoded text of the first bad byte: decode the valid prefix
     const offset = lossy.decode(body.subarray(0, bad)).length;

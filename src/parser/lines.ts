@@ -5,7 +5,7 @@
  */
 import type { EscapeChar } from './ast.js';
 import { parseJsonArray } from './json.js';
-import { goQuote, isSpace, isWs, trimSpaceBounds } from './text.js';
+import { goQuote, isSpace, isWs, trimEndAt, trimStartAt } from './text.js';
 
 /** A value with its [start, end) in the logical line. */
 export interface Piece {
@@ -53,33 +53,38 @@ export interface SplitCommand {
   /** Start of everything after the keyword and its following blanks (== end when nothing follows). */
   readonly restStart: number;
   readonly end: number;
-  readonly flags: FlagPiece[];
+  readonly flags: readonly FlagPiece[];
   readonly argsStart: number;
   readonly argsEnd: number;
 }
 
+/** Shared by the instructions without flags (most). */
+const NO_FLAGS: readonly FlagPiece[] = Object.freeze([]);
+
 export function splitCommand(line: string, from: number, to: number): SplitCommand {
-  const [a, b] = trimSpaceBounds(line, from, to);
+  // (two offsets, not the pair trimSpaceBounds returns: this runs for every instruction)
+  const a = trimStartAt(line, from, to);
+  const b = trimEndAt(line, a, to);
   let k = a;
   while (k < b && !isWs(line.charCodeAt(k))) k++;
   const keyword: Piece = { value: line.slice(a, k), start: a, end: k };
-  if (k >= b) return { keyword, restStart: b, end: b, flags: [], argsStart: b, argsEnd: b };
+  if (k >= b) return { keyword, restStart: b, end: b, flags: NO_FLAGS, argsStart: b, argsEnd: b };
   let r = k;
   while (r < b && isWs(line.charCodeAt(r))) r++;
   const { flags, rest } = extractBuilderFlags(line, r, b);
-  const [as, ae] = trimSpaceBounds(line, rest, b);
-  return { keyword, restStart: r, end: b, flags, argsStart: as, argsEnd: ae };
+  const as = trimStartAt(line, rest, b);
+  return { keyword, restStart: r, end: b, flags, argsStart: as, argsEnd: trimEndAt(line, as, b) };
 }
 
 /**
  * BuildKit `extractBuilderFlags`. BuildKit walks bytes (so a non-ASCII byte becomes a Latin-1 rune in the flag);
  * this walks UTF-8 bytes too, keeping for each the index of its UTF-16 unit in the line.
  */
-export function extractBuilderFlags(line: string, from: number, to: number): { flags: FlagPiece[]; rest: number } {
+export function extractBuilderFlags(line: string, from: number, to: number): { flags: readonly FlagPiece[]; rest: number } {
   // Fast path: an ASCII first character that is neither blank nor `-` starts no flag (what the byte walk below
   // would also decide), so the common case never scans, or converts to bytes, the whole line.
   const c0 = line.charCodeAt(from);
-  if (from < to && c0 < 0x80 && c0 !== 0x2d && !isSpace(c0)) return { flags: [], rest: from };
+  if (from < to && c0 < 0x80 && c0 !== 0x2d && !isSpace(c0)) return { flags: NO_FLAGS, rest: from };
   let units: number[] | null = null;
   let idx: number[] | null = null;
   for (let i = from; i < to; i++) {
@@ -201,7 +206,12 @@ function toFlag(line: string, w: { raw: string; start: number; end: number }): F
   return { value: w.raw, start: w.start, end: w.end, nameStart, nameEnd, valueStart, valueEnd };
 }
 
-/** BuildKit `parseWords`: whitespace-separated words, quotes and escapes kept verbatim. */
+/**
+ * BuildKit `parseWords`: whitespace-separated words, quotes and escapes kept verbatim. BuildKit builds each word
+ * character by character; since every character it keeps is kept as written, a word is the slice of the line from
+ * its start to its end, less a dangling escape at the very end of the line (the one character BuildKit drops). Slicing
+ * instead of appending one character at a time was ~10 MB less garbage over the corpus.
+ */
 export function parseWords(line: string, from: number, to: number, escape: EscapeChar): Piece[] {
   const esc = escape.charCodeAt(0);
   const words: Piece[] = [];
@@ -211,8 +221,9 @@ export function parseWords(line: string, from: number, to: number, escape: Escap
   let phase = IN_SPACES;
   let quote = 0;
   let blankOK = false;
-  let sb = '';
   let start = from;
+  /** 1 when the escape at `to - 1` ends the line unescaped: BuildKit drops it. */
+  let dropped = 0;
   let ch = 0;
   for (let pos = from; pos <= to; pos++) {
     if (pos !== to) ch = line.charCodeAt(pos);
@@ -223,14 +234,13 @@ export function parseWords(line: string, from: number, to: number, escape: Escap
       start = pos;
     }
     if ((phase === IN_WORD || phase === IN_QUOTE) && pos === to) {
-      if (blankOK || sb.length > 0) words.push({ value: sb, start, end: to });
+      if (blankOK || to - dropped > start) words.push({ value: line.slice(start, to - dropped), start, end: to });
       break;
     }
     if (phase === IN_WORD) {
       if (isSpace(ch)) {
         phase = IN_SPACES;
-        if (blankOK || sb.length > 0) words.push({ value: sb, start, end: pos });
-        sb = '';
+        if (blankOK || pos > start) words.push({ value: line.slice(start, pos), start, end: pos });
         blankOK = false;
         continue;
       }
@@ -240,12 +250,12 @@ export function parseWords(line: string, from: number, to: number, escape: Escap
         phase = IN_QUOTE;
       }
       if (ch === esc) {
-        if (pos + 1 === to) continue;
-        sb += String.fromCharCode(ch);
-        pos++;
-        ch = line.charCodeAt(pos);
+        if (pos + 1 === to) {
+          dropped = 1;
+          continue;
+        }
+        pos++; // the escaped character is kept as it is, whatever it is
       }
-      sb += String.fromCharCode(ch);
       continue;
     }
     // IN_QUOTE
@@ -253,13 +263,11 @@ export function parseWords(line: string, from: number, to: number, escape: Escap
     if (ch === esc && quote !== 0x27) {
       if (pos + 1 === to) {
         phase = IN_WORD;
+        dropped = 1;
         continue;
       }
       pos++;
-      sb += String.fromCharCode(ch);
-      ch = line.charCodeAt(pos);
     }
-    sb += String.fromCharCode(ch);
   }
   return words;
 }

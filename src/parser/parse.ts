@@ -24,25 +24,32 @@ import { DirectiveParser } from './directives.js';
 import { heredocsFromLine } from './heredoc.js';
 import type { LineParser, ParsedArgs, Piece } from './lines.js';
 import { DISPATCH, parseIgnore, splitCommand } from './lines.js';
-import { isSpace, trimSpaceBounds } from './text.js';
+import { isSpace, trimStartAt } from './text.js';
 
 /** BuildKit's scanner refuses longer lines (bufio.MaxScanTokenSize - 1 bytes). */
 const MAX_LINE_BYTES = 64 * 1024 - 1;
 
 /** One physical line: [start, end) without its line terminator (trailing `\r`/`\n` run), next = start of the next. */
 interface PhysLine {
-  readonly start: number;
-  readonly end: number;
-  readonly next: number;
+  start: number;
+  end: number;
+  next: number;
 }
 
-function readLine(text: string, at: number): PhysLine {
+/**
+ * Reads the line at `at` into `into` (one record reused for every line of a file: an object per physical line was
+ * garbage, and nothing keeps a line past the next read).
+ */
+function readLine(text: string, at: number, into: PhysLine): PhysLine {
   let nl = text.indexOf('\n', at);
   const next = nl < 0 ? text.length : nl + 1;
   if (nl < 0) nl = text.length;
   let end = nl;
   while (end > at && text.charCodeAt(end - 1) === 13) end--;
-  return { start: at, end, next };
+  into.start = at;
+  into.end = end;
+  into.next = next;
+  return into;
 }
 
 /**
@@ -51,15 +58,15 @@ function readLine(text: string, at: number): PhysLine {
  * garbage collection while a long continuation is read.
  */
 class MappedBuilder {
-  readonly segments: MappedSegment[] = [];
+  /** The segments are the builder's own until `build` hands them over: extended in place. */
+  readonly segments: { at: number; src: number; length: number }[] = [];
   length = 0;
   constructor(private readonly src: string) {}
   add(start: number, end: number): void {
     if (end <= start) return;
     const last = this.segments[this.segments.length - 1];
-    if (last && last.src + last.length === start) {
-      this.segments[this.segments.length - 1] = { at: last.at, src: last.src, length: last.length + end - start };
-    } else this.segments.push({ at: this.length, src: start, length: end - start });
+    if (last && last.src + last.length === start) last.length += end - start;
+    else this.segments.push({ at: this.length, src: start, length: end - start });
     this.length += end - start;
   }
   /** `fallback`: source offset an empty text maps to. */
@@ -180,6 +187,37 @@ interface LineContext {
  */
 const MAX_ONBUILD_DEPTH = 16;
 
+const NO_FLAGS: readonly Flag[] = Object.freeze([]);
+const NO_HEREDOCS: readonly Heredoc[] = Object.freeze([]);
+
+function argOf(line: MappedText, p: Piece): Arg {
+  return { value: p.value, range: toSourceRange(line, p.start, p.end) };
+}
+
+/** The arguments `pieces[from..]` mapped to the source. */
+function argsOf(line: MappedText, pieces: readonly Piece[], from: number): Arg[] {
+  const out = new Array<Arg>(Math.max(0, pieces.length - from));
+  for (let i = from; i < pieces.length; i++) out[i - from] = argOf(line, pieces[i]!);
+  return out;
+}
+
+/** The command line made of the arguments from `start` on, or null when there are none. */
+function commandLine(line: MappedText, parsed: ParsedArgs, start: number): CommandLine | null {
+  const ps = parsed.args;
+  if (start >= ps.length) return null;
+  const range = toSourceRange(line, ps[start]!.start, ps[ps.length - 1]!.end);
+  if (parsed.json) return { form: 'exec', args: argsOf(line, ps, start), range };
+  const p = ps[start]!;
+  return { form: 'shell', script: sliceMapped(line, p.start, p.end), range };
+}
+
+/** The command line of an instruction without arguments ([a, b) is where they would be). */
+function emptyCommand(line: MappedText, parsed: ParsedArgs, a: number, b: number): CommandLine {
+  return parsed.json
+    ? { form: 'exec', args: [], range: toSourceRange(line, a, b) }
+    : { form: 'shell', script: sliceMapped(line, a, a), range: toSourceRange(line, a, a) };
+}
+
 /** BuildKit `newNodeFromLine` over [from, to) of the logical line. */
 function buildInstruction(
   ctx: LineContext,
@@ -191,20 +229,22 @@ function buildInstruction(
   const { line } = ctx;
   const text = line.text;
   const map = (a: number, b: number): Range => toSourceRange(line, a, b);
-  const arg = (p: Piece): Arg => ({ value: p.value, range: map(p.start, p.end) });
   const split = splitCommand(text, from, to);
   const rawKeyword = split.keyword.value;
   const keyword = rawKeyword.toUpperCase();
   const lower = rawKeyword.toLowerCase();
   const keywordRange = map(split.keyword.start, split.keyword.end);
-  const flags: Flag[] = split.flags.map((f) => ({
-    name: f.value.startsWith('--') ? f.value.slice(2).split('=', 1)[0]! : f.value.split('=', 1)[0]!,
-    value: f.valueStart === null ? null : f.value.slice(f.value.indexOf('=') + 1),
-    raw: f.value,
-    range: map(f.start, f.end),
-    nameRange: map(f.nameStart, f.nameEnd),
-    valueRange: f.valueStart === null || f.valueEnd === null ? null : map(f.valueStart, f.valueEnd),
-  }));
+  const flags: readonly Flag[] =
+    split.flags.length === 0
+      ? NO_FLAGS
+      : split.flags.map((f) => ({
+          name: f.value.startsWith('--') ? f.value.slice(2).split('=', 1)[0]! : f.value.split('=', 1)[0]!,
+          value: f.valueStart === null ? null : f.value.slice(f.value.indexOf('=') + 1),
+          raw: f.value,
+          range: map(f.start, f.end),
+          nameRange: map(f.nameStart, f.nameEnd),
+          valueRange: f.valueStart === null || f.valueEnd === null ? null : map(f.valueStart, f.valueEnd),
+        }));
   const { argsStart: a, argsEnd: b } = split;
   const kind = KIND_OF.get(keyword) ?? 'UNKNOWN';
   let trigger: Instruction | null = null;
@@ -246,7 +286,7 @@ function buildInstruction(
       range: keywordRange,
     });
   }
-  const args = parsed.args.map(arg);
+  const args = argsOf(line, parsed.args, 0);
   const firstSrc = keywordRange.start;
   // the shared fields, written out in every literal below in this order (object spread clones through a generic
   // slow path; this runs for every instruction of every file)
@@ -254,21 +294,10 @@ function buildInstruction(
   const startLine = ctx.startLine;
   const endLine = ctx.endLine;
   const json = parsed.json;
-  const heredocs: Heredoc[] = [];
+  // (instructions without heredocs share one empty list: parse() replaces the instruction when it finds some)
+  const heredocs: readonly Heredoc[] = NO_HEREDOCS;
   const original = text.slice(from, to);
   const rest = sliceMapped(line, split.restStart, split.end);
-  const command = (start: number): CommandLine | null => {
-    if (start >= parsed.args.length) return null;
-    const ps = parsed.args.slice(start);
-    const range = map(ps[0]!.start, ps[ps.length - 1]!.end);
-    if (parsed.json) return { form: 'exec', args: ps.map(arg), range };
-    const p = ps[0]!;
-    return { form: 'shell', script: sliceMapped(line, p.start, p.end), range };
-  };
-  const emptyCommand = (): CommandLine =>
-    parsed.json
-      ? { form: 'exec', args: [], range: map(a, b) }
-      : { form: 'shell', script: sliceMapped(line, a, a), range: map(a, a) };
   switch (kind) {
     case 'FROM': {
       const image = args[0] ?? null;
@@ -278,14 +307,14 @@ function buildInstruction(
     case 'RUN':
     case 'CMD':
     case 'ENTRYPOINT':
-      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, command: command(0) ?? emptyCommand() };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, command: commandLine(line, parsed, 0) ?? emptyCommand(line, parsed, a, b) };
     case 'SHELL':
       return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind };
     case 'ENV':
     case 'LABEL': {
       const pairs: KeyValue[] = (parsed.pairs ?? []).map((p) => ({
-        key: arg(p.key),
-        value: arg(p.value),
+        key: argOf(line, p.key),
+        value: argOf(line, p.value),
         separator: p.separator,
         range: map(p.key.start, Math.max(p.key.end, p.value.end)),
       }));
@@ -322,7 +351,7 @@ function buildInstruction(
         kind,
         type,
         typeRange: t ? t.range : null,
-        command: type === 'CMD' ? (command(1) ?? emptyCommand()) : null,
+        command: type === 'CMD' ? (commandLine(line, parsed, 1) ?? emptyCommand(line, parsed, a, b)) : null,
       };
     }
     case 'ONBUILD':
@@ -357,6 +386,7 @@ export function parse(source: SourceFile): Dockerfile {
   let pos = 0;
   let lineNo = 0;
 
+  const line0: PhysLine = { start: 0, end: 0, next: 0 };
   const checkLength = (l: PhysLine) => {
     if (l.end - l.start > MAX_LINE_BYTES / 3 && utf8Length(text, l.start, l.next) > MAX_LINE_BYTES + 1) {
       diagnostics.push({
@@ -406,7 +436,7 @@ export function parse(source: SourceFile): Dockerfile {
   });
 
   while (pos < len) {
-    const first = readLine(text, pos);
+    const first = readLine(text, pos, line0);
     pos = first.next;
     lineNo++;
     checkLength(first);
@@ -417,7 +447,7 @@ export function parse(source: SourceFile): Dockerfile {
       const c = commentAt(ts, first.end);
       allComments.push(c);
       // BuildKit: an empty `#` line resets the comments collected for the next instruction
-      if (trimSpaceBounds(c.text)[0] === trimSpaceBounds(c.text)[1]) pending = [];
+      if (trimStartAt(c.text, 0, c.text.length) === c.text.length) pending = [];
       else pending.push(c);
       continue;
     }
@@ -432,9 +462,9 @@ export function parse(source: SourceFile): Dockerfile {
     let cut = continuationAt(text, ts, first.end, esc);
     builder.add(ts, cut >= 0 ? cut : first.end);
     let lastEnd = first.end;
-    let emptyLine: PhysLine | null = null;
+    let emptyLine: Range | null = null;
     while (cut >= 0 && pos < len) {
-      const l = readLine(text, pos);
+      const l = readLine(text, pos, line0);
       pos = l.next;
       lineNo++;
       checkLength(l);
@@ -445,7 +475,7 @@ export function parse(source: SourceFile): Dockerfile {
         continue;
       }
       if (s >= l.end) {
-        emptyLine ??= l;
+        emptyLine ??= { start: l.start, end: l.end };
         lastEnd = l.end;
         continue;
       }
@@ -484,7 +514,7 @@ export function parse(source: SourceFile): Dockerfile {
         const body = new MappedBuilder(text);
         let terminatorRange: Range | null = null;
         while (pos < len) {
-          const l = readLine(text, pos);
+          const l = readLine(text, pos, line0);
           pos = l.next;
           lineNo++;
           let p = l.start;

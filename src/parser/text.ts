@@ -30,6 +30,20 @@ export function isReSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d;
 }
 
+/** The first offset in [from, to) that is not a Go `unicode.IsSpace` character (`to` when there is none). */
+export function trimStartAt(s: string, from: number, to: number): number {
+  let a = from;
+  while (a < to && isSpace(s.charCodeAt(a))) a++;
+  return a;
+}
+
+/** The end of `s.slice(from, to)` without trailing Go `unicode.IsSpace` characters (`from` when all are). */
+export function trimEndAt(s: string, from: number, to: number): number {
+  let b = to;
+  while (b > from && isSpace(s.charCodeAt(b - 1))) b--;
+  return b;
+}
+
 /** [start, end) of `s.slice(from, to)` with Go `unicode.IsSpace` trimmed at both ends. */
 export function trimSpaceBounds(s: string, from = 0, to = s.length): [number, number] {
   let a = from;

@@ -231,6 +231,8 @@ const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/;
 /** Parses a URL word (also `git+https://…`, `git@host:path` is not a URL). Host from the static prefix. */
 export function parseUrl(w: Word): Url | null {
   const text = w.value ?? w.prefix;
+  // most words (package names, paths, flags) are no URL: `URL_RE` needs a `://`, looked for without the regex
+  if (!text.includes('://')) return null;
   const m = URL_RE.exec(text);
   if (m === null) return null;
   const scheme = m[1]!.toLowerCase();

@@ -67,6 +67,16 @@ export interface Dataflow {
 const INTERPRETERS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'python', 'perl', 'ruby', 'node', 'php', 'invoke-expression', 'source', '.']);
 const CHECKSUM_TOOLS: ReadonlySet<string> = new Set(['sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'md5sum', 'b2sum', 'shasum', 'cksum']);
 const PASSTHROUGH: ReadonlySet<string> = new Set(['tee', 'gunzip', 'gzip', 'zcat', 'xz', 'unxz', 'bzip2', 'bunzip2', 'zstd', 'cat', 'base64']);
+/** The tools `Flow.command`'s switch handles (keep in step with its `case` labels: a test compares them). */
+export const SWITCH_TOOLS: ReadonlySet<string> = new Set([
+  'curl', 'wget', 'invoke-webrequest', 'invoke-restmethod', 'downloadfile', 'downloadstring', 'start-bitstransfer',
+  'git', 'start-process', 'mv', 'cp', 'install', 'ln', 'tar', 'bsdtar', 'unzip', 'gunzip', '7z', 'xz', 'unxz',
+  'bunzip2', 'dpkg', 'rpm', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'tdnf', 'zypper', 'apk', 'pip', 'npm',
+  'yarn', 'pnpm', 'gem',
+]);
+/** Every tool `Flow.command` does something for by name; other commands matter only through their pipes, redirects,
+ * substitutions, test expressions or a path to a downloaded file. */
+const DATAFLOW_TOOLS: ReadonlySet<string> = new Set([...SWITCH_TOOLS, ...INTERPRETERS, ...CHECKSUM_TOOLS, 'set', 'cd', 'gpg', 'gpgv', 'cosign']);
 const PATH_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin', '/bin', '/sbin'];
 const SHA1_RE = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
@@ -165,13 +175,14 @@ class Flow {
   }
 
   newArtifact(a: Omit<Artifact, 'id'>): Artifact {
-    const art: Artifact = { ...a, id: this.artifacts.length };
+    // the fields written out (in the order the spread `{ ...a, id }` gave them): spreads take V8's generic cloning path
+    const art: Artifact = { origin: a.origin, url: a.url, path: a.path, streamed: a.streamed, command: a.command, range: a.range, pinned: a.pinned, id: this.artifacts.length };
     this.artifacts.push(art);
     return art;
   }
 
   newVerification(v: Omit<Verification, 'id'>): Verification {
-    const ver: Verification = { ...v, id: this.verifications.length };
+    const ver: Verification = { kind: v.kind, command: v.command, range: v.range, files: v.files, enforced: v.enforced, id: this.verifications.length };
     this.verifications.push(ver);
     return ver;
   }
@@ -240,6 +251,15 @@ class Flow {
     const tool = c.tool;
     if (tool === null) {
       return;
+    }
+    // Most commands (`rm`, `echo`, `chmod`, …) play no part: return before the tests below, which each command went
+    // through (a dozen string comparisons and set lookups per command, the largest part of the dataflow's time).
+    if (!DATAFLOW_TOOLS.has(tool) && !c.isTest && c.stdinFrom === null && c.redirects.length === 0 && this.substStreams.length === 0) {
+      const nv = c.nameWord?.value;
+      if (this.files.size === 0 || nv === undefined || nv === null || !nv.includes('/')) {
+        if (this.downloadedTo.size > 0) this.downloadedTo.clear();
+        return;
+      }
     }
     if (tool === 'set') {
       for (const a of c.args) if (a.value !== null && /^-[a-z]*e/.test(a.value)) this.setE = true;
@@ -341,7 +361,12 @@ class Flow {
       const st = this.files.get(this.path(nv));
       if (st !== undefined) this.use('execute', c, st.artifact, st);
     }
-    // redirect writes replace files; echo/printf contents remembered for checksum lists
+    // redirect writes replace files; echo/printf contents remembered for checksum lists (most commands have no
+    // redirect: `writes` would build an empty array for each)
+    if (c.redirects.length === 0) {
+      if (this.downloadedTo.size > 0) this.downloadedTo.clear();
+      return;
+    }
     for (const w of c.writes) {
       if (w.value === null) continue;
       const p = this.path(w.value);

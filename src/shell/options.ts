@@ -615,13 +615,28 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
 
 /** Normalises versioned names: `python3.11` → `python`, `pip3.12` → `pip`, `nodejs` → `node`. */
 export function toolKey(name: string): string {
-  if (/^python[0-9.]*$/.test(name)) return 'python';
-  if (/^pip[0-9.]*$/.test(name)) return 'pip';
-  if (/^(perl|ruby|php)[0-9.]*$/.test(name)) return name.startsWith('php') ? 'php' : name.slice(0, 4); // perl, ruby
-  if (name === 'nodejs') return 'node';
-  if (name === 'gpg2') return 'gpg';
-  if (name === 'busybox') return 'busybox';
+  // asked several times per command (wrappers, nested scripts, the name): prefix tests and a scan of the version
+  // suffix instead of the regular expressions `^python[0-9.]*$`, `^pip[0-9.]*$`, `^(perl|ruby|php)[0-9.]*$`
+  const c = name.charCodeAt(0);
+  if (c === 0x70 /* p */) {
+    if (name.startsWith('python') && isVersion(name, 6)) return 'python';
+    if (name.startsWith('pip') && isVersion(name, 3)) return 'pip';
+    if (name.startsWith('perl') && isVersion(name, 4)) return 'perl';
+    if (name.startsWith('php') && isVersion(name, 3)) return 'php';
+  } else if (c === 0x72 /* r */) {
+    if (name.startsWith('ruby') && isVersion(name, 4)) return 'ruby';
+  } else if (name === 'nodejs') return 'node';
+  else if (name === 'gpg2') return 'gpg';
   return name;
+}
+
+/** Whether `name` from `from` on is only digits and dots (possibly nothing). */
+function isVersion(name: string, from: number): boolean {
+  for (let i = from; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c < 0x30 || c > 0x39) && c !== 0x2e) return false;
+  }
+  return true;
 }
 
 const aliasCache = new WeakMap<OptionSpec, Map<string, string>>();
@@ -702,9 +717,6 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
   const aliases = top.aliases;
   let cur: CompiledSpec = top.subcommand && top.global !== null ? top.global : top;
   let endOfOptions = false;
-  const add = (name: string, value: Word | null, word: Word): void => {
-    options.push({ name, canonical: aliases.get(name) ?? name, value, word });
-  };
   let i = 0;
   // tar's old style: `tar xzvf file.tgz -C dir`
   if (top.tarStyle && words.length > 0) {
@@ -713,8 +725,8 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
     if (v !== null && v !== '' && !v.startsWith('-') && /^[A-Za-z]+$/.test(v)) {
       i = 1;
       for (const ch of v) {
-        if (top.shortValued.includes(ch)) add('-' + ch, words[i++] ?? null, w0);
-        else add('-' + ch, null, w0);
+        if (top.shortValued.includes(ch)) addOption(options, aliases, '-' + ch, words[i++] ?? null, w0);
+        else addOption(options, aliases, '-' + ch, null, w0);
       }
     }
   }
@@ -743,7 +755,7 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
       const eq = v.indexOf('=');
       if (eq >= 0) {
         const name = v.slice(0, eq);
-        add(normGo(cur, name), subWord(w, eq + 1), w);
+        addOption(options, aliases, normGo(cur, name), subWord(w, eq + 1), w);
         if (cur.terminating.has(name)) endOfOptions = true;
         continue;
       }
@@ -753,9 +765,9 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
       }
       const name = normGo(cur, v);
       if (cur.longValued.has(name) || (cur.goStyle && cur.longValued.has('-' + name.replace(/^-+/, '')))) {
-        add(name, words[i + 1] ?? null, w);
+        addOption(options, aliases, name, words[i + 1] ?? null, w);
         i++;
-      } else add(name, null, w);
+      } else addOption(options, aliases, name, null, w);
       if (cur.terminating.has(name)) endOfOptions = true;
       continue;
     }
@@ -766,7 +778,7 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
     }
     const body = v.slice(1);
     const strict = cur.strictShort;
-    if (strict !== null && ![...body].every((c) => strict.includes(c))) {
+    if (strict !== null && !allIn(body, strict)) {
       operands.push(w);
       if (cur.stopAtOperand) endOfOptions = true;
       continue;
@@ -776,20 +788,31 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
       const ch = body[k]!;
       const name = sign + ch;
       if (cur.shortValued.includes(ch)) {
-        if (k + 1 < body.length || (!stat && w.prefix.length > k + 2)) add(name, subWord(w, k + 2), w);
-        else if (!stat) add(name, subWord(w, k + 2), w);
+        if (k + 1 < body.length || (!stat && w.prefix.length > k + 2)) addOption(options, aliases, name, subWord(w, k + 2), w);
+        else if (!stat) addOption(options, aliases, name, subWord(w, k + 2), w);
         else {
-          add(name, words[i + 1] ?? null, w);
+          addOption(options, aliases, name, words[i + 1] ?? null, w);
           i++;
         }
         if (cur.terminating.has(name)) endOfOptions = true;
         break;
       }
-      add(name, null, w);
+      addOption(options, aliases, name, null, w);
       if (cur.terminating.has(name)) endOfOptions = true;
     }
   }
   return { options, operands, subcommand };
+}
+
+/** Whether every character of `s` (a UTF-16 unit at a time: `strict` holds only ASCII letters) is in `set`. */
+function allIn(s: string, set: string): boolean {
+  for (let k = 0; k < s.length; k++) if (!set.includes(s[k]!)) return false;
+  return true;
+}
+
+/** Records an option use (a function, not a closure made per `parseArgs` call: that runs for every command). */
+function addOption(options: OptionUse[], aliases: ReadonlyMap<string, string>, name: string, value: Word | null, word: Word): void {
+  options.push({ name, canonical: aliases.get(name) ?? name, value, word });
 }
 
 function normGo(spec: CompiledSpec, name: string): string {

@@ -126,8 +126,20 @@ export function parseBudgetMs(length: number): number {
   return 2000 + length / 50;
 }
 
+/**
+ * Whether `text.slice(from, to)` contains `$(`, a backquote, `<(` or `>(` (what `/\$\(|`|[<>]\(/` finds, without
+ * cutting the slice: this is asked for every word).
+ */
+export function mayHoldSubstitution(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x60) return true;
+    if ((c === 0x24 || c === 0x3c || c === 0x3e) && i + 1 < to && text.charCodeAt(i + 1) === 0x28) return true;
+  }
+  return false;
+}
+
 /** Commands that, after `||`, make a failure harmless (`|| true`, `|| :`, `|| echo "warning"`, `|| exit 0`). */
-const SUBST_HINT = /\$\(|`|[<>]\(/;
 
 const GUARDS: ReadonlySet<string> = new Set(['true', ':', 'echo', 'printf']);
 
@@ -172,11 +184,15 @@ class Walker {
   /** Per command of `cmds` (same index): the substitution depth it was created at, or -1 for commands of nested
    * scripts (created by another walker). */
   private readonly depths: number[] = [];
-  private readonly vars = new Map<string, string | typeof UNKNOWN>();
+  /** Variables the script assigns (made on the first assignment: most scripts assign none). */
+  private vars: Map<string, string | typeof UNKNOWN> | null = null;
   private readonly lookup: Lookup;
   private enclosing: Construct[] = [];
   private depth = 0;
-  private readonly heredocs = new Map<Redirect, [number, number]>();
+  /** Script offsets of the here-document bodies of redirects (made on the first one). */
+  private heredocs: Map<Redirect, [number, number]> | null = null;
+  /** Scratch stack of `chain`. */
+  private readonly chainStack: NodeId[] = [];
   /** The script's syntax tree (set by `run`). */
   private t!: SyntaxTree;
 
@@ -188,7 +204,10 @@ class Walker {
     private readonly parent: ShellCommand | null,
   ) {
     this.cmds = script.all;
-    this.lookup = (name) => (this.vars.has(name) ? this.vars.get(name)! : outer(name));
+    this.lookup = (name) => {
+      const vars = this.vars;
+      return vars !== null && vars.has(name) ? vars.get(name)! : outer(name);
+    };
   }
 
   run(): void {
@@ -212,6 +231,10 @@ class Walker {
     });
   }
 
+  private setVar(name: string, value: string | typeof UNKNOWN): void {
+    (this.vars ??= new Map()).set(name, value);
+  }
+
   private r(n: NodeId) {
     return toSourceRange(this.m, this.t.start(n), this.t.end(n));
   }
@@ -225,11 +248,23 @@ class Walker {
     this.depths.push(depth);
   }
 
-  /** Commands this walker created at the current substitution depth, in [from, cmds.length). */
-  private own(from: number): ShellCommand[] {
-    const out: ShellCommand[] = [];
-    for (let i = from; i < this.cmds.length; i++) if (this.depths[i] === this.depth) out.push(this.cmds[i]!);
-    return out;
+  // A statement's own commands are those this walker created at the current substitution depth: in `cmds` they lie
+  // in the index range the statement's visit appended, among commands of deeper substitutions and nested scripts.
+  // They are found by index instead of being copied into an array per statement (an array per statement and per
+  // pipeline element was a large share of the walker's garbage).
+
+  /** Index of the first own command in [from, to), or -1. */
+  private firstOwn(from: number, to: number): number {
+    const depths = this.depths;
+    for (let i = from; i < to; i++) if (depths[i] === this.depth) return i;
+    return -1;
+  }
+
+  /** Index of the last own command in [from, to), or -1. */
+  private lastOwn(from: number, to: number): number {
+    const depths = this.depths;
+    for (let i = to - 1; i >= from; i--) if (depths[i] === this.depth) return i;
+    return -1;
   }
 
   private visit(n: NodeId): void {
@@ -275,7 +310,7 @@ class Walker {
     }
     if (t === 'for_statement') {
       const v = tree.childForField(n, 'variable');
-      if (v !== NONE) this.vars.set(tree.textOf(v), UNKNOWN);
+      if (v !== NONE) this.setVar(tree.textOf(v), UNKNOWN);
     }
     const subst = t === 'command_substitution' || t === 'process_substitution';
     if (kind !== undefined) this.enclosing = [...this.enclosing, { kind, range: this.r(n) }];
@@ -291,7 +326,9 @@ class Walker {
   /** Visits children in order, linking connectors between consecutive statements. */
   private sequence(n: NodeId): void {
     const tree = this.t;
-    let prev: ShellCommand[] | null = null;
+    const cmds = this.cmds;
+    /** The last own command of the previous statement, or null. */
+    let prev: ShellCommand | null = null;
     let op: Connector | null = null;
     for (let c = tree.firstChild(n); c !== NONE; c = tree.nextSibling(c)) {
       const type = tree.type(c);
@@ -304,19 +341,19 @@ class Walker {
         continue;
       }
       if (type === 'comment' || type === 'heredoc_body') continue;
-      const from = this.cmds.length;
+      const from = cmds.length;
       this.visit(c);
-      const own = this.own(from);
-      if (own.length === 0) continue;
+      const first = this.firstOwn(from, cmds.length);
+      if (first < 0) continue;
       if (prev !== null) {
         const conn = op ?? ';';
-        prev[prev.length - 1]!.connectorAfter = conn;
-        own[0]!.connectorBefore = conn;
+        prev.connectorAfter = conn;
+        cmds[first]!.connectorBefore = conn;
       }
-      prev = own;
+      prev = cmds[this.lastOwn(first, cmds.length)]!;
       op = null;
     }
-    if (prev !== null && op !== null) prev[prev.length - 1]!.connectorAfter = op;
+    if (prev !== null && op !== null) prev.connectorAfter = op;
   }
 
   /**
@@ -328,14 +365,22 @@ class Walker {
     const tree = this.t;
     const unitNodes: NodeId[] = [];
     const ops: string[] = [];
-    // iterative: long `a && b && …` chains nest deeply
-    const stack: NodeId[] = [n];
+    // iterative: long `a && b && …` chains nest deeply. The stack is empty again before any unit is visited, so one
+    // array serves every chain of the walker (nested chains run during those visits).
+    const stack = this.chainStack;
+    stack.push(n);
     while (stack.length > 0) {
       const x = stack.pop()!;
       const type = tree.type(x);
       if (type === 'list' || type === 'pipeline') {
-        const kids = tree.children(x);
-        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+        // the children, last first (pushed in order, then that part of the stack reversed: no array per node)
+        let lo = stack.length;
+        for (let c = tree.firstChild(x); c !== NONE; c = tree.nextSibling(c)) stack.push(c);
+        for (let hi = stack.length - 1; lo < hi; lo++, hi--) {
+          const t = stack[lo]!;
+          stack[lo] = stack[hi]!;
+          stack[hi] = t;
+        }
         continue;
       }
       if (!tree.isNamed(x)) {
@@ -346,38 +391,76 @@ class Walker {
       if (unitNodes.length > ops.length) ops.push(';');
       unitNodes.push(x);
     }
-    // pipelines: runs of units joined by | or |&; `flat` has the commands of each pipeline (units without commands
-    // dropped), `between` the operators between pipelines
-    const flat: (readonly ShellCommand[])[] = [];
+    // pipelines: runs of units joined by | or |&. Each pipeline is kept as the index range [from, to) of `cmds` its
+    // units appended (its commands: the own ones in that range; none when it has none), `between` has the operators
+    // between pipelines. `groups` holds the ranges of the current pipeline's units that have own commands.
+    const cmds = this.cmds;
+    const pFrom: number[] = [];
+    const pTo: number[] = [];
     const between: string[] = [];
-    const groups: ShellCommand[][] = [];
+    const groups: number[] = [];
+    let pipeStart = cmds.length;
     let units = 0;
     for (let i = 0; i < unitNodes.length; i++) {
-      const from = this.cmds.length;
+      const from = cmds.length;
       this.visit(unitNodes[i]!);
-      const own = this.own(from);
-      if (own.length > 0) groups.push(own);
+      if (this.firstOwn(from, cmds.length) >= 0) groups.push(from, cmds.length);
       units++;
       const op = ops[i];
       if (op === '|' || op === '|&') continue;
-      flat.push(pipeline(groups));
+      this.pipeline(groups);
+      pFrom.push(pipeStart);
+      pTo.push(cmds.length);
+      pipeStart = cmds.length;
       groups.length = 0;
       units = 0;
       if (op !== undefined) between.push(op);
     }
-    if (units > 0) flat.push(pipeline(groups));
-    for (let i = 1; i < flat.length; i++) {
-      const prev = flat[i - 1]!;
-      const next = flat[i]!;
+    if (units > 0) {
+      this.pipeline(groups);
+      pFrom.push(pipeStart);
+      pTo.push(cmds.length);
+    }
+    for (let i = 1; i < pFrom.length; i++) {
       const op = (between[i - 1] ?? ';') as Connector;
-      if (prev.length === 0 || next.length === 0) continue;
-      prev[prev.length - 1]!.connectorAfter = op;
-      next[0]!.connectorBefore = op;
-      if (op === '||' && next.length === 1 && isGuard(next[0]!)) {
+      const prevLast = this.lastOwn(pFrom[i - 1]!, pTo[i - 1]!);
+      const nextFirst = this.firstOwn(pFrom[i]!, pTo[i]!);
+      if (prevLast < 0 || nextFirst < 0) continue;
+      cmds[prevLast]!.connectorAfter = op;
+      const next = cmds[nextFirst]!;
+      next.connectorBefore = op;
+      if (op === '||' && this.lastOwn(nextFirst, pTo[i]!) === nextFirst && isGuard(next)) {
         for (let k = i - 1; k >= 0; k--) {
-          for (const c of flat[k]!) c.guarded = true;
+          for (let j = pFrom[k]!; j < pTo[k]!; j++) if (this.depths[j] === this.depth) cmds[j]!.guarded = true;
           if (k > 0 && between[k - 1] !== '&&' && between[k - 1] !== '||') break;
         }
+      }
+    }
+  }
+
+  /**
+   * Links the commands of one pipeline: `groups` holds the [from, to) index ranges of its elements (those with own
+   * commands), in order.
+   */
+  private pipeline(groups: readonly number[]): void {
+    const cmds = this.cmds;
+    const depths = this.depths;
+    const length = groups.length / 2;
+    for (let g = 0; g < length; g++) {
+      const from = groups[2 * g]!;
+      const to = groups[2 * g + 1]!;
+      for (let j = from; j < to; j++) {
+        if (depths[j] !== this.depth) continue;
+        cmds[j]!.pipelineIndex = g;
+        cmds[j]!.pipelineLength = length;
+      }
+      if (g + 1 < length) {
+        const last = cmds[this.lastOwn(from, to)]!;
+        const next = cmds[this.firstOwn(groups[2 * g + 2]!, groups[2 * g + 3]!)]!;
+        last.stdoutTo = next;
+        next.stdinFrom = last;
+        last.connectorAfter = '|';
+        next.connectorBefore = '|';
       }
     }
   }
@@ -397,7 +480,9 @@ class Walker {
       const from = this.cmds.length;
       this.visit(body);
       let last: ShellCommand | null = null;
-      for (const c of this.own(from)) {
+      for (let i = from; i < this.cmds.length; i++) {
+        if (this.depths[i] !== this.depth) continue;
+        const c = this.cmds[i]!;
         if (last === null || c.range.end > last.range.end || (c.range.end === last.range.end && c.range.start < last.range.start)) last = c;
       }
       if (last !== null) last.redirects.push(...redirects);
@@ -420,7 +505,7 @@ class Walker {
       let body = NONE;
       for (let c = tree.firstChild(n); c !== NONE && body === NONE; c = tree.nextSibling(c)) if (tree.isNamed(c) && tree.type(c) === 'heredoc_body') body = c;
       const red: Redirect = { op, fd, target: null, heredoc: body === NONE ? '' : tree.textOf(body), range: this.r(n) };
-      if (body !== NONE) this.heredocs.set(red, [tree.start(body), tree.end(body)]);
+      if (body !== NONE) (this.heredocs ??= new Map()).set(red, [tree.start(body), tree.end(body)]);
       out.push(red);
       for (const c of tree.namedChildren(n)) {
         const type = tree.type(c);
@@ -442,7 +527,7 @@ class Walker {
   private substitutions(n: NodeId): void {
     const tree = this.t;
     // most words hold no substitution: skip the walk over their nodes
-    if (!SUBST_HINT.test(this.m.text.slice(tree.start(n), tree.end(n)))) return;
+    if (!mayHoldSubstitution(this.m.text, tree.start(n), tree.end(n))) return;
     const stack: NodeId[] = [n];
     while (stack.length > 0) {
       const x = stack.pop()!;
@@ -515,12 +600,13 @@ class Walker {
     cmd.assignments = res.assignments.length === 0 ? assigns : [...assigns, ...res.assignments];
     const nameWord = words[res.index] ?? null;
     cmd.nameWord = nameWord;
-    cmd.argv = words.slice(res.index);
+    // without a wrapper (most commands) argv is the word list itself, as for test commands
+    cmd.argv = res.index === 0 ? words : words.slice(res.index);
     const nm = res.rename ?? (nameWord?.value == null ? null : basename(nameWord.value));
     cmd.name = nm;
     cmd.tool = nm === null ? null : toolKey(nm);
     this.add(cmd, this.depth);
-    if (cmd.name === 'read') for (const w of cmd.operands) if (w.value !== null) this.vars.set(w.value, UNKNOWN);
+    if (cmd.name === 'read') for (const w of cmd.operands) if (w.value !== null) this.setVar(w.value, UNKNOWN);
     this.nestedFor(cmd);
   }
 
@@ -568,7 +654,7 @@ class Walker {
         const value = tree.childForField(c, 'value');
         if (name !== NONE) {
           const v = value === NONE ? '' : this.word(value).value;
-          this.vars.set(tree.textOf(name), v === null ? UNKNOWN : v);
+          this.setVar(tree.textOf(name), v === null ? UNKNOWN : v);
         }
       }
     }
@@ -592,8 +678,8 @@ class Walker {
     const v = value === NONE ? '' : this.word(value).value;
     if (append) {
       const old = this.lookup(name);
-      this.vars.set(name, v === null || old === UNKNOWN ? UNKNOWN : (old ?? '') + v);
-    } else this.vars.set(name, v === null ? UNKNOWN : v);
+      this.setVar(name, v === null || old === UNKNOWN ? UNKNOWN : (old ?? '') + v);
+    } else this.setVar(name, v === null ? UNKNOWN : v);
   }
 
   /** Parses the script a command runs, when static: `sh -c`, `su -c`, `eval`, `bash <<EOF`. */
@@ -614,7 +700,7 @@ class Walker {
       if (w !== null) text = wordAsMappedText(w);
     } else if (cmd.tool === 'eval' && cmd.args.length === 1) {
       text = wordAsMappedText(cmd.args[0]!);
-    } else if (/^(powershell|pwsh)(\.exe)?$/i.test(cmd.tool)) {
+    } else if ((cmd.tool.charCodeAt(0) | 0x20) === 0x70 /* p, P */ && /^(powershell|pwsh)(\.exe)?$/i.test(cmd.tool)) {
       const i = cmd.args.findIndex((w) => /^[-/](c|command)$/i.test(w.value ?? ''));
       if (i >= 0) {
         text = joinWords(cmd.args.slice(i + 1));
@@ -643,7 +729,7 @@ class Walker {
   private heredocText(cmd: ShellCommand): MappedText | null {
     // find the heredoc_body in the script text by re-parsing positions: the body follows the command's line
     const h = cmd.redirects.find((r) => r.heredoc !== null);
-    const at = h === undefined ? undefined : this.heredocs.get(h);
+    const at = h === undefined ? undefined : this.heredocs?.get(h);
     if (at === undefined) return null;
     return sliceMapped(this.m, at[0], at[1]);
   }
@@ -667,40 +753,6 @@ function joinWords(words: readonly Word[]): MappedText | null {
   return { text, segments: segs };
 }
 
-
-/**
- * Links the commands of one pipeline (`groups`: the commands of each element, in order) and returns them all. The
- * single-element case, most chains, returns the element's own array.
- */
-function pipeline(groups: readonly ShellCommand[][]): readonly ShellCommand[] {
-  if (groups.length === 0) return NO_COMMANDS;
-  if (groups.length === 1) {
-    for (const c of groups[0]!) {
-      c.pipelineIndex = 0;
-      c.pipelineLength = 1;
-    }
-    return groups[0]!;
-  }
-  const all: ShellCommand[] = [];
-  for (let i = 0; i < groups.length; i++) {
-    const g = groups[i]!;
-    for (const c of g) {
-      c.pipelineIndex = i;
-      c.pipelineLength = groups.length;
-      all.push(c);
-    }
-    const nextG = groups[i + 1];
-    if (nextG !== undefined) {
-      const last = g[g.length - 1]!;
-      last.stdoutTo = nextG[0]!;
-      nextG[0]!.stdinFrom = last;
-      last.connectorAfter = '|';
-      nextG[0]!.connectorBefore = '|';
-    }
-  }
-  return all;
-}
-const NO_COMMANDS: readonly ShellCommand[] = Object.freeze([]);
 
 function isGuard(c: ShellCommand): boolean {
   if (c.name === null) return false;

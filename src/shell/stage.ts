@@ -66,10 +66,12 @@ export function analyzeStage(source: SourceFile, items: readonly StageInstructio
         const v = ex(src.value);
         if (v === null || v.startsWith('<<')) continue;
         const dest = many ? `${trimTrailingSlashes(destRaw)}/${basename(trimTrailingSlashes(stripQueryAndFragment(v)))}` : destRaw;
-        const base = { range: src.range, ...(workdir === undefined ? {} : { workdir }) };
+        // literals rather than spreads of a shared part (object spread takes V8's generic cloning path)
+        const range = src.range;
         if (instr.kind === 'ADD' && !fromStage && URL_SOURCE.test(v)) {
-          steps.push({ kind: 'add', url: v, dest: many && !/\.git(#|$)/.test(v) ? destRaw : dest, checksum, ...base });
-        } else steps.push({ kind: 'copy', dest, ...base });
+          const addDest = many && !/\.git(#|$)/.test(v) ? destRaw : dest;
+          steps.push(workdir === undefined ? { kind: 'add', url: v, dest: addDest, checksum, range } : { kind: 'add', url: v, dest: addDest, checksum, range, workdir });
+        } else steps.push(workdir === undefined ? { kind: 'copy', dest, range } : { kind: 'copy', dest, range, workdir });
       }
     }
   }

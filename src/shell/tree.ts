@@ -38,7 +38,7 @@ export class LanguageTables {
     const names: string[] = [];
     const named = new Uint8Array(types.length);
     for (let i = 0; i < types.length; i++) {
-      names.push(types[i] || 'ERROR');
+      names.push(internalized(types[i] || 'ERROR'));
       named[i] = language.nodeTypeIsNamed(i) ? 1 : 0;
     }
     this.names = names;
@@ -56,6 +56,17 @@ export class LanguageTables {
     // ids past the table: the builtin ERROR symbol (65535), which tree-sitter treats as named
     return typeId < this.named.length ? this.named[typeId] === 1 : true;
   }
+}
+
+/**
+ * The same string as V8's internalized (unique) copy. The type names come out of WebAssembly memory as fresh strings;
+ * the walker and the word code compare them with literals (`switch (type)`, `type === 'command'`) and use them as
+ * keys, for every node. A comparison of two internalized strings is a pointer comparison, and a keyed lookup need not
+ * look the string up in the string table first; with the fresh copies each comparison compared characters. Property
+ * names are internalized, so a name read back from an object's keys is the internalized string.
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
 /** A parsed script as flat arrays. Nodes are `NodeId`s; text comes from the script string. */

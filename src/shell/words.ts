@@ -26,29 +26,49 @@ interface WordOrigin {
  * kept as runs (one per pushed piece, see `Builder.runs`) and expanded into one offset per character only when
  * asked (sub-words, nested scripts): most words never need it, and a per-character array (or even a separate origin
  * object) for every word was a large share of the shell layer's allocations.
+ *
+ * `raw` and `range` are computed on first use from the word's script offsets: rules read them for the few words they
+ * report or quote, while every word (119,000 over the corpus) paid a slice and a range mapping (two binary searches
+ * and an object) when they were computed up front.
  */
 class MappedWord implements Word {
   readonly #m: MappedText;
   /** See `Builder.runs`; a number is a single run from character 0 with one offset per character (most words). */
   readonly #runs: readonly number[] | number;
   #offs: readonly number[] | undefined;
+  /** Script-text offsets of the word as written: [start, end). */
+  readonly #start: number;
   readonly #end: number;
+  #raw: string | undefined = undefined;
+  #range: Range | undefined = undefined;
   constructor(
     readonly value: string | null,
     readonly dynamic: boolean,
     readonly prefix: string,
-    readonly raw: string,
-    readonly range: Range,
     readonly quoted: boolean,
     m: MappedText,
     runs: readonly number[] | number,
     offs: readonly number[] | undefined,
+    start: number,
     end: number,
   ) {
     this.#m = m;
     this.#runs = runs;
     this.#offs = offs;
+    this.#start = start;
     this.#end = end;
+  }
+  /** The word as written in the script. */
+  get raw(): string {
+    return (this.#raw ??= this.#m.text.slice(this.#start, this.#end));
+  }
+  /** Dockerfile range of the word. */
+  get range(): Range {
+    return (this.#range ??= toSourceRange(this.#m, this.#start, this.#end));
+  }
+  /** The `Word` fields, in their declared order (the getters are not own properties). */
+  toJSON(): Word {
+    return { value: this.value, dynamic: this.dynamic, prefix: this.prefix, raw: this.raw, range: this.range, quoted: this.quoted };
   }
   static origin(w: Word): WordOrigin | undefined {
     if (!(w instanceof MappedWord)) return undefined;
@@ -191,7 +211,7 @@ export function literalWord(text: string, m: MappedText, start: number, end: num
 
 function finish(b: Builder, m: MappedText, start: number, end: number): Word {
   const prefix = b.text;
-  const w = new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, m.text.slice(start, end), toSourceRange(m, start, end), b.quoted, m, b.origin(), undefined, end);
+  const w = new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, b.quoted, m, b.origin(), undefined, start, end);
   spare = b;
   return w;
 }
@@ -202,8 +222,7 @@ export function subWord(w: Word, k: number): Word {
   const prefix = w.prefix.slice(k);
   if (o === undefined) return { ...w, value: w.value === null ? null : w.value.slice(k), prefix };
   const startOff = o.offs[k] ?? o.end;
-  const range = toSourceRange(o.m, Math.min(startOff, o.end), o.end);
-  return new MappedWord(w.value === null ? null : w.value.slice(k), w.dynamic, prefix, o.m.text.slice(Math.min(startOff, o.end), o.end), range, w.quoted, o.m, NO_RUNS, o.offs.slice(k), o.end);
+  return new MappedWord(w.value === null ? null : w.value.slice(k), w.dynamic, prefix, w.quoted, o.m, NO_RUNS, o.offs.slice(k), Math.min(startOff, o.end), o.end);
 }
 
 /**
