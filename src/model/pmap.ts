@@ -2,16 +2,17 @@
  * A small persistent (immutable, structurally shared) string-keyed map, so that every instruction can keep the
  * scope in effect without copying it. Layers of decreasing size, merged like a binary counter: `with` costs
  * amortised O(log n) when versions are extended in order (the model's case), `get` looks at O(log n) layers.
+ * Values may not be `undefined` or `null`, so that one `Map.get` per layer answers `get`.
  */
-export class PersistentMap<V> implements ReadonlyMap<string, V> {
+export class PersistentMap<V extends NonNullable<unknown>> implements ReadonlyMap<string, V> {
   /** Oldest (largest) layer first; a key in a later layer overrides earlier ones. */
   private constructor(private readonly layers: readonly ReadonlyMap<string, V>[]) {}
 
-  static empty<V>(): PersistentMap<V> {
+  static empty<V extends NonNullable<unknown>>(): PersistentMap<V> {
     return new PersistentMap<V>([]);
   }
 
-  static from<V>(entries: Iterable<readonly [string, V]>): PersistentMap<V> {
+  static from<V extends NonNullable<unknown>>(entries: Iterable<readonly [string, V]>): PersistentMap<V> {
     const m = new Map<string, V>(entries);
     return new PersistentMap<V>(m.size > 0 ? [m] : []);
   }
@@ -36,9 +37,11 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
   }
 
   get(key: string): V | undefined {
+    // one lookup per layer (`has` then `get` was two): asked for every variable of every word expanded. Values are
+    // never undefined (see the class's type parameter), so `undefined` means absent.
     for (let i = this.layers.length - 1; i >= 0; i--) {
-      const l = this.layers[i]!;
-      if (l.has(key)) return l.get(key);
+      const v = this.layers[i]!.get(key);
+      if (v !== undefined) return v;
     }
     return undefined;
   }
