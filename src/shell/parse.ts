@@ -485,7 +485,7 @@ class Walker {
         const c = this.cmds[i]!;
         if (last === null || c.range.end > last.range.end || (c.range.end === last.range.end && c.range.start < last.range.start)) last = c;
       }
-      if (last !== null) last.redirects.push(...redirects);
+      if (last !== null && redirects.length > 0) last.redirects = [...last.redirects, ...redirects];
     } else this.visit(body);
   }
 
@@ -545,10 +545,12 @@ class Walker {
     const c = new ShellCommand();
     c.raw = this.t.textOf(n);
     c.range = this.r(n);
-    c.redirects = redirects;
+    // without redirections the command keeps the shared empty list (most commands: an empty array each was garbage
+    // kept with the model)
+    if (redirects.length > 0) c.redirects = redirects;
     c.enclosing = this.enclosing;
-    c.inSubstitution = this.depth > 0;
-    c.parent = this.parent;
+    if (this.depth > 0) c.inSubstitution = true;
+    if (this.parent !== null) c.parent = this.parent;
     return c;
   }
 
@@ -718,7 +720,7 @@ class Walker {
     }
     cmd.nested = inner;
     for (const c of inner.all) {
-      c.enclosing = [...cmd.enclosing, ...c.enclosing];
+      if (cmd.enclosing.length > 0) c.enclosing = [...cmd.enclosing, ...c.enclosing];
       if (cmd.inSubstitution) c.inSubstitution = true;
       this.add(c, -1);
     }
