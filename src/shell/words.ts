@@ -38,12 +38,8 @@ class MappedWord implements Word {
   /** Script-text offsets of the word as written: [start, end). */
   readonly #start: number;
   readonly #end: number;
-  /**
-   * What is computed on first use (`raw`, `range`, per-character offsets), in an object of its own made then: rules
-   * ask for it for a fifth of the words (the ones they report or quote), and three cache fields in each of the
-   * 113,000 words kept over the corpus were 2.7 MB of what every garbage collection copied or promoted.
-   */
-  #lazy: { raw?: string; range?: Range; offs?: readonly number[] } | null = null;
+  /** `range`, once asked for (rules ask for a fifth of the words: the ones they report or compare positions of). */
+  #range: Range | null = null;
   constructor(
     readonly value: string | null,
     readonly prefix: string,
@@ -62,15 +58,16 @@ class MappedWord implements Word {
   get dynamic(): boolean {
     return this.value === null;
   }
-  /** The word as written in the script. */
+  /**
+   * The word as written in the script. Not cached: a slice is cheap, rules read it for the few words they quote,
+   * and a cache field in each of the 113,000 words a corpus run keeps was 0.9 MB that garbage collections copied.
+   */
   get raw(): string {
-    const lazy = (this.#lazy ??= {});
-    return (lazy.raw ??= this.#m.text.slice(this.#start, this.#end));
+    return this.#m.text.slice(this.#start, this.#end);
   }
   /** Dockerfile range of the word. */
   get range(): Range {
-    const lazy = (this.#lazy ??= {});
-    return (lazy.range ??= toSourceRange(this.#m, this.#start, this.#end));
+    return (this.#range ??= toSourceRange(this.#m, this.#start, this.#end));
   }
   /** The `Word` fields, in their declared order (the getters are not own properties). */
   toJSON(): Word {
@@ -80,26 +77,23 @@ class MappedWord implements Word {
     if (!(w instanceof MappedWord)) return undefined;
     return { m: w.#m, offs: w.#offsets(), end: w.#end };
   }
+  /** The script offset of each character of `prefix` (made when asked: only sub-words and nested scripts need it). */
   #offsets(): readonly number[] {
     const r = this.#runs;
-    const lazy = (this.#lazy ??= {});
-    if (lazy.offs === undefined) {
-      const length = this.prefix.length;
-      const o = new Array<number>(length);
-      if (typeof r === 'number') {
-        for (let i = 0; i < length; i++) o[i] = r + i;
-      } else {
-        for (let j = 0; j < r.length; j += 3) {
-          const at = r[j]!;
-          const off = r[j + 1]!;
-          const step = r[j + 2] === 1;
-          const to = j + 3 < r.length ? r[j + 3]! : length;
-          for (let i = at; i < to; i++) o[i] = step ? off + (i - at) : off;
-        }
-      }
-      lazy.offs = o;
+    const length = this.prefix.length;
+    const o = new Array<number>(length);
+    if (typeof r === 'number') {
+      for (let i = 0; i < length; i++) o[i] = r + i;
+      return o;
     }
-    return lazy.offs;
+    for (let j = 0; j < r.length; j += 3) {
+      const at = r[j]!;
+      const off = r[j + 1]!;
+      const step = r[j + 2] === 1;
+      const to = j + 3 < r.length ? r[j + 3]! : length;
+      for (let i = at; i < to; i++) o[i] = step ? off + (i - at) : off;
+    }
+    return o;
   }
 }
 const origins = { get: (w: Word): WordOrigin | undefined => MappedWord.origin(w) };
