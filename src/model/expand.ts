@@ -199,7 +199,8 @@ function toWord(pieces: Pieces): ExpandedWord {
   let value = '';
   if (parts.length === 1) value = parts[0]!.text;
   else for (const p of parts) value += p.text;
-  return { value, unknown, parts };
+  // an exact-size copy: the array grown by `push` keeps room for 16 more parts, and expanded words stay in the model
+  return { value, unknown, parts: parts.slice() };
 }
 
 /** Adds the known text of `pieces[from..to)` (all strings) as a part, unless it is empty. */

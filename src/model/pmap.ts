@@ -20,19 +20,21 @@ export class PersistentMap<V extends NonNullable<unknown>> implements ReadonlyMa
   /** A new map with `key` set to `value`. */
   with(key: string, value: V): PersistentMap<V> {
     // (no spread or entry arrays: this runs for every ARG/ENV/LABEL binding of every file)
-    const one = new Map<string, V>();
-    one.set(key, value);
-    const layers = this.layers.slice();
-    layers.push(one);
-    for (;;) {
-      const n = layers.length;
-      const last = layers[n - 1]!;
-      const prev = layers[n - 2];
-      if (prev === undefined || last.size < prev.size) break;
-      const merged = new Map(prev);
-      for (const [k, v] of last) merged.set(k, v);
-      layers.splice(n - 2, 2, merged);
+    let top = new Map<string, V>();
+    top.set(key, value);
+    // merge the new layer into the layers before it that are not larger (binary counter carry)
+    let n = this.layers.length;
+    while (n > 0 && this.layers[n - 1]!.size <= top.size) {
+      const merged = new Map(this.layers[n - 1]!);
+      for (const [k, v] of top) merged.set(k, v);
+      top = merged;
+      n--;
     }
+    // an exact-size array (every version of every scope stays with the model; one grown by `push` has room for 16
+    // more layers)
+    const layers = new Array<ReadonlyMap<string, V>>(n + 1);
+    for (let i = 0; i < n; i++) layers[i] = this.layers[i]!;
+    layers[n] = top;
     return new PersistentMap(layers);
   }
 

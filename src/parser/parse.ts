@@ -73,10 +73,12 @@ class MappedBuilder {
   build(fallback: number): MappedText {
     const segs = this.segments;
     if (segs.length === 0) return { text: '', segments: [{ at: 0, src: fallback, length: 0 }] };
-    if (segs.length === 1) return { text: this.src.slice(segs[0]!.src, segs[0]!.src + segs[0]!.length), segments: segs };
+    // `segs.slice()`: an exact-size copy (the array grown by `push` keeps room for 16 more segments, and the mapped
+    // texts of every instruction stay with the syntax tree)
+    if (segs.length === 1) return { text: this.src.slice(segs[0]!.src, segs[0]!.src + segs[0]!.length), segments: segs.slice() };
     const parts = new Array<string>(segs.length);
     for (let i = 0; i < segs.length; i++) parts[i] = this.src.slice(segs[i]!.src, segs[i]!.src + segs[i]!.length);
-    return { text: parts.join(''), segments: segs };
+    return { text: parts.join(''), segments: segs.slice() };
   }
 }
 

@@ -596,14 +596,18 @@ class Walker {
       }
     }
     const cmd = this.newCommand(n, extra.length === 0 ? redirects : [...redirects, ...extra]);
-    cmd.words = words;
-    const res = resolveWrappers(words);
+    // exact-size copies of the lists the command keeps (an array grown by `push` has room for 16 more elements:
+    // 100 bytes more per command and model), and the shared empty list for no assignments (most commands)
+    const kept = words.slice();
+    cmd.words = kept;
+    const res = resolveWrappers(kept);
     cmd.wrappers = res.wrappers;
-    cmd.assignments = res.assignments.length === 0 ? assigns : [...assigns, ...res.assignments];
-    const nameWord = words[res.index] ?? null;
+    if (res.assignments.length > 0) cmd.assignments = [...assigns, ...res.assignments];
+    else if (assigns.length > 0) cmd.assignments = assigns.slice();
+    const nameWord = kept[res.index] ?? null;
     cmd.nameWord = nameWord;
     // without a wrapper (most commands) argv is the word list itself, as for test commands
-    cmd.argv = res.index === 0 ? words : words.slice(res.index);
+    cmd.argv = res.index === 0 ? kept : kept.slice(res.index);
     const nm = res.rename ?? (nameWord?.value == null ? null : basename(nameWord.value));
     cmd.name = nm;
     cmd.tool = nm === null ? null : toolKey(nm);
@@ -633,8 +637,7 @@ class Walker {
       }
     };
     leaves(n);
-    cmd.words = words;
-    cmd.argv = words;
+    cmd.words = cmd.argv = words.slice(); // exact size (see command)
     cmd.nameWord = words[0]!;
     cmd.name = open;
     cmd.tool = open;
@@ -660,8 +663,7 @@ class Walker {
         }
       }
     }
-    cmd.words = words;
-    cmd.argv = words;
+    cmd.words = cmd.argv = words.slice(); // exact size (see command)
     cmd.nameWord = words[0] ?? null;
     cmd.name = kw === NONE ? null : tree.type(kw);
     cmd.tool = cmd.name;
