@@ -474,7 +474,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     platform: s.platform,
     platformRaw: s.platformRaw,
     os: s.os,
-    instructions: s.instructions,
+    instructions: s.instructions.slice(), // exact size (grown by push: room for 16 more)
     inheritedTriggers: s.inheritedTriggers,
     finalScope: stageScope(s),
     finalUser: s.user,
@@ -495,7 +495,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     globalScope: globalScope(),
     stages,
     finalStage: stages[finalIndex] ?? null,
-    instructions: facts,
+    instructions: facts.slice(), // exact size (grown by push: room for 16 more)
     facts: factsMap,
     diagnostics,
   };

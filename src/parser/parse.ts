@@ -107,7 +107,8 @@ function sliceMapped(m: MappedText, from: number, to: number): MappedText {
     if (b <= a) continue;
     segments.push({ at: a - from, src: s.src + (a - s.at), length: b - a });
   }
-  return { text: m.text.slice(from, to), segments };
+  // an exact-size copy (see MappedBuilder.build): every instruction keeps one or two of these
+  return { text: m.text.slice(from, to), segments: segments.slice() };
 }
 
 /**
@@ -498,8 +499,8 @@ export function parse(source: SourceFile): Dockerfile {
     }
     const ctx: LineContext = { source, escape, diagnostics, line, startLine, endLine: lineNo, rangeEnd: lastEnd };
     // most instructions have no comment above them: they share one empty list (an empty array per instruction was
-    // 18,000 of the arrays a corpus run keeps); `pending` is handed over only when it holds comments
-    let ins = buildInstruction(ctx, 0, line.text.length, pending.length === 0 ? NO_COMMENTS : pending);
+    // 18,000 of the arrays a corpus run keeps); the others get an exact-size copy of `pending`
+    let ins = buildInstruction(ctx, 0, line.text.length, pending.length === 0 ? NO_COMMENTS : pending.slice());
     if (pending.length > 0) pending = [];
 
     if (canContainHeredoc(ins) && line.text.includes('<<')) {

@@ -104,7 +104,7 @@ export function sliceMapped(m: MappedText, start: number, end: number): MappedTe
   }
   if (cur !== null) segs.push(cur);
   if (segs.length === 0) segs.push({ at: 0, src: toSourceOffset(m, start), length: 0 });
-  return { text: m.text.slice(start, end), segments: segs };
+  return { text: m.text.slice(start, end), segments: segs.slice() }; // exact size: kept with the nested script
 }
 
 const CONSTRUCTS: Readonly<Record<string, ConstructKind>> = {

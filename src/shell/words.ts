@@ -156,7 +156,7 @@ class Builder {
   }
   /** The runs in `MappedWord` form. */
   origin(): readonly number[] | number {
-    if (this.runs !== null) return this.runs;
+    if (this.runs !== null) return this.runs.slice(); // exact size: the word keeps it
     if (this.off0 < 0) return NO_RUNS;
     return this.step0 === 1 ? this.off0 : [0, this.off0, 0];
   }
@@ -251,7 +251,7 @@ export function wordAsMappedText(w: Word): MappedText | null {
   }
   if (cur !== null) segs.push(cur);
   if (segs.length === 0) segs.push({ at: 0, src: w.range.start, length: 0 });
-  return { text: w.value, segments: segs };
+  return { text: w.value, segments: segs.slice() }; // exact size: kept with the nested script
 }
 
 // The three functions below push text in runs between escapes rather than one character at a time: a Builder run
