@@ -205,14 +205,18 @@ function argsOf(line: MappedText, pieces: readonly Piece[], from: number): Arg[]
   return out;
 }
 
-/** The command line made of the arguments from `start` on, or null when there are none. */
-function commandLine(line: MappedText, parsed: ParsedArgs, start: number): CommandLine | null {
+/**
+ * The command line made of the arguments from `start` on, or null when there are none. `rest` is the instruction's
+ * `rest`, cut from `line` at [restStart, restEnd): a shell-form script that is the same slice (no flags: most RUN,
+ * CMD and ENTRYPOINT instructions) shares that mapped text instead of cutting a second copy.
+ */
+function commandLine(line: MappedText, parsed: ParsedArgs, start: number, rest: MappedText, restStart: number, restEnd: number): CommandLine | null {
   const ps = parsed.args;
   if (start >= ps.length) return null;
   const range = toSourceRange(line, ps[start]!.start, ps[ps.length - 1]!.end);
   if (parsed.json) return { form: 'exec', args: argsOf(line, ps, start), range };
   const p = ps[start]!;
-  return { form: 'shell', script: sliceMapped(line, p.start, p.end), range };
+  return { form: 'shell', script: p.start === restStart && p.end === restEnd ? rest : sliceMapped(line, p.start, p.end), range };
 }
 
 /** The command line of an instruction without arguments ([a, b) is where they would be). */
@@ -311,7 +315,7 @@ function buildInstruction(
     case 'RUN':
     case 'CMD':
     case 'ENTRYPOINT':
-      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, command: commandLine(line, parsed, 0) ?? emptyCommand(line, parsed, a, b) };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, command: commandLine(line, parsed, 0, rest, split.restStart, split.end) ?? emptyCommand(line, parsed, a, b) };
     case 'SHELL':
       return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind };
     case 'ENV':
@@ -355,7 +359,7 @@ function buildInstruction(
         kind,
         type,
         typeRange: t ? t.range : null,
-        command: type === 'CMD' ? (commandLine(line, parsed, 1) ?? emptyCommand(line, parsed, a, b)) : null,
+        command: type === 'CMD' ? (commandLine(line, parsed, 1, rest, split.restStart, split.end) ?? emptyCommand(line, parsed, a, b)) : null,
       };
     }
     case 'ONBUILD':
