@@ -25,7 +25,7 @@ import type { Range } from '../source.js';
 import { UNKNOWN, processWord } from './expand.js';
 import type { ExpansionBudget } from './expand.js';
 import { processWords } from './expand.js';
-import type { EnvValue, ExpandResult, ExpandedWord, WordsResult } from './expand.js';
+import type { EnvValue, ExpandOptions, ExpandResult, ExpandedWord, WordsResult } from './expand.js';
 import { parseImageRef } from './image-ref.js';
 import { PersistentMap } from './pmap.js';
 import { attachShellFacts } from './shell-facts.js';
@@ -683,27 +683,28 @@ const rootCache = new WeakMap<DockerfileModel, readonly Stage[]>();
  * expansions of a file together substitute at most MAX_MODEL_EXPANSION_CHARS characters, as buildModel's own do.
  * Without it, 20,000 `ENV Bn=$A$A…` over a large A made the rules re-expand gigabytes.
  */
-const helperBudgets = new WeakMap<DockerfileModel, ExpansionBudget>();
-function helperBudget(model: DockerfileModel): ExpansionBudget {
-  let b = helperBudgets.get(model);
-  if (b === undefined) {
-    b = { remaining: MAX_MODEL_EXPANSION_CHARS };
-    helperBudgets.set(model, b);
+const helperOptions = new WeakMap<DockerfileModel, ExpandOptions>();
+/** The expansion options of the helpers for a model: its escape and its budget (one object per model, not per call). */
+function helperExpandOptions(model: DockerfileModel): ExpandOptions {
+  let o = helperOptions.get(model);
+  if (o === undefined) {
+    o = { escape: model.escape, budget: { remaining: MAX_MODEL_EXPANSION_CHARS } };
+    helperOptions.set(model, o);
   }
-  return b;
+  return o;
 }
 
 export function expand(model: DockerfileModel, text: string, at: Instruction): ExpandResult {
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
-  return processWord(text, lookupFor(scope), { escape: model.escape, budget: helperBudget(model) });
+  return processWord(text, lookupFor(scope), helperExpandOptions(model));
 }
 
 /** Expands and splits `text` into words as BuildKit would at `at` (EXPOSE, VOLUME, ...). */
 export function expandWords(model: DockerfileModel, text: string, at: Instruction): WordsResult {
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
-  return processWords(text, lookupFor(scope), { escape: model.escape, budget: helperBudget(model) });
+  return processWords(text, lookupFor(scope), helperExpandOptions(model));
 }
 
 /**
