@@ -25,7 +25,7 @@ import type { Range } from '../source.js';
 import { UNKNOWN, processWord } from './expand.js';
 import type { ExpansionBudget } from './expand.js';
 import { processWords } from './expand.js';
-import type { EnvValue, ExpandResult, ExpandedWord, WordsResult } from './expand.js';
+import type { EnvValue, ExpandOptions, ExpandResult, ExpandedWord, WordsResult } from './expand.js';
 import { parseImageRef } from './image-ref.js';
 import { PersistentMap } from './pmap.js';
 import { attachShellFacts } from './shell-facts.js';
@@ -185,8 +185,9 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
 
   // one allowance of substituted text for the whole file: `ENV B=$A$A`, `ENV C=$B$B`, … cannot blow up
   const budget: ExpansionBudget = { remaining: MAX_MODEL_EXPANSION_CHARS };
+  const expandOptions = { escape, budget }; // the same for every word of the file
   const expandIn = (text: string, scope: Scope, range: Range | null, what: string): Expansion => {
-    const r = processWord(text, lookupFor(scope), { escape, budget });
+    const r = processWord(text, lookupFor(scope), expandOptions);
     if (!r.ok) {
       if (range) diag('expansion-error', `${what}: ${r.message}`, { start: Math.min(range.start + r.offset, range.end), end: range.end });
       return r;
@@ -474,7 +475,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     platform: s.platform,
     platformRaw: s.platformRaw,
     os: s.os,
-    instructions: s.instructions,
+    instructions: s.instructions.slice(), // exact size (grown by push: room for 16 more)
     inheritedTriggers: s.inheritedTriggers,
     finalScope: stageScope(s),
     finalUser: s.user,
@@ -495,7 +496,7 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     globalScope: globalScope(),
     stages,
     finalStage: stages[finalIndex] ?? null,
-    instructions: facts,
+    instructions: facts.slice(), // exact size (grown by push: room for 16 more)
     facts: factsMap,
     diagnostics,
   };
@@ -590,6 +591,8 @@ export type OfKind<K extends InstructionKind> = DistributeKind<Instruction, K>;
 /** Members of `I` whose `kind` union contains `K` (so `WORKDIR` finds `SimpleInstruction`, which `Extract` misses). */
 type DistributeKind<I, K> = I extends { readonly kind: infer KK } ? (K extends KK ? I : never) : never;
 
+const NO_FACTS: readonly InstructionFacts[] = Object.freeze([]);
+
 /** `instructionsOf` results per model and query (dozens of rules ask the same questions of one model). */
 const instructionsCache = new WeakMap<DockerfileModel, Map<string, readonly InstructionFacts[]>>();
 
@@ -613,12 +616,15 @@ export function instructionsOf<K extends InstructionKind>(
   }
   const cached = perModel.get(key);
   if (cached !== undefined) return cached as readonly (InstructionFacts & { readonly instruction: OfKind<K> })[];
-  const kinds: readonly InstructionKind[] = typeof kind === 'string' ? [kind] : kind;
-  const kindSet: ReadonlySet<InstructionKind> = new Set(kinds);
-  const out = model.instructions.filter(
-    (f): f is InstructionFacts & { readonly instruction: OfKind<K> } =>
-      kindSet.has(f.instruction.kind) && (withTriggers || f.onbuild === null),
-  );
+  // a loop rather than a set of kinds and `filter`: asked ~10 times per model, each once
+  const found: InstructionFacts[] = [];
+  for (const f of model.instructions) {
+    if (!withTriggers && f.onbuild !== null) continue;
+    const k = f.instruction.kind;
+    if (typeof kind === 'string' ? k === kind : (kind as readonly InstructionKind[]).includes(k)) found.push(f);
+  }
+  // kept for the model's lifetime: the shared empty list, or an exact-size copy (`push` leaves room for 16 more)
+  const out = (found.length === 0 ? NO_FACTS : found.slice()) as readonly (InstructionFacts & { readonly instruction: OfKind<K> })[];
   perModel.set(key, out);
   return out;
 }
@@ -677,27 +683,28 @@ const rootCache = new WeakMap<DockerfileModel, readonly Stage[]>();
  * expansions of a file together substitute at most MAX_MODEL_EXPANSION_CHARS characters, as buildModel's own do.
  * Without it, 20,000 `ENV Bn=$A$A…` over a large A made the rules re-expand gigabytes.
  */
-const helperBudgets = new WeakMap<DockerfileModel, ExpansionBudget>();
-function helperBudget(model: DockerfileModel): ExpansionBudget {
-  let b = helperBudgets.get(model);
-  if (b === undefined) {
-    b = { remaining: MAX_MODEL_EXPANSION_CHARS };
-    helperBudgets.set(model, b);
+const helperOptions = new WeakMap<DockerfileModel, ExpandOptions>();
+/** The expansion options of the helpers for a model: its escape and its budget (one object per model, not per call). */
+function helperExpandOptions(model: DockerfileModel): ExpandOptions {
+  let o = helperOptions.get(model);
+  if (o === undefined) {
+    o = { escape: model.escape, budget: { remaining: MAX_MODEL_EXPANSION_CHARS } };
+    helperOptions.set(model, o);
   }
-  return b;
+  return o;
 }
 
 export function expand(model: DockerfileModel, text: string, at: Instruction): ExpandResult {
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
-  return processWord(text, lookupFor(scope), { escape: model.escape, budget: helperBudget(model) });
+  return processWord(text, lookupFor(scope), helperExpandOptions(model));
 }
 
 /** Expands and splits `text` into words as BuildKit would at `at` (EXPOSE, VOLUME, ...). */
 export function expandWords(model: DockerfileModel, text: string, at: Instruction): WordsResult {
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
-  return processWords(text, lookupFor(scope), { escape: model.escape, budget: helperBudget(model) });
+  return processWords(text, lookupFor(scope), helperExpandOptions(model));
 }
 
 /**

@@ -116,9 +116,19 @@ export type WordsResult = ({ readonly ok: true; readonly words: readonly Expande
 /** The empty list of variable names, shared by the results that looked up no variable (most words). */
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
-function names(set: ReadonlySet<string>): readonly string[] {
-  return set.size === 0 ? NO_NAMES : [...set];
+function names(set: ReadonlySet<string> | null): readonly string[] {
+  return set === null || set.size === 0 ? NO_NAMES : [...set];
 }
+
+/** Adds `name` to a name set made on first use (most words look up no variable, or one kind of variable only). */
+function addName(set: Set<string> | null, name: string): Set<string> {
+  const s = set ?? new Set<string>();
+  s.add(name);
+  return s;
+}
+
+/** A UTF-16 surrogate: the text has code points the lexer must step over as one. */
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Processes one word (ENV/ARG/LABEL values, WORKDIR, USER, FROM, COPY paths ...). */
 export function processWord(word: string, env: EnvSource, opts: ExpandOptions = {}): ExpandResult {
@@ -189,7 +199,8 @@ function toWord(pieces: Pieces): ExpandedWord {
   let value = '';
   if (parts.length === 1) value = parts[0]!.text;
   else for (const p of parts) value += p.text;
-  return { value, unknown, parts };
+  // an exact-size copy: the array grown by `push` keeps room for 16 more parts, and expanded words stay in the model
+  return { value, unknown, parts: parts.slice() };
 }
 
 /** Adds the known text of `pieces[from..to)` (all strings) as a part, unless it is empty. */
@@ -251,12 +262,12 @@ class Words {
   }
   addPieces(ps: Pieces): void {
     for (const p of ps) {
-      if (typeof p === 'string') this.addText(p);
+      if (typeof p === 'string') this.addChars(p);
       else this.addRaw(p);
     }
   }
   /** `addChar` for each character of `p`, adding each run of non-blank characters as one piece (same words). */
-  private addText(p: string): void {
+  addChars(p: string): void {
     let runStart = 0;
     for (let i = 0; i < p.length; i++) {
       if (!isSpace(p[i]!)) continue;
@@ -342,16 +353,21 @@ function lookupIn(env: EnvSource, name: string, ci: boolean): EnvValue | undefin
 }
 
 class Lexer {
-  private readonly cps: string[];
-  /** UTF-16 offset of each code point, plus the end. */
-  private readonly offs: number[];
+  /**
+   * The input's code points: the input itself when it has no surrogate pair (nearly always: each character is then a
+   * code point, and an array of one-character strings per word was most of the lexer's garbage), else an array.
+   */
+  private readonly cps: string | readonly string[];
+  /** UTF-16 offset of each code point, plus the end; null when `cps` is the input (offset = index). */
+  private readonly offs: readonly number[] | null;
   private pos = 0;
   private readonly escape: string;
   private rawEscapes: boolean;
-  private readonly used = new Set<string>();
-  private readonly unset = new Set<string>();
-  private readonly unknownVars = new Set<string>();
-  private readonly assumed = new Set<string>();
+  // the variables looked up, by outcome (made on first use)
+  private used: Set<string> | null = null;
+  private unset: Set<string> | null = null;
+  private unknownVars: Set<string> | null = null;
+  private assumed: Set<string> | null = null;
   private depth = 0;
   private produced = 0;
 
@@ -360,16 +376,28 @@ class Lexer {
     private readonly env: EnvSource,
     private readonly opts: ExpandOptions,
   ) {
-    this.cps = Array.from(input);
-    this.offs = [];
-    let o = 0;
-    for (const c of this.cps) {
-      this.offs.push(o);
-      o += c.length;
+    if (SURROGATE.test(input)) {
+      const cps = Array.from(input);
+      const offs: number[] = [];
+      let o = 0;
+      for (const c of cps) {
+        offs.push(o);
+        o += c.length;
+      }
+      offs.push(o);
+      this.cps = cps;
+      this.offs = offs;
+    } else {
+      this.cps = input;
+      this.offs = null;
     }
-    this.offs.push(o);
     this.escape = opts.escape ?? '\\';
     this.rawEscapes = opts.rawEscapes ?? false;
+  }
+
+  /** The code points [from, to) as one string. */
+  private text(from: number, to: number): string {
+    return typeof this.cps === 'string' ? this.cps.slice(from, to) : this.cps.slice(from, to).join('');
   }
 
   facts(): ExpandFacts {
@@ -401,7 +429,8 @@ class Lexer {
     return c;
   }
   private offset(): number {
-    return this.offs[Math.min(this.pos, this.cps.length)]!;
+    const i = Math.min(this.pos, this.cps.length);
+    return this.offs === null ? i : this.offs[i]!;
   }
   private fail(message: string): never {
     throw new Failure(message, this.offset());
@@ -429,10 +458,10 @@ class Lexer {
 
   private getEnv(name: string): EnvValue | undefined {
     const v = lookupIn(this.env, name, this.opts.caseInsensitiveKeys ?? false);
-    if (v === undefined) this.unset.add(name);
+    if (v === undefined) this.unset = addName(this.unset, name);
     else {
-      this.used.add(name);
-      if (typeof v !== 'string') this.unknownVars.add(name);
+      this.used = addName(this.used, name);
+      if (typeof v !== 'string') this.unknownVars = addName(this.unknownVars, name);
     }
     return v;
   }
@@ -460,18 +489,25 @@ class Lexer {
           const tmp = ch === "'" ? this.processSingleQuote() : this.processDoubleQuote();
           for (const x of tmp) result.push(x);
           words.addRawPieces(tmp);
-        } else {
-          let c = this.next();
-          if (c === this.escape) {
-            if (this.rawEscapes) {
-              words.addRaw(c);
-              result.push(c);
-            }
-            c = this.next();
-            if (c === EOF) break;
-            words.addRaw(c);
-          } else words.addChar(c);
+        } else if (ch === this.escape) {
+          this.next();
+          if (this.rawEscapes) {
+            words.addRaw(ch);
+            result.push(ch);
+          }
+          const c = this.next();
+          if (c === EOF) break;
+          words.addRaw(c);
           result.push(c);
+        } else {
+          // a run of ordinary characters as one piece (one piece per character was most of the lexer's garbage;
+          // `toWord` joins adjacent known pieces, so the result is the same)
+          const from = this.pos;
+          this.next();
+          for (let p = this.peek(); p !== EOF && p !== stopChar && p !== '$' && p !== this.escape && !(quotes && (p === "'" || p === '"')); p = this.peek()) this.next();
+          const run = this.text(from, this.pos);
+          words.addChars(run);
+          result.push(run);
         }
       }
       if (stopChar !== EOF) this.fail(`unexpected end of statement while looking for matching ${stopChar}`);
@@ -483,17 +519,15 @@ class Lexer {
   }
 
   private processSingleQuote(): Pieces {
-    let out = '';
     const open = this.next();
-    if (this.opts.rawQuotes) out += open;
+    const from = this.pos;
     for (;;) {
       const ch = this.next();
       if (ch === EOF) this.fail('unexpected end of statement while looking for matching single-quote');
       if (ch === "'") {
-        if (this.opts.rawQuotes) out += ch;
-        return [out];
+        const body = this.text(from, this.pos - 1);
+        return [this.opts.rawQuotes ? open + body + ch : body];
       }
-      out += ch;
     }
   }
 
@@ -513,13 +547,19 @@ class Lexer {
         for (const x of this.processDollar()) out.push(x);
         continue;
       }
-      let ch = this.next();
-      if (ch === this.escape) {
-        if (this.rawEscapes) out.push(ch);
-        const n = this.peek();
-        if (n === EOF) continue;
-        if (n === '"' || n === '$' || n === this.escape) ch = this.next();
+      if (p !== this.escape) {
+        // a run of ordinary characters as one piece (see processStopOn)
+        const from = this.pos;
+        this.next();
+        for (let q = this.peek(); q !== EOF && q !== '"' && q !== '$' && q !== this.escape; q = this.peek()) this.next();
+        out.push(this.text(from, this.pos));
+        continue;
       }
+      let ch = this.next();
+      if (this.rawEscapes) out.push(ch);
+      const n = this.peek();
+      if (n === EOF) continue;
+      if (n === '"' || n === '$' || n === this.escape) ch = this.next();
       out.push(ch);
     }
   }
@@ -541,7 +581,7 @@ class Lexer {
 
   private unknownPiece(name: string | readonly string[], start: number): UnknownPiece {
     const end = this.offset();
-    const text = this.cps.slice(this.offsToIndex(start), this.pos).join('');
+    const text = this.text(this.offsToIndex(start), this.pos);
     return { text, vars: typeof name === 'string' ? [name] : name, start, end };
   }
   /** Pieces for `$name` whose value is UNKNOWN: one unknown piece, or the known/unknown parts of a partial value. */
@@ -552,12 +592,14 @@ class Lexer {
   }
 
   private offsToIndex(off: number): number {
+    const offs = this.offs;
+    if (offs === null) return off;
     // offsets come from this.offs, so an exact index exists
     let lo = 0;
-    let hi = this.offs.length - 1;
+    let hi = offs.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.offs[mid]! < off) lo = mid + 1;
+      if (offs[mid]! < off) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -625,7 +667,7 @@ class Lexer {
           switch (ch) {
             case '-':
             case '+':
-              this.assumed.add(name);
+              this.assumed = addName(this.assumed, name);
               return ch === '-' ? word : [''];
             case '?':
             case '#':

@@ -73,10 +73,12 @@ class MappedBuilder {
   build(fallback: number): MappedText {
     const segs = this.segments;
     if (segs.length === 0) return { text: '', segments: [{ at: 0, src: fallback, length: 0 }] };
-    if (segs.length === 1) return { text: this.src.slice(segs[0]!.src, segs[0]!.src + segs[0]!.length), segments: segs };
+    // `segs.slice()`: an exact-size copy (the array grown by `push` keeps room for 16 more segments, and the mapped
+    // texts of every instruction stay with the syntax tree)
+    if (segs.length === 1) return { text: this.src.slice(segs[0]!.src, segs[0]!.src + segs[0]!.length), segments: segs.slice() };
     const parts = new Array<string>(segs.length);
     for (let i = 0; i < segs.length; i++) parts[i] = this.src.slice(segs[i]!.src, segs[i]!.src + segs[i]!.length);
-    return { text: parts.join(''), segments: segs };
+    return { text: parts.join(''), segments: segs.slice() };
   }
 }
 
@@ -105,7 +107,8 @@ function sliceMapped(m: MappedText, from: number, to: number): MappedText {
     if (b <= a) continue;
     segments.push({ at: a - from, src: s.src + (a - s.at), length: b - a });
   }
-  return { text: m.text.slice(from, to), segments };
+  // an exact-size copy (see MappedBuilder.build): every instruction keeps one or two of these
+  return { text: m.text.slice(from, to), segments: segments.slice() };
 }
 
 /**
@@ -189,6 +192,7 @@ const MAX_ONBUILD_DEPTH = 16;
 
 const NO_FLAGS: readonly Flag[] = Object.freeze([]);
 const NO_HEREDOCS: readonly Heredoc[] = Object.freeze([]);
+const NO_COMMENTS: readonly Comment[] = Object.freeze([]);
 
 function argOf(line: MappedText, p: Piece): Arg {
   return { value: p.value, range: toSourceRange(line, p.start, p.end) };
@@ -201,14 +205,18 @@ function argsOf(line: MappedText, pieces: readonly Piece[], from: number): Arg[]
   return out;
 }
 
-/** The command line made of the arguments from `start` on, or null when there are none. */
-function commandLine(line: MappedText, parsed: ParsedArgs, start: number): CommandLine | null {
+/**
+ * The command line made of the arguments from `start` on, or null when there are none. `rest` is the instruction's
+ * `rest`, cut from `line` at [restStart, restEnd): a shell-form script that is the same slice (no flags: most RUN,
+ * CMD and ENTRYPOINT instructions) shares that mapped text instead of cutting a second copy.
+ */
+function commandLine(line: MappedText, parsed: ParsedArgs, start: number, rest: MappedText, restStart: number, restEnd: number): CommandLine | null {
   const ps = parsed.args;
   if (start >= ps.length) return null;
   const range = toSourceRange(line, ps[start]!.start, ps[ps.length - 1]!.end);
   if (parsed.json) return { form: 'exec', args: argsOf(line, ps, start), range };
   const p = ps[start]!;
-  return { form: 'shell', script: sliceMapped(line, p.start, p.end), range };
+  return { form: 'shell', script: p.start === restStart && p.end === restEnd ? rest : sliceMapped(line, p.start, p.end), range };
 }
 
 /** The command line of an instruction without arguments ([a, b) is where they would be). */
@@ -263,7 +271,7 @@ function buildInstruction(
         },
       };
     } else {
-      trigger = buildInstruction(ctx, a, b, [], depth + 1);
+      trigger = buildInstruction(ctx, a, b, NO_COMMENTS, depth + 1);
       parsed = { args: [{ value: '', start: a, end: a }], json: false };
     }
   } else {
@@ -307,7 +315,7 @@ function buildInstruction(
     case 'RUN':
     case 'CMD':
     case 'ENTRYPOINT':
-      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, command: commandLine(line, parsed, 0) ?? emptyCommand(line, parsed, a, b) };
+      return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind, command: commandLine(line, parsed, 0, rest, split.restStart, split.end) ?? emptyCommand(line, parsed, a, b) };
     case 'SHELL':
       return { keyword, rawKeyword, keywordRange, range, startLine, endLine, flags, args, json, heredocs, original, rest, comments, kind };
     case 'ENV':
@@ -351,7 +359,7 @@ function buildInstruction(
         kind,
         type,
         typeRange: t ? t.range : null,
-        command: type === 'CMD' ? (commandLine(line, parsed, 1) ?? emptyCommand(line, parsed, a, b)) : null,
+        command: type === 'CMD' ? (commandLine(line, parsed, 1, rest, split.restStart, split.end) ?? emptyCommand(line, parsed, a, b)) : null,
       };
     }
     case 'ONBUILD':
@@ -447,13 +455,14 @@ export function parse(source: SourceFile): Dockerfile {
       const c = commentAt(ts, first.end);
       allComments.push(c);
       // BuildKit: an empty `#` line resets the comments collected for the next instruction
-      if (trimStartAt(c.text, 0, c.text.length) === c.text.length) pending = [];
-      else pending.push(c);
+      if (trimStartAt(c.text, 0, c.text.length) === c.text.length) {
+        if (pending.length > 0) pending = [];
+      } else pending.push(c);
       continue;
     }
     if (ts >= first.end) {
       // blank line: comments above it no longer belong to the next instruction
-      pending = [];
+      if (pending.length > 0) pending = [];
       continue;
     }
     const esc = escape.charCodeAt(0);
@@ -493,8 +502,10 @@ export function parse(source: SourceFile): Dockerfile {
       });
     }
     const ctx: LineContext = { source, escape, diagnostics, line, startLine, endLine: lineNo, rangeEnd: lastEnd };
-    let ins = buildInstruction(ctx, 0, line.text.length, pending);
-    pending = [];
+    // most instructions have no comment above them: they share one empty list (an empty array per instruction was
+    // 18,000 of the arrays a corpus run keeps); the others get an exact-size copy of `pending`
+    let ins = buildInstruction(ctx, 0, line.text.length, pending.length === 0 ? NO_COMMENTS : pending.slice());
+    if (pending.length > 0) pending = [];
 
     if (canContainHeredoc(ins) && line.text.includes('<<')) {
       const found = heredocsFromLine(line.text);

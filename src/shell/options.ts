@@ -801,8 +801,12 @@ export function parseArgs(spec: OptionSpec | undefined, words: readonly Word[]):
       if (cur.terminating.has(name)) endOfOptions = true;
     }
   }
-  return { options, operands, subcommand };
+  // exact-size copies: an array grown by `push` keeps room for 16 more elements, and parsed arguments stay with the
+  // model (cached on the command) while its file is audited
+  return { options: options.length === 0 ? NO_OPTIONS : options.slice(), operands: operands.length === 0 ? NO_WORDS : operands.slice(), subcommand };
 }
+const NO_OPTIONS: readonly OptionUse[] = Object.freeze([]);
+const NO_WORDS: readonly Word[] = Object.freeze([]);
 
 /** Whether every character of `s` (a UTF-16 unit at a time: `strict` holds only ASCII letters) is in `set`. */
 function allIn(s: string, set: string): boolean {

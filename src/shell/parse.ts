@@ -104,7 +104,7 @@ export function sliceMapped(m: MappedText, start: number, end: number): MappedTe
   }
   if (cur !== null) segs.push(cur);
   if (segs.length === 0) segs.push({ at: 0, src: toSourceOffset(m, start), length: 0 });
-  return { text: m.text.slice(start, end), segments: segs };
+  return { text: m.text.slice(start, end), segments: segs.slice() }; // exact size: kept with the nested script
 }
 
 const CONSTRUCTS: Readonly<Record<string, ConstructKind>> = {
@@ -485,7 +485,7 @@ class Walker {
         const c = this.cmds[i]!;
         if (last === null || c.range.end > last.range.end || (c.range.end === last.range.end && c.range.start < last.range.start)) last = c;
       }
-      if (last !== null) last.redirects.push(...redirects);
+      if (last !== null && redirects.length > 0) last.redirects = [...last.redirects, ...redirects];
     } else this.visit(body);
   }
 
@@ -545,10 +545,12 @@ class Walker {
     const c = new ShellCommand();
     c.raw = this.t.textOf(n);
     c.range = this.r(n);
-    c.redirects = redirects;
+    // without redirections the command keeps the shared empty list (most commands: an empty array each was garbage
+    // kept with the model)
+    if (redirects.length > 0) c.redirects = redirects;
     c.enclosing = this.enclosing;
-    c.inSubstitution = this.depth > 0;
-    c.parent = this.parent;
+    if (this.depth > 0) c.inSubstitution = true;
+    if (this.parent !== null) c.parent = this.parent;
     return c;
   }
 
@@ -594,14 +596,18 @@ class Walker {
       }
     }
     const cmd = this.newCommand(n, extra.length === 0 ? redirects : [...redirects, ...extra]);
-    cmd.words = words;
-    const res = resolveWrappers(words);
+    // exact-size copies of the lists the command keeps (an array grown by `push` has room for 16 more elements:
+    // 100 bytes more per command and model), and the shared empty list for no assignments (most commands)
+    const kept = words.slice();
+    cmd.words = kept;
+    const res = resolveWrappers(kept);
     cmd.wrappers = res.wrappers;
-    cmd.assignments = res.assignments.length === 0 ? assigns : [...assigns, ...res.assignments];
-    const nameWord = words[res.index] ?? null;
+    if (res.assignments.length > 0) cmd.assignments = [...assigns, ...res.assignments];
+    else if (assigns.length > 0) cmd.assignments = assigns.slice();
+    const nameWord = kept[res.index] ?? null;
     cmd.nameWord = nameWord;
     // without a wrapper (most commands) argv is the word list itself, as for test commands
-    cmd.argv = res.index === 0 ? words : words.slice(res.index);
+    cmd.argv = res.index === 0 ? kept : kept.slice(res.index);
     const nm = res.rename ?? (nameWord?.value == null ? null : basename(nameWord.value));
     cmd.name = nm;
     cmd.tool = nm === null ? null : toolKey(nm);
@@ -631,8 +637,7 @@ class Walker {
       }
     };
     leaves(n);
-    cmd.words = words;
-    cmd.argv = words;
+    cmd.words = cmd.argv = words.slice(); // exact size (see command)
     cmd.nameWord = words[0]!;
     cmd.name = open;
     cmd.tool = open;
@@ -658,8 +663,7 @@ class Walker {
         }
       }
     }
-    cmd.words = words;
-    cmd.argv = words;
+    cmd.words = cmd.argv = words.slice(); // exact size (see command)
     cmd.nameWord = words[0] ?? null;
     cmd.name = kw === NONE ? null : tree.type(kw);
     cmd.tool = cmd.name;
@@ -718,7 +722,7 @@ class Walker {
     }
     cmd.nested = inner;
     for (const c of inner.all) {
-      c.enclosing = [...cmd.enclosing, ...c.enclosing];
+      if (cmd.enclosing.length > 0) c.enclosing = [...cmd.enclosing, ...c.enclosing];
       if (cmd.inSubstitution) c.inSubstitution = true;
       this.add(c, -1);
     }

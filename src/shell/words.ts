@@ -35,32 +35,35 @@ class MappedWord implements Word {
   readonly #m: MappedText;
   /** See `Builder.runs`; a number is a single run from character 0 with one offset per character (most words). */
   readonly #runs: readonly number[] | number;
-  #offs: readonly number[] | undefined;
   /** Script-text offsets of the word as written: [start, end). */
   readonly #start: number;
   readonly #end: number;
-  #raw: string | undefined = undefined;
-  #range: Range | undefined = undefined;
+  /** `range`, once asked for (rules ask for a fifth of the words: the ones they report or compare positions of). */
+  #range: Range | null = null;
   constructor(
     readonly value: string | null,
-    readonly dynamic: boolean,
     readonly prefix: string,
     readonly quoted: boolean,
     m: MappedText,
     runs: readonly number[] | number,
-    offs: readonly number[] | undefined,
     start: number,
     end: number,
   ) {
     this.#m = m;
     this.#runs = runs;
-    this.#offs = offs;
     this.#start = start;
     this.#end = end;
   }
-  /** The word as written in the script. */
+  /** True when the value depends on something unknown: exactly when `value` is null (one field less per word). */
+  get dynamic(): boolean {
+    return this.value === null;
+  }
+  /**
+   * The word as written in the script. Not cached: a slice is cheap, rules read it for the few words they quote,
+   * and a cache field in each of the 113,000 words a corpus run keeps was 0.9 MB that garbage collections copied.
+   */
   get raw(): string {
-    return (this.#raw ??= this.#m.text.slice(this.#start, this.#end));
+    return this.#m.text.slice(this.#start, this.#end);
   }
   /** Dockerfile range of the word. */
   get range(): Range {
@@ -74,26 +77,23 @@ class MappedWord implements Word {
     if (!(w instanceof MappedWord)) return undefined;
     return { m: w.#m, offs: w.#offsets(), end: w.#end };
   }
+  /** The script offset of each character of `prefix` (made when asked: only sub-words and nested scripts need it). */
   #offsets(): readonly number[] {
-    if (this.#offs === undefined) {
-      const length = this.prefix.length;
-      const o = new Array<number>(length);
-      const r = this.#runs;
-      if (typeof r === 'number') {
-        for (let i = 0; i < length; i++) o[i] = r + i;
-        this.#offs = o;
-        return o;
-      }
-      for (let j = 0; j < r.length; j += 3) {
-        const at = r[j]!;
-        const off = r[j + 1]!;
-        const step = r[j + 2] === 1;
-        const to = j + 3 < r.length ? r[j + 3]! : length;
-        for (let i = at; i < to; i++) o[i] = step ? off + (i - at) : off;
-      }
-      this.#offs = o;
+    const r = this.#runs;
+    const length = this.prefix.length;
+    const o = new Array<number>(length);
+    if (typeof r === 'number') {
+      for (let i = 0; i < length; i++) o[i] = r + i;
+      return o;
     }
-    return this.#offs;
+    for (let j = 0; j < r.length; j += 3) {
+      const at = r[j]!;
+      const off = r[j + 1]!;
+      const step = r[j + 2] === 1;
+      const to = j + 3 < r.length ? r[j + 3]! : length;
+      for (let i = at; i < to; i++) o[i] = step ? off + (i - at) : off;
+    }
+    return o;
   }
 }
 const origins = { get: (w: Word): WordOrigin | undefined => MappedWord.origin(w) };
@@ -156,7 +156,7 @@ class Builder {
   }
   /** The runs in `MappedWord` form. */
   origin(): readonly number[] | number {
-    if (this.runs !== null) return this.runs;
+    if (this.runs !== null) return this.runs.slice(); // exact size: the word keeps it
     if (this.off0 < 0) return NO_RUNS;
     return this.step0 === 1 ? this.off0 : [0, this.off0, 0];
   }
@@ -211,7 +211,7 @@ export function literalWord(text: string, m: MappedText, start: number, end: num
 
 function finish(b: Builder, m: MappedText, start: number, end: number): Word {
   const prefix = b.text;
-  const w = new MappedWord(b.dynamic ? null : prefix, b.dynamic, prefix, b.quoted, m, b.origin(), undefined, start, end);
+  const w = new MappedWord(b.dynamic ? null : prefix, prefix, b.quoted, m, b.origin(), start, end);
   spare = b;
   return w;
 }
@@ -222,7 +222,14 @@ export function subWord(w: Word, k: number): Word {
   const prefix = w.prefix.slice(k);
   if (o === undefined) return { ...w, value: w.value === null ? null : w.value.slice(k), prefix };
   const startOff = o.offs[k] ?? o.end;
-  return new MappedWord(w.value === null ? null : w.value.slice(k), w.dynamic, prefix, w.quoted, o.m, NO_RUNS, o.offs.slice(k), Math.min(startOff, o.end), o.end);
+  return new MappedWord(w.value === null ? null : w.value.slice(k), prefix, w.quoted, o.m, runsOf(o.offs, k), Math.min(startOff, o.end), o.end);
+}
+
+/** `Builder.runs` triples for the characters from `k` on of a word whose characters have the offsets `offs`. */
+function runsOf(offs: readonly number[], k: number): readonly number[] {
+  const runs: number[] = [];
+  for (let i = k; i < offs.length; i++) if (i === k || offs[i] !== offs[i - 1]! + 1) runs.push(i - k, offs[i]!, 1);
+  return runs;
 }
 
 /**
@@ -244,7 +251,7 @@ export function wordAsMappedText(w: Word): MappedText | null {
   }
   if (cur !== null) segs.push(cur);
   if (segs.length === 0) segs.push({ at: 0, src: w.range.start, length: 0 });
-  return { text: w.value, segments: segs };
+  return { text: w.value, segments: segs.slice() }; // exact size: kept with the nested script
 }
 
 // The three functions below push text in runs between escapes rather than one character at a time: a Builder run

@@ -297,3 +297,35 @@ describe('plain words (no $, escape or quote) skip the lexer', () => {
     }
   });
 });
+
+describe('code points and runs of ordinary characters', () => {
+  const env = new Map<string, EnvValue>([['X', UNKNOWN], ['Y', '😀ab'], ['V', 'x  y']]);
+
+  it('reports UTF-16 offsets after a character outside the BMP, as without one', () => {
+    const astral = processWord('😀$X', env);
+    const bmp = processWord('é$X', env);
+    assert.ok(astral.ok && bmp.ok);
+    assert.deepEqual(astral.parts, [{ text: '😀', unknown: false }, { text: '$X', unknown: true, vars: ['X'], start: 2, end: 4 }]);
+    assert.deepEqual(bmp.parts, [{ text: 'é', unknown: false }, { text: '$X', unknown: true, vars: ['X'], start: 1, end: 3 }]);
+    const e1 = processWord('😀${', env);
+    const e2 = processWord('a${', env);
+    assert.deepEqual([e1.ok ? -1 : e1.offset, e2.ok ? -1 : e2.offset], [4, 3]);
+  });
+
+  it('matches patterns by code point', () => {
+    const r = processWord('${Y#😀}-${Y%b}-${Y/?/z}', env);
+    assert.ok(r.ok);
+    assert.equal(r.value, 'ab-😀a-zab');
+  });
+
+  it('splits runs of ordinary characters at blanks, inside and around expansions and quotes', () => {
+    const r = processWords('a b\tc$V d"e f"\'g h\'', env);
+    assert.ok(r.ok);
+    assert.deepEqual(r.words.map((w) => w.value), ['a', 'b', 'cx', 'y', 'de fg h']);
+    assert.deepEqual(r.words.map((w) => w.parts.length), [1, 1, 1, 1, 1]);
+    assert.deepEqual(r.used, ['V']);
+    const q = processWord('"a\\"b$X c"', env, { rawQuotes: true, rawEscapes: true });
+    assert.ok(q.ok);
+    assert.equal(q.value, '"a\\"b$X c"');
+  });
+});

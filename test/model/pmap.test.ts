@@ -35,3 +35,19 @@ describe('PersistentMap', () => {
     assert.equal(seen.length, 2);
   });
 });
+
+describe('PersistentMap iteration order', () => {
+  it('lists the newest layer first, each layer in insertion order, a key where it was last set; repeatable', () => {
+    let p = PersistentMap.empty<number>();
+    for (const [k, v] of [['a', 1], ['b', 2], ['c', 3], ['a', 4], ['d', 5]] as const) p = p.with(k, v);
+    // layers after the binary-counter merges: {a:4,b:2,c:3} (merged, a overwritten in place), then {d:5}
+    assert.deepEqual([...p.entries()], [['d', 5], ['a', 4], ['b', 2], ['c', 3]]);
+    assert.deepEqual([...p.keys()], ['d', 'a', 'b', 'c']);
+    assert.deepEqual([...p.values()], [5, 4, 2, 3]);
+    assert.deepEqual([...p], [...p.entries()]);
+    assert.equal(p.size, 4);
+    const seen: string[] = [];
+    p.forEach((v, k, m) => seen.push(`${k}=${v}:${m === p}`));
+    assert.deepEqual(seen, ['d=5:true', 'a=4:true', 'b=2:true', 'c=3:true']);
+  });
+});

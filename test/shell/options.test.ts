@@ -47,6 +47,33 @@ describe('getopt-style option parsing', () => {
     assert.equal(t2.slice(v2.range.start, v2.range.end), 'out.bin');
   });
 
+  it('a sub-word of a quoted attached value maps each character past the quotes (origin runs of a sub-word)', () => {
+    // `-o"/tmp/x y"`: the value's characters come from two stretches of the script (the quote is skipped)
+    const text = 'curl -o"/tmp/x y" https://h/f';
+    const v = cmd(text).flagValue('-o')!;
+    assert.equal(v.value, '/tmp/x y');
+    assert.equal(v.dynamic, false);
+    assert.equal(v.quoted, true);
+    assert.deepEqual(v.range, { start: 8, end: 17 });
+    assert.equal(v.raw, '/tmp/x y"');
+    // the nested script of `sh -c"…"` is read from the same kind of sub-word: its commands map back to the source
+    const t2 = 'su -c"apt-get install -y curl" app';
+    const nested = parseScript(mt(t2), { shell: 'bash' }).all.find((c) => c.name === 'apt-get')!;
+    assert.equal(t2.slice(nested.range.start, nested.range.end), 'apt-get install -y curl');
+  });
+
+  it('commands without redirections share one frozen empty list; pipeline links default when unset', () => {
+    const s = parseScript(mt('a; b | c > f'), { shell: 'bash' });
+    const [a, b, c] = s.all;
+    assert.equal(a!.redirects, b!.redirects);
+    assert.equal(Object.isFrozen(a!.redirects), true);
+    assert.deepEqual(c!.redirects.map((r) => r.op), ['>']);
+    assert.deepEqual([a!.pipelineIndex, a!.pipelineLength, a!.stdinFrom, a!.stdoutTo, a!.parent, a!.nested], [0, 1, null, null, null, null]);
+    assert.deepEqual([b!.pipelineIndex, b!.pipelineLength, b!.stdoutTo, c!.pipelineIndex, c!.pipelineLength, c!.stdinFrom], [0, 2, c, 1, 2, b]);
+    a!.guarded = true;
+    assert.deepEqual([a!.guarded, a!.inSubstitution, a!.isTest], [true, false, false]);
+  });
+
   it('-- ends options', () => {
     const c = cmd('rm -rf -- -weird-file /x');
     assert.deepEqual(opts(c), ['-r', '-f']);
