@@ -10,6 +10,7 @@ import { SEVERITIES } from '../rules/types.js';
 import type { Range } from '../source.js';
 import { createRuleIndex } from './rule-index.js';
 import { rulesMemo } from '../rules/rule-ref.js';
+import { frozenRan, INTERNAL_ERROR } from './result.js';
 
 /** `off` disables a rule, `on` enables it (also a rule that is disabled by default) at its default severity. */
 export type RuleSetting = Severity | 'off' | 'on';
@@ -26,8 +27,7 @@ export interface RunOptions {
   readonly ruleMs?: Map<string, number>;
 }
 
-/** The message id of the finding that stands for a rule that crashed. */
-export const INTERNAL_ERROR = 'internal-error';
+export { INTERNAL_ERROR } from './result.js';
 
 /** Rules by exact ID (IDs are unique and win over names and aliases in `createRuleIndex`, so this agrees with it). */
 const byId = rulesMemo((rules) => new Map(rules.map((r) => [r.meta.id, r] as const)));
@@ -147,7 +147,8 @@ function structuredCopy(v: unknown, depth: number): unknown {
   return out;
 }
 
-function computeEffectiveRules(rules: readonly Rule[], overrides: Readonly<Record<string, RuleSetting>>): EffectiveRule[] {
+/** The effective rules, frozen (they are shared by every run with these settings). */
+function computeEffectiveRules(rules: readonly Rule[], overrides: Readonly<Record<string, RuleSetting>>): readonly EffectiveRule[] {
   const setting = new Map<Rule, RuleSetting>();
   const entries = Object.entries(overrides);
   if (entries.length > 0) {
@@ -167,10 +168,10 @@ function computeEffectiveRules(rules: readonly Rule[], overrides: Readonly<Recor
     const overridden = s !== undefined && s !== 'on';
     out.push({ rule, severity: overridden ? (s as Severity) : rule.meta.severity, overridden });
   }
-  return out;
+  return frozenRan(out);
 }
 
-/** The rules that will run and the severity each one has after overrides (shared and cached: do not modify it). */
+/** The rules that will run and the severity each one has after overrides (shared and cached: frozen). */
 export function effectiveRules(rules: readonly Rule[], overrides: Readonly<Record<string, RuleSetting>> = NO_SETTINGS): readonly EffectiveRule[] {
   const c = cachedPlan(rules, overrides, NO_SETTINGS);
   return (c.ran ??= computeEffectiveRules(rules, overrides));

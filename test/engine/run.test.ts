@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runRules, INTERNAL_ERROR, effectiveRules } from '../../src/engine/run.js';
 import { createRuleIndex } from '../../src/engine/rule-index.js';
-import { hardeningScore } from '../../src/engine/result.js';
+import { hardeningScore, SCORE_WEIGHTS } from '../../src/engine/result.js';
 import { applyFixes } from '../../src/engine/fix.js';
 import { defineRule } from '../../src/rules/types.js';
-import type { Rule } from '../../src/rules/types.js';
+import type { Finding, Rule, Severity } from '../../src/rules/types.js';
 import { fakeModel, needleRule } from '../helpers/fake.js';
 
 const curl = needleRule('DA701', 'find-curl', 'curl', 'high', { aliases: ['DL4001', 'CurlCheck'] });
@@ -110,6 +110,59 @@ test('hardening score: earned / possible by severity weight; errors → 0', () =
   assert.equal(hardeningScore(ran, [{ ...f[0]!, severity: 'critical' }], false), Math.round((100 * 1) / 11));
   assert.equal(hardeningScore(ran, [], true), 0);
   assert.equal(hardeningScore([], [], false), 100);
+});
+
+test('hardening score from remembered weights equals the per-check sum, with repeated rules, crashes and suppressions', () => {
+  // the definition, check by check
+  const reference = (ran: readonly { rule: Rule; severity: Severity }[], findings: readonly Finding[]): number => {
+    const worst = new Map<string, Severity>();
+    const crashed = new Set<string>();
+    for (const f of findings) {
+      if (f.messageId === INTERNAL_ERROR) crashed.add(f.ruleId);
+      else if (!f.suppressed && (!worst.has(f.ruleId) || SCORE_WEIGHTS[f.severity] > SCORE_WEIGHTS[worst.get(f.ruleId)!])) worst.set(f.ruleId, f.severity);
+    }
+    let possible = 0;
+    let earned = 0;
+    for (const { rule, severity } of ran) {
+      if (crashed.has(rule.meta.id)) continue;
+      const failed = worst.get(rule.meta.id);
+      possible += SCORE_WEIGHTS[failed ?? severity];
+      if (failed === undefined) earned += SCORE_WEIGHTS[severity];
+    }
+    return possible === 0 ? 100 : Math.round((100 * earned) / possible);
+  };
+  const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+  const rules = severities.map((s, i) => needleRule(`DA71${i}`, `score-${i}`, 'x', s));
+  const ran = effectiveRules(rules, { DA713: 'critical' });
+  assert.ok(Object.isFrozen(ran) && ran.every((e) => Object.isFrozen(e)), 'the shared list cannot be changed under its weights');
+  // a plain (unfrozen) list with a rule twice, at two severities
+  const repeated = [...ran, { rule: rules[1]!, severity: 'low' as Severity }];
+  let seed = 7;
+  // xorshift32: every value of each draw comes up
+  const next = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  let compared = 0;
+  for (let round = 0; round < 300; round++) {
+    const findings: Finding[] = [];
+    for (let k = next(6); k > 0; k--) {
+      const id = `DA71${next(6)}`; // DA715 did not run
+      findings.push({
+        ruleId: id, ruleName: 'x', severity: severities[next(5)]!, category: 'shell', message: 'm',
+        messageId: next(8) === 0 ? INTERNAL_ERROR : 'found', range: { start: 0, end: 0 },
+        ...(next(5) === 0 ? { suppressed: { kind: 'inSource' as const } } : {}),
+      });
+    }
+    for (const list of [ran, repeated]) {
+      assert.equal(hardeningScore(list, findings, false), reference(list, findings), JSON.stringify(findings));
+      compared++;
+    }
+    assert.equal(hardeningScore(ran, findings, true), 0);
+  }
+  assert.equal(compared, 600);
 });
 
 test('applyFixes applies non-overlapping fixes and skips overlapping ones', () => {
