@@ -71,7 +71,10 @@ function sameEntries(o: Readonly<Record<string, unknown>>, entries: readonly (re
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const e = entries[i]!;
-    if (e[0] !== k || !sameValue(e[1], o[k], 0)) return false;
+    if (e[0] !== k) return false;
+    const v = o[k];
+    // most values are severities: strings compare without a call
+    if (typeof v === 'string' ? v !== e[1] : !sameValue(e[1], v, 0)) return false;
   }
   return true;
 }
@@ -94,14 +97,11 @@ function sameValue(a: unknown, b: unknown, depth: number): boolean {
   if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in ra) {
-    if (!Object.prototype.hasOwnProperty.call(ra, k)) return false;
-    if (!Object.prototype.hasOwnProperty.call(rb, k) || !sameValue(ra[k], rb[k], depth + 1)) return false;
-    n++;
-  }
-  for (const k in rb) if (Object.prototype.hasOwnProperty.call(rb, k)) n--;
-  return n === 0;
+  const ka = Object.keys(ra);
+  if (ka.length !== Object.keys(rb).length) return false;
+  // Object.keys rather than for-in with hasOwnProperty: about twice as fast on the CLI's option objects
+  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(rb, k) || !sameValue(ra[k], rb[k], depth + 1)) return false;
+  return true;
 }
 
 /**
