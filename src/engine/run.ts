@@ -54,6 +54,9 @@ interface RunPlan {
 interface CachedPlan {
   readonly overrides: readonly (readonly [string, unknown])[];
   readonly ruleOptions: readonly (readonly [string, unknown])[];
+  /** The caller's settings objects themselves when they were frozen all the way down (see `deeplyFrozen`). */
+  readonly frozenOverrides: object | undefined;
+  readonly frozenRuleOptions: object | undefined;
   plan: RunPlan | undefined;
   ran: readonly EffectiveRule[] | undefined;
 }
@@ -108,8 +111,10 @@ function sameValue(a: unknown, b: unknown, depth: number): boolean {
  * Plans per distinct list of rules, reused while the settings are equal in content. The CLI passes a new overrides
  * object with one entry per rule (and a new rules array) for every file: rebuilding the effective rules and the
  * merged options per file, and twice per file (run and score), was ~0.3 s of CPU over the 1,475-file corpus;
- * comparing ~100 entries against the last settings seen costs a few microseconds. Settings objects may be mutated
- * by callers between runs, so the cache keeps its own copy of the entries and never trusts object identity.
+ * comparing ~100 entries against the last settings seen costs a few microseconds warm, but ~40 us per file in a CLI
+ * run (~60 ms of CPU over the corpus, profiled), where every file's model and rules run in between. Settings objects
+ * may be mutated by callers between runs, so the cache keeps its own copy of the entries and trusts object identity
+ * only for objects frozen all the way down, which cannot change.
  */
 const plansOf = rulesMemo((): CachedPlan[] => []);
 
@@ -122,7 +127,10 @@ function cachedPlan(
   const cache = plansOf(rules);
   for (let i = 0; i < cache.length; i++) {
     const c = cache[i]!;
-    if (sameEntries(overrides, c.overrides) && sameEntries(ruleOptions, c.ruleOptions)) {
+    if (
+      (overrides === c.frozenOverrides || sameEntries(overrides, c.overrides)) &&
+      (ruleOptions === c.frozenRuleOptions || sameEntries(ruleOptions, c.ruleOptions))
+    ) {
       if (i > 0) {
         cache.splice(i, 1);
         cache.unshift(c);
@@ -131,10 +139,32 @@ function cachedPlan(
     }
   }
   // copies, so that later changes to the caller's objects cannot alter what the plan was made from
-  const c: CachedPlan = { overrides: Object.entries(overrides), ruleOptions: Object.entries(structuredCopy(ruleOptions, 0) as object), plan: undefined, ran: undefined };
+  const c: CachedPlan = {
+    overrides: Object.entries(overrides),
+    ruleOptions: Object.entries(structuredCopy(ruleOptions, 0) as object),
+    frozenOverrides: deeplyFrozen(overrides, 0) ? overrides : undefined,
+    frozenRuleOptions: deeplyFrozen(ruleOptions, 0) ? ruleOptions : undefined,
+    plan: undefined,
+    ran: undefined,
+  };
   cache.unshift(c);
   if (cache.length > 8) cache.pop();
   return c;
+}
+
+/**
+ * True when nothing reachable from `v` can ever change: primitives, and frozen arrays and plain objects whose own
+ * properties are all data properties holding such values (up to the depth `sameValue` compares). A frozen `Map` can
+ * still be changed, and a getter can return anything, so neither counts.
+ */
+function deeplyFrozen(v: unknown, depth: number): boolean {
+  if (typeof v !== 'object' || v === null) return typeof v !== 'function';
+  if (depth >= 4 || !Object.isFrozen(v)) return false;
+  if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const d of Object.values(Object.getOwnPropertyDescriptors(v))) {
+    if (!('value' in d) || !deeplyFrozen(d.value, depth + 1)) return false;
+  }
+  return true;
 }
 
 /** A copy of arrays and plain objects (to the depth `sameValue` compares); anything else as is. */

@@ -228,6 +228,57 @@ test('settings are cached by content: a mutated overrides object, key order and 
   assert.notEqual(objs[1], objs[0]);
 });
 
+test('settings frozen all the way down are found again by identity; anything that can still change is compared', () => {
+  const model = fakeModel('curl wget');
+  const seen: unknown[] = [];
+  const r = defineRule<{ m: () => string }, { list: string[] }>({
+    meta: { id: 'DA709', name: 'opt-frozen', category: 'runtime', severity: 'low', description: 'x.', messages: { m: () => 'm' }, defaultOptions: { list: [] } },
+    check(_m, ctx) {
+      seen.push(ctx.options.list.join(','));
+    },
+    docs: { why: '', bad: '', good: '', fix: '' },
+    tests: { valid: [], invalid: [] },
+  }) as unknown as Rule;
+  const rules = [curl, wget, r];
+  // enumerations of a settings object are what comparing its content costs: count them through a proxy
+  let listed = 0;
+  const counted = <T extends object>(o: T): T =>
+    new Proxy(o, {
+      ownKeys(t) {
+        listed++;
+        return Reflect.ownKeys(t);
+      },
+    });
+  const overrides = counted(Object.freeze({ DA701: 'on', DA702: 'critical', DA709: 'on' } as const));
+  const ruleOptions = counted(Object.freeze({ DA709: Object.freeze({ list: Object.freeze(['a']) }) }));
+  const run = (o: object, ro: object): string[] => runRules(model, { rules, severityOverrides: o as never, ruleOptions: ro as never }).map((x) => `${x.ruleId}:${x.severity}`);
+  assert.deepEqual(run(overrides, ruleOptions), ['DA701:high', 'DA702:critical']);
+  const afterFirst = listed;
+  for (let i = 0; i < 3; i++) assert.deepEqual(run(overrides, ruleOptions), ['DA701:high', 'DA702:critical']);
+  assert.equal(listed, afterFirst, 'frozen settings were not enumerated again');
+  assert.deepEqual(seen, ['a', 'a', 'a', 'a']);
+  // frozen outside but with a mutable option inside: compared every time, and an in-place change is seen
+  const inner = { list: ['b'] };
+  const halfFrozen = counted(Object.freeze({ DA709: inner }));
+  run(overrides, halfFrozen);
+  const before = listed;
+  inner.list.push('c');
+  run(overrides, halfFrozen);
+  assert.ok(listed > before, 'a settings object that can change is compared');
+  assert.deepEqual(seen.slice(-2), ['b', 'b,c']);
+  // a frozen object with a getter can answer differently each time
+  let severity = 'info';
+  const withGetter = Object.freeze({
+    DA701: 'on',
+    get DA702() {
+      return severity;
+    },
+  });
+  assert.deepEqual(run(withGetter, {}), ['DA701:high', 'DA702:info']);
+  severity = 'medium';
+  assert.deepEqual(run(withGetter, {}), ['DA701:high', 'DA702:medium']);
+});
+
 test('report may be called unbound, and a failing rule drops only its own findings', () => {
   const model = fakeModel('curl wget');
   const r = defineRule({
