@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applySuppressions, parseSuppressions } from '../../src/engine/suppressions.js';
+import { applySuppressions, parsePragmaComment, parseSuppressions } from '../../src/engine/suppressions.js';
 import type { Finding } from '../../src/rules/types.js';
 import type { Dockerfile } from '../../src/parser/ast.js';
 import { parse } from '../../src/parser/index.js';
@@ -246,4 +246,29 @@ test('real parses: continuation lines, heredocs, CRLF and indented comments', ()
   assert.equal(r.findings[0]!.suppressed?.justification, 'reviewed');
   assert.equal(r.problems.length, 1);
   assert.equal(r.df.source.slice(r.problems[0]!.range), 'DA5O1');
+});
+
+test('comments skipped without parsing are exactly ones that are not pragmas', () => {
+  // every comment that parsePragmaComment reads as a pragma (or a malformed one) is seen by parseSuppressions
+  const lines = [
+    'dockaudit ignore=DA501', '\t dockaudit  ignore-file=DA501 -- ok', 'dockaudit is great', 'dockauditignore=x', 'dockaudit ignor=DA501',
+    'hadolint ignore=DL3008', ' hadolint global ignore=DL3008', 'hadolint shell=pwsh', 'hadolint rules', 'hadolint ignor=DL3008',
+    'checkov:skip=CKV_DOCKER_3:reason', 'checkov:skip', 'checkov is a tool', 'check=skip=all', ' CHECK = skip=x', 'Check=skip=y', 'checking things',
+    'download it', 'Dockaudit ignore=DA501', 'HADOLINT ignore=DL3008', 'cHeCk=error=true', 'c', 'd', 'h', '', '   ',
+  ];
+  const text = 'FROM scratch\n' + lines.map((l) => `#${l}\nRUN true\n`).join('');
+  const df = realParse(text);
+  assert.equal(df.comments.length, lines.length);
+  const p = parseSuppressions(df, testRules);
+  const lineOf = (r: { range: { start: number } }): number => df.source.positionAt(r.range.start).line;
+  const seen = new Set([...p.suppressions.map(lineOf), ...p.problems.map(lineOf)]);
+  let pragmas = 0;
+  for (const c of df.comments) {
+    const parsed = parsePragmaComment(c, df.source);
+    if (parsed === null || 'shell' in parsed) continue;
+    pragmas++;
+    assert.ok(seen.has(lineOf(c)), `#${c.text} was skipped`);
+  }
+  assert.equal(p.shell, 'pwsh');
+  assert.ok(pragmas >= 12, `${pragmas} pragmas`);
 });

@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runRules, INTERNAL_ERROR, effectiveRules } from '../../src/engine/run.js';
 import { createRuleIndex } from '../../src/engine/rule-index.js';
-import { hardeningScore } from '../../src/engine/result.js';
+import { hardeningScore, SCORE_WEIGHTS } from '../../src/engine/result.js';
 import { applyFixes } from '../../src/engine/fix.js';
 import { defineRule } from '../../src/rules/types.js';
-import type { Rule } from '../../src/rules/types.js';
+import type { Finding, Rule, Severity } from '../../src/rules/types.js';
 import { fakeModel, needleRule } from '../helpers/fake.js';
 
 const curl = needleRule('DA701', 'find-curl', 'curl', 'high', { aliases: ['DL4001', 'CurlCheck'] });
@@ -112,6 +112,59 @@ test('hardening score: earned / possible by severity weight; errors → 0', () =
   assert.equal(hardeningScore([], [], false), 100);
 });
 
+test('hardening score from remembered weights equals the per-check sum, with repeated rules, crashes and suppressions', () => {
+  // the definition, check by check
+  const reference = (ran: readonly { rule: Rule; severity: Severity }[], findings: readonly Finding[]): number => {
+    const worst = new Map<string, Severity>();
+    const crashed = new Set<string>();
+    for (const f of findings) {
+      if (f.messageId === INTERNAL_ERROR) crashed.add(f.ruleId);
+      else if (!f.suppressed && (!worst.has(f.ruleId) || SCORE_WEIGHTS[f.severity] > SCORE_WEIGHTS[worst.get(f.ruleId)!])) worst.set(f.ruleId, f.severity);
+    }
+    let possible = 0;
+    let earned = 0;
+    for (const { rule, severity } of ran) {
+      if (crashed.has(rule.meta.id)) continue;
+      const failed = worst.get(rule.meta.id);
+      possible += SCORE_WEIGHTS[failed ?? severity];
+      if (failed === undefined) earned += SCORE_WEIGHTS[severity];
+    }
+    return possible === 0 ? 100 : Math.round((100 * earned) / possible);
+  };
+  const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+  const rules = severities.map((s, i) => needleRule(`DA71${i}`, `score-${i}`, 'x', s));
+  const ran = effectiveRules(rules, { DA713: 'critical' });
+  assert.ok(Object.isFrozen(ran) && ran.every((e) => Object.isFrozen(e)), 'the shared list cannot be changed under its weights');
+  // a plain (unfrozen) list with a rule twice, at two severities
+  const repeated = [...ran, { rule: rules[1]!, severity: 'low' as Severity }];
+  let seed = 7;
+  // xorshift32: every value of each draw comes up
+  const next = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  let compared = 0;
+  for (let round = 0; round < 300; round++) {
+    const findings: Finding[] = [];
+    for (let k = next(6); k > 0; k--) {
+      const id = `DA71${next(6)}`; // DA715 did not run
+      findings.push({
+        ruleId: id, ruleName: 'x', severity: severities[next(5)]!, category: 'shell', message: 'm',
+        messageId: next(8) === 0 ? INTERNAL_ERROR : 'found', range: { start: 0, end: 0 },
+        ...(next(5) === 0 ? { suppressed: { kind: 'inSource' as const } } : {}),
+      });
+    }
+    for (const list of [ran, repeated]) {
+      assert.equal(hardeningScore(list, findings, false), reference(list, findings), JSON.stringify(findings));
+      compared++;
+    }
+    assert.equal(hardeningScore(ran, findings, true), 0);
+  }
+  assert.equal(compared, 600);
+});
+
 test('applyFixes applies non-overlapping fixes and skips overlapping ones', () => {
   const text = 'ADD a b\nADD c d\n';
   const base = { ruleId: 'DA503', ruleName: 'x', severity: 'low', category: 'supply-chain', message: '', messageId: 'm' } as const;
@@ -173,6 +226,57 @@ test('settings are cached by content: a mutated overrides object, key order and 
   assert.deepEqual(objs.map((o) => (o as { list: string[] }).list), [['a'], ['a', 'b'], ['a', 'b']]);
   assert.equal(objs[2], objs[1]);
   assert.notEqual(objs[1], objs[0]);
+});
+
+test('settings frozen all the way down are found again by identity; anything that can still change is compared', () => {
+  const model = fakeModel('curl wget');
+  const seen: unknown[] = [];
+  const r = defineRule<{ m: () => string }, { list: string[] }>({
+    meta: { id: 'DA709', name: 'opt-frozen', category: 'runtime', severity: 'low', description: 'x.', messages: { m: () => 'm' }, defaultOptions: { list: [] } },
+    check(_m, ctx) {
+      seen.push(ctx.options.list.join(','));
+    },
+    docs: { why: '', bad: '', good: '', fix: '' },
+    tests: { valid: [], invalid: [] },
+  }) as unknown as Rule;
+  const rules = [curl, wget, r];
+  // enumerations of a settings object are what comparing its content costs: count them through a proxy
+  let listed = 0;
+  const counted = <T extends object>(o: T): T =>
+    new Proxy(o, {
+      ownKeys(t) {
+        listed++;
+        return Reflect.ownKeys(t);
+      },
+    });
+  const overrides = counted(Object.freeze({ DA701: 'on', DA702: 'critical', DA709: 'on' } as const));
+  const ruleOptions = counted(Object.freeze({ DA709: Object.freeze({ list: Object.freeze(['a']) }) }));
+  const run = (o: object, ro: object): string[] => runRules(model, { rules, severityOverrides: o as never, ruleOptions: ro as never }).map((x) => `${x.ruleId}:${x.severity}`);
+  assert.deepEqual(run(overrides, ruleOptions), ['DA701:high', 'DA702:critical']);
+  const afterFirst = listed;
+  for (let i = 0; i < 3; i++) assert.deepEqual(run(overrides, ruleOptions), ['DA701:high', 'DA702:critical']);
+  assert.equal(listed, afterFirst, 'frozen settings were not enumerated again');
+  assert.deepEqual(seen, ['a', 'a', 'a', 'a']);
+  // frozen outside but with a mutable option inside: compared every time, and an in-place change is seen
+  const inner = { list: ['b'] };
+  const halfFrozen = counted(Object.freeze({ DA709: inner }));
+  run(overrides, halfFrozen);
+  const before = listed;
+  inner.list.push('c');
+  run(overrides, halfFrozen);
+  assert.ok(listed > before, 'a settings object that can change is compared');
+  assert.deepEqual(seen.slice(-2), ['b', 'b,c']);
+  // a frozen object with a getter can answer differently each time
+  let severity = 'info';
+  const withGetter = Object.freeze({
+    DA701: 'on',
+    get DA702() {
+      return severity;
+    },
+  });
+  assert.deepEqual(run(withGetter, {}), ['DA701:high', 'DA702:info']);
+  severity = 'medium';
+  assert.deepEqual(run(withGetter, {}), ['DA701:high', 'DA702:medium']);
 });
 
 test('report may be called unbound, and a failing rule drops only its own findings', () => {
