@@ -70,7 +70,7 @@ async function assertLinear(name: string, gen: (n: number) => string, n: number,
   const r =
     stage === 'parser'
       ? await compareSizes(enc.encode(small), enc.encode(large), parseOnly, 5)
-      : await compareSizes(small, large, async (t) => void (await parseText(t)));
+      : await compareSizes(small, large, async (t) => void (await parseText(t)), 5);
   const note = `${name} (${stage}): n=${n} ${r.small.toFixed(1)} ms CPU, 4n ${r.large.toFixed(1)} ms CPU, ratio ${r.ratio.toFixed(2)}`;
   assert.ok(r.ratio < 6, `${note} (want < 6)`);
   return note;
