@@ -200,6 +200,11 @@ export class ShellCommand {
     return this.parsed.subcommand?.value ?? null;
   }
 
+  /** True when its name or tool key (`pip3` → `pip`) is one of `names`; false for a dynamic command name. */
+  isNamed(names: ReadonlySet<string>): boolean {
+    return this.name !== null && (names.has(this.name) || (this.tool !== null && names.has(this.tool)));
+  }
+
   /** True when any of the options (or an alias of one) is present. */
   hasFlag(...names: string[]): boolean {
     const options = this.options;
@@ -344,7 +349,7 @@ export class ShellScript {
   commands(...names: string[]): ShellCommand[] {
     if (names.length === 0) return this.all.slice();
     const set = new Set(names);
-    return this.all.filter((c) => c.name !== null && (set.has(c.name) || (c.tool !== null && set.has(c.tool))));
+    return this.all.filter((c) => c.isNamed(set));
   }
 }
 

@@ -75,17 +75,13 @@ const indexOf = perModel((model: DockerfileModel): CommandIndex => {
   return index;
 });
 
-function named(c: ShellCommand, names: ReadonlySet<string>): boolean {
-  return c.name !== null && (names.has(c.name) || (c.tool !== null && names.has(c.tool)));
-}
-
 /** The commands of `all` whose name or tool key is one of the names of `bit`'s set. */
 function lookUp(index: CommandIndex, bit: number, names: ReadonlySet<string>): readonly CommandAt[] {
   const known = index.named[bit];
   if (known !== undefined) return known;
   const { all, masks } = index;
   let out: CommandAt[];
-  if (bit >= MASK_BITS) out = all.filter((x) => named(x.cmd, names));
+  if (bit >= MASK_BITS) out = all.filter((x) => x.cmd.isNamed(names));
   else {
     if (bit >= index.bits) refresh(index);
     const b = 1 << bit;

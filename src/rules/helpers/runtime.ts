@@ -139,7 +139,7 @@ export function installedPackages(facts: InstructionFacts): InstalledPackage[] {
   for (const s of facts.shell ?? []) {
     for (const c of s.all) {
       // what `s.commands(...INSTALLERS)` keeps, without a new key list, Set and array per script
-      if (c.name === null || !(INSTALLERS.has(c.name) || (c.tool !== null && INSTALLERS.has(c.tool)))) continue;
+      if (!c.isNamed(INSTALLERS)) continue;
       const manager = c.tool ?? c.name ?? '';
       const sub = c.subcommand;
       if (sub === null || !(INSTALL_SUBCOMMANDS[manager] ?? []).includes(sub)) continue;
