@@ -7,7 +7,7 @@ import type { InstructionFacts } from '../../model/types.js';
 import type { ShellCommand, ShellScript } from '../../shell/index.js';
 import type { Word } from '../../shell/types.js';
 import type { Range } from '../../source.js';
-import { perModel } from './memo.js';
+import { perModelAnd } from './memo.js';
 
 export interface CommandSite {
   readonly facts: InstructionFacts;
@@ -16,7 +16,7 @@ export interface CommandSite {
 }
 
 /** Results per facts array (usually `model.instructions`) and kinds: computed once, shared (do not modify them). */
-const sitesOf = perModel((_facts: readonly InstructionFacts[]) => new Map<string, readonly CommandSite[]>());
+const sitesOf = perModelAnd(collectSites, (kinds: readonly InstructionKind[]) => kinds.join(','));
 
 /**
  * Every simple command run by instructions of the given kinds (default: RUN), ONBUILD triggers included (each
@@ -26,12 +26,11 @@ export function commandSites(
   facts: readonly InstructionFacts[],
   kinds: readonly InstructionKind[] = ['RUN'],
 ): readonly CommandSite[] {
-  const key = kinds.join(',');
-  const perFacts = sitesOf(facts);
-  const cached = perFacts.get(key);
-  if (cached !== undefined) return cached;
+  return sitesOf(facts, kinds);
+}
+
+function collectSites(facts: readonly InstructionFacts[], kinds: readonly InstructionKind[]): CommandSite[] {
   const out: CommandSite[] = [];
-  perFacts.set(key, out);
   for (const f of facts) {
     if (f.instruction.kind === 'ONBUILD' || !kinds.includes(f.instruction.kind)) continue;
     for (const script of f.shell ?? []) for (const command of script.all) out.push({ facts: f, script, command });

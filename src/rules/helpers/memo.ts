@@ -29,3 +29,24 @@ export function perModel<K extends object, T>(build: (key: K) => T): (key: K) =>
     return value;
   };
 }
+
+/**
+ * `perModel` for helpers with one more argument: `build(model, arg)` computed once per model and `keyOf(arg)` (the
+ * argument itself by default; e.g. a joined list of kinds for a list made afresh by each caller).
+ */
+export function perModelAnd<K extends object, A, T extends object>(
+  build: (key: K, arg: A) => T,
+  keyOf: (arg: A) => unknown = (arg) => arg,
+): (key: K, arg: A) => T {
+  const byArg = perModel((_key: K) => new Map<unknown, T>());
+  return (key: K, arg: A): T => {
+    const known = byArg(key);
+    const k = keyOf(arg);
+    let value = known.get(k);
+    if (value === undefined) {
+      value = build(key, arg);
+      known.set(k, value);
+    }
+    return value;
+  };
+}

@@ -7,7 +7,7 @@ import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { RunInstruction } from '../../parser/ast.js';
 import type { ShellCommand, Word } from '../../shell/index.js';
 import type { Range } from '../../source.js';
-import { perModel } from './memo.js';
+import { perModel, perModelAnd } from './memo.js';
 
 /** Package-manager families. */
 export type Manager = 'apt' | 'apk' | 'yum' | 'zypper' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go';
@@ -405,12 +405,9 @@ interface AptConfigTable {
 }
 
 /** One pass over the file per setting (asking every earlier instruction again for each apt command is quadratic). */
-const aptConfigTables = perModel((_model: DockerfileModel) => new Map<RegExp, AptConfigTable>());
+const aptConfigTable = perModelAnd(buildAptConfigTable);
 
-function aptConfigTable(model: DockerfileModel, setting: RegExp): AptConfigTable {
-  const tables = aptConfigTables(model);
-  const cached = tables.get(setting);
-  if (cached !== undefined) return cached;
+function buildAptConfigTable(model: DockerfileModel, setting: RegExp): AptConfigTable {
   const firstMention = new Map<InstructionFacts, number[]>();
   const stageFirst: number[] = model.stages.map(() => Infinity);
   for (const f of model.instructions) {
@@ -428,7 +425,5 @@ function aptConfigTable(model: DockerfileModel, setting: RegExp): AptConfigTable
     // a parent is an earlier stage; anything else (never built) is not followed
     inAncestors[st.index] = p !== null && p < st.index && (inAncestors[p] === true || (stageFirst[p] ?? Infinity) < Infinity);
   }
-  const table: AptConfigTable = { firstMention, stageFirst, inAncestors };
-  tables.set(setting, table);
-  return table;
+  return { firstMention, stageFirst, inAncestors };
 }

@@ -2,7 +2,7 @@
  * Shared facts for the runtime rules (8xx): EXPOSE port specs, the argv of CMD/ENTRYPOINT, instructions in effect
  * for the final image.
  */
-import { perModel } from './memo.js';
+import { perModel, perModelAnd } from './memo.js';
 import { expand } from '../../model/build.js';
 import type { DockerfileModel, InstructionFacts, Stage } from '../../model/types.js';
 import type { Arg, CommandLine, Instruction } from '../../parser/ast.js';
@@ -29,20 +29,9 @@ export interface PortSpec {
 
 const PORT_RANGE = /^(\d{1,10})(?:-(\d{1,10}))?$/;
 
-/** Per model and instruction: six runtime rules read the port specs of every EXPOSE of the final image. */
-const portSpecsCache = perModel((_model: DockerfileModel) => new Map<Instruction, readonly PortSpec[]>());
-
-/** The port specs of an EXPOSE instruction (computed once per model and instruction: the array is shared, do not
- * modify it). */
-export function portSpecs(model: DockerfileModel, i: Instruction): readonly PortSpec[] {
-  const perInstruction = portSpecsCache(model);
-  let specs = perInstruction.get(i);
-  if (specs === undefined) {
-    specs = computePortSpecs(model, i);
-    perInstruction.set(i, specs);
-  }
-  return specs;
-}
+/** The port specs of an EXPOSE instruction (computed once per model and instruction, since six runtime rules read
+ * those of every EXPOSE of the final image: the array is shared, do not modify it). */
+export const portSpecs: (model: DockerfileModel, i: Instruction) => readonly PortSpec[] = perModelAnd(computePortSpecs);
 
 function computePortSpecs(model: DockerfileModel, i: Instruction): PortSpec[] {
   const out: PortSpec[] = [];
@@ -88,10 +77,9 @@ export function commandArgvs(facts: InstructionFacts, command: CommandLine | nul
   return out;
 }
 
-/** Instructions of the final image: the final stage and the stages it is built FROM (ONBUILD triggers excluded). */
+/** Instructions of the final image: the final stage and the stages it is built FROM (ONBUILD triggers excluded;
+ * computed once per model since several rules ask: the array is shared, do not modify it). */
 export const finalImageInstructions: (model: DockerfileModel) => readonly InstructionFacts[] = perModel(collectFinalImageInstructions);
-
-/** Per model (several rules ask; the array is shared, do not modify it). */
 
 function collectFinalImageInstructions(model: DockerfileModel): InstructionFacts[] {
   const final = model.finalStage;

@@ -3,7 +3,7 @@
  * instruction that runs it, exact ranges of option letters inside bundles, loopback hosts, and the text that RUN
  * scripts and COPY heredocs write into files (config writes like `echo 'gpgcheck=0' >> /etc/yum.conf`).
  */
-import { perModel } from './memo.js';
+import { perModel, perModelAnd } from './memo.js';
 import { commandsNamed } from './command-index.js';
 import type { Artifact, Dataflow, ShellCommand, ShellScript, Word, OptionUse } from '../../shell/index.js';
 import type { DockerfileModel, InstructionFacts, Stage } from '../../model/types.js';
@@ -18,27 +18,17 @@ export interface ScriptAt {
 }
 
 /**
- * Per model, results of `scriptsOfModel`/`commandsOfModel` keyed by their `kinds` (most rules ask for the same lists:
- * building them per rule was a new array per rule and file), and of `fileWrites`.
+ * Results of `scriptsOfModel`/`commandsOfModel` are kept per model and `kinds` (most rules ask for the same lists:
+ * building them per rule was a new array per rule and file).
  */
-const scriptsCache = perModel((_model: DockerfileModel) => new Map<string, readonly ScriptAt[]>());
-const commandsCache = perModel((_model: DockerfileModel) => new Map<string, readonly CommandAt[]>());
-
-function memoByKinds<T>(cache: (model: DockerfileModel) => Map<string, T>, model: DockerfileModel, kinds: readonly string[] | undefined, build: () => T): T {
-  const key = kinds === undefined ? '*' : kinds.join(',');
-  const perKinds = cache(model);
-  let value = perKinds.get(key);
-  if (value === undefined) {
-    value = build();
-    perKinds.set(key, value);
-  }
-  return value;
-}
+const kindsKey = (kinds: readonly string[] | undefined): string => (kinds === undefined ? '*' : kinds.join(','));
+const scriptsBy = perModelAnd(collectScripts, kindsKey);
+const commandsBy = perModelAnd(collectCommands, kindsKey);
 
 /** Every parsed script of the file (RUN, CMD, ENTRYPOINT, HEALTHCHECK, ONBUILD triggers), in file order (computed
  * once per model and kinds: the array is shared, do not modify it). */
 export function scriptsOfModel(model: DockerfileModel, kinds?: readonly string[]): readonly ScriptAt[] {
-  return memoByKinds(scriptsCache, model, kinds, () => collectScripts(model, kinds));
+  return scriptsBy(model, kinds);
 }
 
 function collectScripts(model: DockerfileModel, kinds: readonly string[] | undefined): ScriptAt[] {
@@ -61,11 +51,13 @@ export interface CommandAt {
 /** Every command of every script (nested scripts included), with where it runs (computed once per model and kinds:
  * the array is shared, do not modify it). */
 export function commandsOfModel(model: DockerfileModel, kinds?: readonly string[]): readonly CommandAt[] {
-  return memoByKinds(commandsCache, model, kinds, () => {
-    const out: CommandAt[] = [];
-    for (const at of scriptsOfModel(model, kinds)) for (const cmd of at.script.all) out.push({ at, cmd });
-    return out;
-  });
+  return commandsBy(model, kinds);
+}
+
+function collectCommands(model: DockerfileModel, kinds: readonly string[] | undefined): CommandAt[] {
+  const out: CommandAt[] = [];
+  for (const at of scriptsOfModel(model, kinds)) for (const cmd of at.script.all) out.push({ at, cmd });
+  return out;
 }
 
 /** `localhost`, `127.x.x.x`, `::1`, `0.0.0.0` and `*.localhost`: traffic that never leaves the machine. */
