@@ -3,13 +3,26 @@
  */
 import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
-import { bindingFrom, LanguageTables } from './tree.js';
+import { bindingFrom, LanguageTables, readTree, sameTree } from './tree.js';
 import type { CursorBinding } from './tree.js';
+import { MemoryReader } from './tree-memory.js';
 
 let ready: Promise<void> | null = null;
 let parser: Parser | null = null;
 let tables: LanguageTables | null = null;
 let binding: CursorBinding | null = null;
+let memory: MemoryReader | null = null;
+
+/**
+ * Scripts the memory reader must read exactly as the cursor does before it is used: hidden nodes, aliases, fields
+ * (direct and inherited through hidden nodes), extras (comments, heredoc bodies), syntax errors and MISSING nodes,
+ * non-ASCII text.
+ */
+const READER_CHECK = [
+  'X=1 Y+=2 cmd -a "b $c ${d:-e}" 2>/dev/null <<EOF | sh -c \'f\' && ! g || h; # c\nbody $x\nEOF\n',
+  'for i in 1 2; do case $i in a) [ -f x ] && [[ $i == b* ]];; esac; done; f() { local v=$((1 + 2)); }; (echo é 😀) &',
+  'export A=$(echo `date`) B; cat <(ls) >(wc) <<< "s" $\'\\n\' $"t"; if then fi; echo $(ls',
+];
 
 /** Loads the bash grammar (once; later calls return the same promise). */
 export function initShell(): Promise<void> {
@@ -26,6 +39,19 @@ export function initShell(): Promise<void> {
       p.setLanguage(bash);
       tables = new LanguageTables(bash);
       binding = bindingFrom(moduleOptions);
+      const t = tables;
+      memory = MemoryReader.from(moduleOptions, bash, t, (reader) =>
+        READER_CHECK.every((text) => {
+          const tree = p.parse(text);
+          if (tree === null) return false;
+          try {
+            const fast = reader.read(tree, text);
+            return fast !== null && sameTree(fast, readTree(tree, text, t, binding));
+          } finally {
+            tree.delete();
+          }
+        }),
+      );
       parser = p;
     })();
     ready.catch(() => {
@@ -58,6 +84,14 @@ export function bashTables(): LanguageTables {
  */
 export function cursorBinding(): CursorBinding | null {
   return fast ? binding : null;
+}
+
+/**
+ * The tree reader over WebAssembly memory (tree-memory.ts): null when this web-tree-sitter build's memory layout is
+ * not the one it reads, or when `useFastTreeCopy(false)` chose the public API.
+ */
+export function memoryReader(): MemoryReader | null {
+  return fast ? memory : null;
 }
 
 let fast = true;

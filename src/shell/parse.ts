@@ -6,7 +6,7 @@ import { toSourceOffset, toSourceRange } from '../source.js';
 import type { MappedSegment, MappedText } from '../source.js';
 import { basename, resolveWrappers, ShellCommand, ShellScript } from './commands.js';
 import type { Assignment } from './commands.js';
-import { bashParser, bashTables, cursorBinding } from './loader.js';
+import { bashParser, bashTables, cursorBinding, memoryReader } from './loader.js';
 import { toolKey } from './options.js';
 import { tokenizeNonPosix } from './powershell.js';
 import { NONE, readTree, SyntaxTree, TreeCache } from './tree.js';
@@ -163,7 +163,7 @@ function syntaxTree(text: string): SyntaxTree | null {
     return null;
   }
   try {
-    const t = readTree(tree, text, bashTables(), cursorBinding());
+    const t = memoryReader()?.read(tree, text) ?? readTree(tree, text, bashTables(), cursorBinding());
     trees.set(text, t);
     return t;
   } finally {

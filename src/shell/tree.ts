@@ -15,16 +15,16 @@ export type NodeId = number;
 /** "No node" (like a null `Node`). */
 export const NONE: NodeId = -1;
 
-// per-node record in `SyntaxTree.data`
-const STRIDE = 5;
-const TYPE = 0; // grammar symbol id (ts_node_symbol, aliases applied)
-const START = 1; // UTF-16 offset
-const END = 2;
-const NEXT = 3; // next sibling, or NONE
-const INFO = 4; // field id << 8 | flags
-const F_NAMED = 1;
-const F_MISSING = 2;
-const F_PARENT = 4; // has children (the first is the next record)
+// per-node record in `SyntaxTree.data` (exported for the memory reader, tree-memory.ts)
+export const STRIDE = 5;
+export const TYPE = 0; // grammar symbol id (ts_node_symbol, aliases applied)
+export const START = 1; // UTF-16 offset
+export const END = 2;
+export const NEXT = 3; // next sibling, or NONE
+export const INFO = 4; // field id << 8 | flags
+export const F_NAMED = 1;
+export const F_MISSING = 2;
+export const F_PARENT = 4; // has children (the first is the next record)
 
 /** Per-language tables: type names, named flags and field ids by number. */
 export class LanguageTables {
@@ -145,6 +145,17 @@ export class SyntaxTree {
   hasNamedChild(n: NodeId): boolean {
     return this.firstNamedChild(n) !== NONE;
   }
+}
+
+/** True when two trees have the same nodes (type, offsets, flags, field, links): checks one tree reader against another. */
+export function sameTree(a: SyntaxTree, b: SyntaxTree): boolean {
+  if (a.count !== b.count || a.text !== b.text) return false;
+  for (let n = 0; n < a.count; n++) {
+    if (a.typeId(n) !== b.typeId(n) || a.start(n) !== b.start(n) || a.end(n) !== b.end(n)) return false;
+    if (a.nextSibling(n) !== b.nextSibling(n) || a.firstChild(n) !== b.firstChild(n) || a.fieldId(n) !== b.fieldId(n)) return false;
+    if (a.isNamed(n) !== b.isNamed(n) || a.isMissing(n) !== b.isMissing(n)) return false;
+  }
+  return true;
 }
 
 /**

@@ -12,9 +12,10 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { decodeBytes } from '../../src/parser/decode.js';
 import { parse } from '../../src/parser/parse.js';
 import { initShell, parseScript, resolvePath } from '../../src/shell/index.js';
-import { bashParser, bashTables, cursorBinding, useFastTreeCopy } from '../../src/shell/loader.js';
+import { bashParser, bashTables, cursorBinding, memoryReader, useFastTreeCopy } from '../../src/shell/loader.js';
 import { clearTreeCache } from '../../src/shell/parse.js';
-import { NONE, readTree, SyntaxTree, TreeCache } from '../../src/shell/tree.js';
+import { NONE, readTree, sameTree, SyntaxTree, TreeCache } from '../../src/shell/tree.js';
+import type { MemoryReader } from '../../src/shell/tree-memory.js';
 import type { NodeId } from '../../src/shell/tree.js';
 import { sharedDir } from '../helpers/paths.js';
 import { mt } from './helpers.js';
@@ -76,14 +77,21 @@ describe('flat syntax tree', () => {
     assert.notEqual(cursorBinding(), null, 'web-tree-sitter no longer exports the cursor functions tree.ts uses: review src/shell/tree.ts');
   });
 
-  it('fast copy, public TreeCursor and Node objects agree on hand-written scripts', () => {
+  it('the memory reader is available with the pinned web-tree-sitter (else every tree is copied through the cursor)', () => {
+    assert.notEqual(memoryReader(), null, "web-tree-sitter's memory layout no longer passes the reader's check: review src/shell/tree-memory.ts");
+  });
+
+  it('fast copy, memory reader, public TreeCursor and Node objects agree on hand-written scripts', () => {
     for (const text of SCRIPTS) {
       const tree = bashParser().parse(text)!;
       try {
         const fast = flatDump(readTree(tree, text, bashTables(), cursorBinding()));
         const slow = flatDump(readTree(tree, text, bashTables(), null));
+        const memory = memoryReader()!.read(tree, text)!;
         assert.deepEqual(fast, slow, text);
         assert.deepEqual(fast, nodeDump(tree), text);
+        assert.deepEqual(flatDump(memory), fast, text);
+        assert.ok(sameTree(memory, readTree(tree, text, bashTables(), cursorBinding())), text);
       } finally {
         tree.delete();
       }
@@ -128,6 +136,8 @@ describe('flat syntax tree', () => {
       const t = readTree(tree, text, bashTables(), cursorBinding());
       assert.ok(t.count > 20_000);
       assert.equal(t.end(SyntaxTree.ROOT), text.length);
+      const m = memoryReader()!.read(tree, text)!;
+      assert.ok(sameTree(m, t));
     } finally {
       tree.delete();
     }
@@ -146,6 +156,8 @@ describe('flat syntax tree', () => {
           const fast = flatDump(readTree(tree, text, bashTables(), cursorBinding()));
           const ref = nodeDump(tree);
           if (fast.join('\n') !== ref.join('\n')) assert.deepEqual(fast, ref, `${f}: ${text.slice(0, 120)}`);
+          const memory = flatDump(memoryReader()!.read(tree, text)!);
+          if (memory.join('\n') !== ref.join('\n')) assert.deepEqual(memory, ref, `memory reader, ${f}: ${text.slice(0, 120)}`);
           scripts++;
           nodes += fast.length;
         } finally {
@@ -154,6 +166,29 @@ describe('flat syntax tree', () => {
       }
     }
     assert.ok(scripts > 5000 && nodes > 300_000, `${scripts} scripts, ${nodes} nodes`);
+  });
+});
+
+describe('memory reader', () => {
+  it('reads nothing from a tree of another language (the caller then uses the cursor)', () => {
+    const reader: MemoryReader = memoryReader()!;
+    // a "tree" at an address whose language pointer is not the bash grammar's
+    assert.equal(reader.read({ 0: 8 } as unknown as Tree, ''), null);
+    assert.equal(reader.read({ 0: 0 } as unknown as Tree, ''), null);
+  });
+
+  it('sameTree tells different trees apart', () => {
+    const read = (text: string): SyntaxTree => {
+      const tree = bashParser().parse(text)!;
+      try {
+        return memoryReader()!.read(tree, text)!;
+      } finally {
+        tree.delete();
+      }
+    };
+    assert.ok(sameTree(read('echo a && b'), read('echo a && b')));
+    assert.ok(!sameTree(read('echo a && b'), read('echo a || b')));
+    assert.ok(!sameTree(read('X=1 a'), read('X=1 b')));
   });
 });
 
