@@ -126,19 +126,6 @@ export function parseBudgetMs(length: number): number {
   return 2000 + length / 50;
 }
 
-/**
- * Whether `text.slice(from, to)` contains `$(`, a backquote, `<(` or `>(` (what `/\$\(|`|[<>]\(/` finds, without
- * cutting the slice: this is asked for every word).
- */
-export function mayHoldSubstitution(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x60) return true;
-    if ((c === 0x24 || c === 0x3c || c === 0x3e) && i + 1 < to && text.charCodeAt(i + 1) === 0x28) return true;
-  }
-  return false;
-}
-
 /** Commands that, after `||`, make a failure harmless (`|| true`, `|| :`, `|| echo "warning"`, `|| exit 0`). */
 
 const GUARDS: ReadonlySet<string> = new Set(['true', ':', 'echo', 'printf']);
@@ -526,8 +513,8 @@ class Walker {
   /** Walks the `$( )` / `<( )` inside word nodes (their commands run before the command). */
   private substitutions(n: NodeId): void {
     const tree = this.t;
-    // most words hold no substitution: skip the walk over their nodes
-    if (!mayHoldSubstitution(this.m.text, tree.start(n), tree.end(n))) return;
+    // most words hold no substitution: skip the walk over their nodes (the tree knows where its substitutions start)
+    if (!tree.hasSubstitutionIn(tree.start(n), tree.end(n))) return;
     const stack: NodeId[] = [n];
     while (stack.length > 0) {
       const x = stack.pop()!;

@@ -33,16 +33,21 @@ export class LanguageTables {
   readonly named: Uint8Array;
   /** Field name → id (0 is "no field"). */
   readonly fieldIds: ReadonlyMap<string, number>;
+  /** 1 for the types of `$( )`/backquote and `<( )`/`>( )` nodes (`SyntaxTree.hasSubstitutionIn`). */
+  readonly substitution: Uint8Array;
   constructor(readonly language: Language) {
     const types = language.types;
     const names: string[] = [];
     const named = new Uint8Array(types.length);
+    const substitution = new Uint8Array(types.length);
     for (let i = 0; i < types.length; i++) {
       names.push(internalized(types[i] || 'ERROR'));
       named[i] = language.nodeTypeIsNamed(i) ? 1 : 0;
+      if (types[i] === 'command_substitution' || types[i] === 'process_substitution') substitution[i] = 1;
     }
     this.names = names;
     this.named = named;
+    this.substitution = substitution;
     const ids = new Map<string, number>();
     language.fields.forEach((f, i) => {
       if (f !== null && i > 0 && !ids.has(f)) ids.set(f, i);
@@ -80,6 +85,39 @@ export class SyntaxTree {
   ) {}
 
   static readonly ROOT: NodeId = 0;
+
+  /** Start offsets of the command and process substitution nodes, ascending (made when first asked for). */
+  #substitutions: Int32Array | null = null;
+
+  /**
+   * Whether a command or process substitution node starts in [from, to]: false means no node between those offsets
+   * holds one. The walker asks this for every word; scanning each word's text for `$(` cost more (a tree is read for
+   * thousands of scripts that repeat it, and most trees have no substitution at all).
+   */
+  hasSubstitutionIn(from: number, to: number): boolean {
+    let starts = this.#substitutions;
+    if (starts === null) {
+      // pre-order: start offsets never decrease, so the list comes out sorted
+      const data = this.data;
+      const flags = this.lang.substitution;
+      let k = 0;
+      for (let n = 0; n < this.count; n++) if (flags[data[n * STRIDE + TYPE]!] === 1) k++;
+      starts = new Int32Array(k);
+      k = 0;
+      for (let n = 0; n < this.count; n++) if (flags[data[n * STRIDE + TYPE]!] === 1) starts[k++] = data[n * STRIDE + START]!;
+      this.#substitutions = starts;
+    }
+    if (starts.length === 0) return false;
+    // the first start at or after `from`
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo]! <= to;
+  }
 
   typeId(n: NodeId): number {
     return this.data[n * STRIDE + TYPE]!;

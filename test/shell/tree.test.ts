@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { before, describe, it } from 'node:test';
 import type { Node, Tree } from 'web-tree-sitter';
 import { decodeBytes } from '../../src/parser/decode.js';
@@ -166,6 +167,54 @@ describe('flat syntax tree', () => {
       }
     }
     assert.ok(scripts > 5000 && nodes > 300_000, `${scripts} scripts, ${nodes} nodes`);
+  });
+});
+
+describe('hasSubstitutionIn', () => {
+  /** True when the subtree of `n` holds a command or process substitution node (what the walker looks for). */
+  const holds = (t: SyntaxTree, n: NodeId): boolean => {
+    const type = t.type(n);
+    if (type === 'command_substitution' || type === 'process_substitution') return true;
+    for (let c = t.firstChild(n); c !== NONE; c = t.nextSibling(c)) if (holds(t, c)) return true;
+    return false;
+  };
+  const check = (text: string): void => {
+    const tree = bashParser().parse(text)!;
+    try {
+      const t = memoryReader()!.read(tree, text)!;
+      for (let n = 0; n < t.count; n++) if (holds(t, n)) assert.ok(t.hasSubstitutionIn(t.start(n), t.end(n)), `${JSON.stringify(text)} node ${n} ${t.type(n)}`);
+    } finally {
+      tree.delete();
+    }
+  };
+
+  it('is true for every node whose subtree holds a substitution (random scripts)', () => {
+    const pieces = ['$(', '`', '<(', '>(', ')', '"', "'", ' ', 'a', '$a', '\\', ';', '|', '&&', '${x:-', '}', 'echo ', '\n', '<<E\n', 'E\n'];
+    const script = fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((a) => a.join(''));
+    fc.assert(fc.property(script, (text) => check(text)), { numRuns: 1500, seed: 8 });
+    for (const text of SCRIPTS) check(text);
+  });
+
+  it('answers from the offsets of substitutions only', () => {
+    const text = 'echo a "$(b)" c `d` <(e)';
+    const tree = bashParser().parse(text)!;
+    try {
+      const t = memoryReader()!.read(tree, text)!;
+      assert.equal(t.hasSubstitutionIn(0, 6), false, 'echo a');
+      assert.equal(t.hasSubstitutionIn(7, 13), true, '"$(b)"');
+      assert.equal(t.hasSubstitutionIn(14, 15), false, 'c');
+      assert.equal(t.hasSubstitutionIn(16, 19), true, '`d`');
+      assert.equal(t.hasSubstitutionIn(20, 24), true, '<(e)');
+    } finally {
+      tree.delete();
+    }
+    const plain = 'apt-get install -y curl';
+    const tree2 = bashParser().parse(plain)!;
+    try {
+      assert.equal(memoryReader()!.read(tree2, plain)!.hasSubstitutionIn(0, plain.length), false);
+    } finally {
+      tree2.delete();
+    }
   });
 });
 
