@@ -174,6 +174,15 @@ const SPECIAL_PARAM = /^(?:[0-9]+|[@*#?$!_-])$/;
 
 /** Builds a Word from a node of a tree parsed from the script text `m.text`. */
 export function makeWord(t: SyntaxTree, node: NodeId, m: MappedText, lookup: Lookup): Word {
+  // Most words (two thirds over the corpus) are one plain `word` node without an escape or a leading `~`: its value
+  // is its text, one run from its start. That is what the builder gives too (see evalNode), without a pass through
+  // it per word.
+  const s = t.start(node);
+  const e = t.end(node);
+  if (e > s && t.type(node) === 'word') {
+    const v = t.text.slice(s, e);
+    if (v.charCodeAt(0) !== 0x7e /* ~ */ && !v.includes('\\')) return new MappedWord(v, v, false, m, s, s, e);
+  }
   const b = builder();
   evalNode(t, node, lookup, b, false);
   return finish(b, m, t.start(node), t.end(node));
