@@ -378,8 +378,13 @@ export interface Resolution {
   readonly index: number;
   readonly wrappers: readonly Wrapper[];
   readonly assignments: readonly Assignment[];
-  /** Set when `python -m pip` / `uv pip` renames the effective command. */
-  readonly rename: string | null;
+  /**
+   * The effective command's name (basename of `words[index]`; `pip` for `python -m pip` and `uv pip`) and tool key,
+   * null when dynamic or missing: the walker's `ShellCommand.name` and `tool` (computed here, where the first word's
+   * basename and key are known already, rather than a second time by the walker).
+   */
+  readonly name: string | null;
+  readonly tool: string | null;
 }
 
 const ASSIGN_RE = /^([A-Za-z_][A-Za-z0-9_]*)=/;
@@ -391,19 +396,24 @@ export function resolveWrappers(words: readonly Word[]): Resolution {
   let wrappers: Wrapper[] | null = null;
   let assignments: Assignment[] | null = null;
   let i = 0;
+  // basename and tool key of the word at `at` (the last one looked at)
+  let at = -1;
+  let name = '';
+  let key = '';
   for (let guard = 0; guard < 16; guard++) {
     const w = words[i];
     if (w === undefined || w.value === null) break;
-    const name = basename(w.value);
-    const key = toolKey(name);
+    at = i;
+    name = basename(w.value);
+    key = toolKey(name);
     const next1 = words[i + 1];
     if (key === 'python' && next1?.value === '-m' && words[i + 2]?.value !== undefined && /^pip[0-9.]*$/.test(words[i + 2]!.value ?? '')) {
       (wrappers ??= []).push({ name, word: w });
-      return { index: i + 2, wrappers, assignments: assignments ?? NONE_YET, rename: 'pip' };
+      return { index: i + 2, wrappers, assignments: assignments ?? NONE_YET, name: 'pip', tool: 'pip' };
     }
     if (key === 'uv' && next1?.value === 'pip') {
       (wrappers ??= []).push({ name, word: w });
-      return { index: i + 1, wrappers, assignments: assignments ?? NONE_YET, rename: 'pip' };
+      return { index: i + 1, wrappers, assignments: assignments ?? NONE_YET, name: 'pip', tool: 'pip' };
     }
     if (!WRAPPERS.has(key)) break;
     const rest = words.slice(i + 1);
@@ -449,7 +459,14 @@ export function resolveWrappers(words: readonly Word[]): Resolution {
     (wrappers ??= []).push({ name, word: w });
     i = to;
   }
-  return { index: i, wrappers: wrappers ?? NONE_YET, assignments: assignments ?? NONE_YET, rename: null };
+  const w = words[i];
+  if (w === undefined || w.value === null) return { index: i, wrappers: wrappers ?? NONE_YET, assignments: assignments ?? NONE_YET, name: null, tool: null };
+  if (at !== i) {
+    // the loop ended on its guard, after a wrapper: the command word was not looked at yet
+    name = basename(w.value);
+    key = toolKey(name);
+  }
+  return { index: i, wrappers: wrappers ?? NONE_YET, assignments: assignments ?? NONE_YET, name, tool: key };
 }
 
 /** sudo/doas options that run no command (`-l` lists, `-v` validates, …). */

@@ -601,9 +601,8 @@ class Walker {
     cmd.nameWord = nameWord;
     // without a wrapper (most commands) argv is the word list itself, as for test commands
     cmd.argv = res.index === 0 ? kept : kept.slice(res.index);
-    const nm = res.rename ?? (nameWord?.value == null ? null : basename(nameWord.value));
-    cmd.name = nm;
-    cmd.tool = nm === null ? null : toolKey(nm);
+    cmd.name = res.name;
+    cmd.tool = res.tool;
     this.add(cmd, this.depth);
     if (cmd.name === 'read') for (const w of cmd.operands) if (w.value !== null) this.setVar(w.value, UNKNOWN);
     this.nestedFor(cmd);

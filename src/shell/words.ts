@@ -174,7 +174,7 @@ const SPECIAL_PARAM = /^(?:[0-9]+|[@*#?$!_-])$/;
 
 /** Builds a Word from a node of a tree parsed from the script text `m.text`. */
 export function makeWord(t: SyntaxTree, node: NodeId, m: MappedText, lookup: Lookup): Word {
-  // Most words (two thirds over the corpus) are one plain `word` node without an escape or a leading `~`: its value
+  // Most words are one plain `word` node without an escape or a leading `~`: its value
   // is its text, one run from its start. That is what the builder gives too (see evalNode), without a pass through
   // it per word.
   const s = t.start(node);
