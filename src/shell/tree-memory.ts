@@ -58,8 +58,8 @@ const SUBTREE = 8;
 
 const SYM_ERROR = 65535; // ts_builtin_sym_error: its own public symbol
 
-/** Per-walk frame stack: the child iteration of one subtree (visible or hidden). Kept across walks (addresses are
- * unsigned 32-bit). */
+/** Per-walk stack of saved frames: the child iterations of enclosing subtrees (visible or hidden). Kept across walks
+ * (addresses are unsigned 32-bit). */
 let frames = new Uint32Array(64 * 8); // 64 frames of FRAME fields
 // frame fields
 const FR_BASE = 0; // address of the first child slot
@@ -159,15 +159,25 @@ export class MemoryReader {
     const fieldStride = this.fieldStride;
     let d = scratch;
     let fr = frames;
-    let top = -1; // the top frame (an index into `fr`), -1 when none
+    let top = -FRAME; // the last saved frame (an index into `fr`), negative when none
     let n = 0;
     // last node added at each visible depth (to link it to its next sibling), and the node at each depth whose
     // children are being read (marked as a parent when its first child is added)
     const last: NodeId[] = [NONE];
     const owner: NodeId[] = [];
-    // the subtree to visit (its 8-byte slot) and the frame it is a child of (-1: the root)
-    let slot = address;
-    let frame = -1;
+    // The innermost frame (the child iteration in progress) lives in local variables; the frames around it are
+    // saved in `fr` (FRAME fields each, `top` the last saved one). Reading and writing the frame through the typed
+    // array for every child took a third of the walk.
+    let active = false; // false while at the root: no frame yet
+    let fBase = 0; // address of the first child slot
+    let fCount = 0; // child count
+    let fIndex = 0; // next child to visit
+    let fSci = 0; // structural child index of that child
+    let fPos = 0; // byte position of that child
+    let fProd = 0; // production id of the subtree (alias and field maps)
+    let fField = 0; // field inherited from hidden ancestors (0 for a visible subtree's children)
+    let fDepth = 0; // visible depth of the children
+    let slot = address; // the subtree to visit (its 8-byte slot)
     for (;;) {
       let visible: boolean;
       let extra: boolean;
@@ -197,33 +207,29 @@ export class MemoryReader {
       let alias = 0;
       let field = 0;
       let depth = 0;
-      if (frame < 0) {
+      if (!active) {
         // the root: visible, starting after its padding
         pos = heap === 0 ? u8[slot + 6]! : u32[(heap + H_PADDING_BYTES) >>> 2]!;
         visible = true;
       } else {
-        pos = fr[frame + FR_POS]!;
+        pos = fPos;
         if (!extra) {
           // aliases only in productions other than 0, fields from every production's map (ts_language_alias_at,
           // ts_language_field_map); a field of a hidden ancestor applies when the child has none of its own
-          const prod = fr[frame + FR_PROD]!;
-          const sci = fr[frame + FR_SCI]!;
           // (an index past a production's sequence reads on into the next one, as tree-sitter's C does)
-          if (prod !== 0) alias = aliases[prod * aliasStride + sci] ?? 0;
-          field = (sci < fieldStride ? fields[prod * fieldStride + sci]! : 0) || fr[frame + FR_FIELD]!;
-          fr[frame + FR_SCI] = sci + 1;
+          if (fProd !== 0) alias = aliases[fProd * aliasStride + fSci] ?? 0;
+          field = (fSci < fieldStride ? fields[fProd * fieldStride + fSci]! : 0) || fField;
+          fSci++;
           if (alias !== 0) visible = true;
         }
-        depth = fr[frame + FR_DEPTH]!;
+        depth = fDepth;
         // the frame moves past this child: its size, then the next child's padding
-        const index = fr[frame + FR_INDEX]! + 1;
-        let next = pos + size;
-        if (index < fr[frame + FR_COUNT]!) {
+        fIndex++;
+        fPos = pos + size;
+        if (fIndex < fCount) {
           const nslot = slot + SUBTREE;
-          next += (u8[nslot]! & 1) === 1 ? u8[nslot + 6]! : u32[(u32[nslot >>> 2]! + H_PADDING_BYTES) >>> 2]!;
+          fPos += (u8[nslot]! & 1) === 1 ? u8[nslot + 6]! : u32[(u32[nslot >>> 2]! + H_PADDING_BYTES) >>> 2]!;
         }
-        fr[frame + FR_POS] = next;
-        fr[frame + FR_INDEX] = index;
       }
       if (visible) {
         const at = n * STRIDE;
@@ -255,26 +261,47 @@ export class MemoryReader {
       // a subtree with children: a frame to read them (a visible node's at the next depth; a hidden node's in its
       // parent's place, only when it has visible children, as the cursor does)
       if (childCount > 0 && (visible || u32[(heap + H_VISIBLE_CHILD_COUNT) >>> 2]! > 0)) {
-        top += FRAME;
-        if (top + FRAME > fr.length) {
-          const bigger = new Uint32Array(fr.length * 2);
-          bigger.set(fr);
-          frames = fr = bigger;
+        if (active) {
+          top += FRAME;
+          if (top + FRAME > fr.length) {
+            const bigger = new Uint32Array(fr.length * 2);
+            bigger.set(fr);
+            frames = fr = bigger;
+          }
+          fr[top + FR_BASE] = fBase;
+          fr[top + FR_COUNT] = fCount;
+          fr[top + FR_INDEX] = fIndex;
+          fr[top + FR_SCI] = fSci;
+          fr[top + FR_POS] = fPos;
+          fr[top + FR_PROD] = fProd;
+          fr[top + FR_FIELD] = fField;
+          fr[top + FR_DEPTH] = fDepth;
         }
-        fr[top + FR_BASE] = heap - SUBTREE * childCount;
-        fr[top + FR_COUNT] = childCount;
-        fr[top + FR_INDEX] = 0;
-        fr[top + FR_SCI] = 0;
-        fr[top + FR_POS] = pos;
-        fr[top + FR_PROD] = u16[(heap + H_PRODUCTION_ID) >>> 1]!;
-        fr[top + FR_FIELD] = visible || extra ? 0 : field;
-        fr[top + FR_DEPTH] = visible ? depth + 1 : depth;
+        active = true;
+        fBase = heap - SUBTREE * childCount;
+        fCount = childCount;
+        fIndex = 0;
+        fSci = 0;
+        fPos = pos;
+        fProd = u16[(heap + H_PRODUCTION_ID) >>> 1]!;
+        fField = visible || extra ? 0 : field;
+        fDepth = visible ? depth + 1 : depth;
       }
       // the next subtree: the next child of the innermost frame that has one left
-      while (top >= 0 && fr[top + FR_INDEX]! >= fr[top + FR_COUNT]!) top -= FRAME;
-      if (top < 0) break;
-      frame = top;
-      slot = fr[top + FR_BASE]! + SUBTREE * fr[top + FR_INDEX]!;
+      if (!active) break;
+      while (fIndex >= fCount && top >= 0) {
+        fBase = fr[top + FR_BASE]!;
+        fCount = fr[top + FR_COUNT]!;
+        fIndex = fr[top + FR_INDEX]!;
+        fSci = fr[top + FR_SCI]!;
+        fPos = fr[top + FR_POS]!;
+        fProd = fr[top + FR_PROD]!;
+        fField = fr[top + FR_FIELD]!;
+        fDepth = fr[top + FR_DEPTH]!;
+        top -= FRAME;
+      }
+      if (fIndex >= fCount) break;
+      slot = fBase + SUBTREE * fIndex;
     }
     const data = d.slice(0, n * STRIDE);
     // a huge script should not keep its scratch space for the rest of the process
