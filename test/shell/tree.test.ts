@@ -219,6 +219,18 @@ describe('hasSubstitutionIn', () => {
 });
 
 describe('memory reader', () => {
+  it('reads a tree of a script large enough to grow WebAssembly memory as the cursor does (views read anew per tree)', () => {
+    const text = 'apt-get install -y "a $B" c${D:-e} > f 2>&1 && '.repeat(20_000) + 'true';
+    const tree = bashParser().parse(text)!;
+    try {
+      const m = memoryReader()!.read(tree, text)!;
+      assert.ok(m.count > 400_000, `${m.count} nodes`);
+      assert.ok(sameTree(m, readTree(tree, text, bashTables(), cursorBinding())));
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('reads nothing from a tree of another language (the caller then uses the cursor)', () => {
     const reader: MemoryReader = memoryReader()!;
     // a "tree" at an address whose language pointer is not the bash grammar's
