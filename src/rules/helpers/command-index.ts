@@ -4,7 +4,7 @@
  * every query; a query returns the candidates in file order and each rule still applies its own exact test to them,
  * so what a rule reports cannot change, only what it looks at.
  */
-import type { DockerfileModel } from '../../model/types.js';
+import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { ShellCommand, ShellScript } from '../../shell/index.js';
 import { perModel } from './memo.js';
 import type { RunCommands } from './packages.js';
@@ -48,6 +48,8 @@ interface CommandIndex {
   readonly masks: Int32Array;
   /** How many bits `masks` knows (sets first asked for later are added by `refresh`). */
   bits: number;
+  /** `all` without the commands of other instructions than RUN (made on first use). */
+  runAll: readonly CommandAt[] | undefined;
   /** Answers per set bit. */
   readonly named: (readonly CommandAt[] | undefined)[];
   readonly runNamed: (readonly CommandAt[] | undefined)[];
@@ -70,7 +72,7 @@ function refresh(index: CommandIndex): void {
 
 const indexOf = perModel((model: DockerfileModel): CommandIndex => {
   const all = commandsOfModel(model);
-  const index: CommandIndex = { all, masks: new Int32Array(all.length), bits: 0, named: [], runNamed: [], runs: [], scripts: [] };
+  const index: CommandIndex = { all, masks: new Int32Array(all.length), bits: 0, runAll: undefined, named: [], runNamed: [], runs: [], scripts: [] };
   refresh(index);
   return index;
 });
@@ -110,7 +112,20 @@ export function commandsNamed(model: DockerfileModel, names: ReadonlySet<string>
   return out;
 }
 
-const runEntries = perModel((model: DockerfileModel) => new Map(runCommands(model).map((r) => [r.facts, r] as const)));
+/**
+ * Every command of the model's RUN instructions (ONBUILD RUN triggers included), in file order: what
+ * `commandsOfModel(model, ['RUN'])` returns, shared by the rules that judge every command of a RUN.
+ */
+export function runCommandsOfModel(model: DockerfileModel): readonly CommandAt[] {
+  const index = indexOf(model);
+  return (index.runAll ??= index.all.filter((x) => x.at.facts.instruction.kind === 'RUN'));
+}
+
+const runEntries = perModel((model: DockerfileModel) => {
+  const out = new Map<InstructionFacts, RunCommands>();
+  for (const r of runCommands(model)) out.set(r.facts, r);
+  return out;
+});
 
 /** The entries of `runCommands(model)` that run at least one command whose name or tool key is one of `names`. */
 export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>): readonly RunCommands[] {
@@ -130,7 +145,11 @@ export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>):
   return out;
 }
 
-const scriptEntries = perModel((model: DockerfileModel) => new Map<ShellScript, RunScript>(runScripts(model).map((rs) => [rs.script, rs] as const)));
+const scriptEntries = perModel((model: DockerfileModel) => {
+  const out = new Map<ShellScript, RunScript>();
+  for (const rs of runScripts(model)) out.set(rs.script, rs);
+  return out;
+});
 
 /**
  * The commands of the model's `runScripts` whose name or tool key is one of `names`, in file order: for each script,

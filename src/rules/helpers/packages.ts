@@ -195,7 +195,8 @@ export function cacheMountTargets(model: DockerfileModel, run: RunInstruction): 
 export function isWithin(dir: string, parent: string): boolean {
   const d = trimSlashes(dir);
   const p = trimSlashes(parent);
-  return d === p || p === '/' || d.startsWith(p + '/');
+  // `d.startsWith(p + '/')` without building the string
+  return d === p || p === '/' || (d.length > p.length && d.charCodeAt(p.length) === 47 && d.startsWith(p));
 }
 
 /** True when a cache or tmpfs mount of the RUN covers `dir` (nothing written there stays in the layer). */
@@ -255,13 +256,16 @@ export function expandBraces(v: string): string[] {
 /** True when a command deletes `dir` or files in it: `rm -rf dir/*`, `rm -rf <parent>`, `find dir … -delete`. */
 export function removesDir(cmd: ShellCommand, dir: string): boolean {
   if (cmd.name === 'rm') {
-    return cmd.operands.flatMap((w) => (w.value === null ? [] : expandBraces(w.value))).some((v) => {
-      if (v === '') return false;
-      // the folder itself or a parent (`rm -rf /var/lib/apt`), or a glob inside it (`/var/lib/apt/lists/*`);
-      // one named file inside it (`rm -f /var/lib/apt/lists/lock`) is not a cleanup
-      const b = removedBase(v);
-      return isWithin(dir, b) || (v.includes('*') && isWithin(b, dir));
-    });
+    // no arrays for the common operand without braces (DA602 asks this of every command of a RUN, for each cache
+    // directory of its package manager)
+    for (const w of cmd.operands) {
+      const v = w.value;
+      if (v === null) continue;
+      if (!v.includes('{')) {
+        if (removes(v, dir)) return true;
+      } else for (const x of expandBraces(v)) if (removes(x, dir)) return true;
+    }
+    return false;
   }
   if (cmd.name === 'find') {
     const args = cmd.args.map((w) => w.value);
@@ -270,6 +274,15 @@ export function removesDir(cmd: ShellCommand, dir: string): boolean {
     return args.includes('-delete') || (args.includes('-exec') && args.includes('rm'));
   }
   return false;
+}
+
+/** True when `rm` of the (brace-expanded) operand `v` deletes `dir` or files in it. */
+function removes(v: string, dir: string): boolean {
+  if (v === '') return false;
+  // the folder itself or a parent (`rm -rf /var/lib/apt`), or a glob inside it (`/var/lib/apt/lists/*`);
+  // one named file inside it (`rm -f /var/lib/apt/lists/lock`) is not a cleanup
+  const b = removedBase(v);
+  return isWithin(dir, b) || (v.includes('*') && isWithin(b, dir));
 }
 
 /** True when any of the commands removes `dir` (or its contents). */

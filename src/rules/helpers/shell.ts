@@ -24,11 +24,14 @@ export interface ScriptAt {
 const kindsKey = (kinds: readonly string[] | undefined): string => (kinds === undefined ? '*' : kinds.join(','));
 const scriptsBy = perModelAnd(collectScripts, kindsKey);
 const commandsBy = perModelAnd(collectCommands, kindsKey);
+// the lists of every kind, which the command index and the env settings ask for, without the lookup by kinds
+const allScripts = perModel((model: DockerfileModel) => collectScripts(model, undefined));
+const allCommands = perModel((model: DockerfileModel) => collectCommands(model, undefined));
 
 /** Every parsed script of the file (RUN, CMD, ENTRYPOINT, HEALTHCHECK, ONBUILD triggers), in file order (computed
  * once per model and kinds: the array is shared, do not modify it). */
 export function scriptsOfModel(model: DockerfileModel, kinds?: readonly string[]): readonly ScriptAt[] {
-  return scriptsBy(model, kinds);
+  return kinds === undefined ? allScripts(model) : scriptsBy(model, kinds);
 }
 
 function collectScripts(model: DockerfileModel, kinds: readonly string[] | undefined): ScriptAt[] {
@@ -51,7 +54,7 @@ export interface CommandAt {
 /** Every command of every script (nested scripts included), with where it runs (computed once per model and kinds:
  * the array is shared, do not modify it). */
 export function commandsOfModel(model: DockerfileModel, kinds?: readonly string[]): readonly CommandAt[] {
-  return commandsBy(model, kinds);
+  return kinds === undefined ? allCommands(model) : commandsBy(model, kinds);
 }
 
 function collectCommands(model: DockerfileModel, kinds: readonly string[] | undefined): CommandAt[] {
