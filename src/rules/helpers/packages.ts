@@ -329,7 +329,12 @@ export function packageName(manager: Manager, spec: string): string {
 /** `s` up to the first of the (ASCII) `chars`: what `s.split(/[chars]/)[0]` gives, without the array (this runs for
  * every package operand of several rules). */
 function cutAt(s: string, chars: string): string {
-  for (let i = 0; i < s.length; i++) if (chars.includes(s[i]!)) return s.slice(0, i);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // lower-case letters, digits, `-` and `.` (most of a package name) are in no caller's `chars`
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e) continue;
+    if (chars.includes(s[i]!)) return s.slice(0, i);
+  }
   return s;
 }
 
