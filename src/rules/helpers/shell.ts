@@ -154,8 +154,14 @@ function collectFileWrites(model: DockerfileModel): FileWrite[] {
   for (const { at, cmd: c } of commandsNamed(model, WRITERS, 'RUN')) {
     const tool = c.tool;
     if (tool === null) continue;
-    const here = c.redirects.find((r) => r.heredoc !== null || r.op === '<<<');
+    const here = c.redirects.length === 0 ? undefined : c.redirects.find((r) => r.heredoc !== null || r.op === '<<<');
     if (tool === 'echo' || tool === 'printf' || ((tool === 'cat' || tool === 'tee') && here !== undefined)) {
+      const targets: Word[] = [...c.writes];
+      if (tool === 'tee') targets.push(...teeTargets(c));
+      // `echo … | tee file` and `echo … | sudo tee -a file`
+      if (c.stdoutTo !== null && c.stdoutTo.tool === 'tee') targets.push(...teeTargets(c.stdoutTo));
+      // most echo/printf commands write to the build log, not into a file: no text for them
+      if (targets.length === 0) continue;
       let text: string;
       let within: Range = c.range;
       if (tool === 'echo' || tool === 'printf') text = staticText(c.operands);
@@ -164,10 +170,6 @@ function collectFileWrites(model: DockerfileModel): FileWrite[] {
         within = here!.range;
       } else text = here!.target?.value ?? here!.target?.raw ?? '';
       if (tool === 'printf' || c.hasFlag('-e')) text = text.replace(/\\n/g, '\n');
-      const targets: Word[] = [...c.writes];
-      if (tool === 'tee') targets.push(...teeTargets(c));
-      // `echo … | tee file` and `echo … | sudo tee -a file`
-      if (c.stdoutTo !== null && c.stdoutTo.tool === 'tee') targets.push(...teeTargets(c.stdoutTo));
       for (const t of targets) out.push({ path: t.value, text, within, facts: at.facts, cmd: c });
       continue;
     }
