@@ -82,16 +82,27 @@ function lookUp(index: CommandIndex, bit: number, names: ReadonlySet<string>): r
   const known = index.named[bit];
   if (known !== undefined) return known;
   const { all, masks } = index;
-  let out: CommandAt[];
+  let out: readonly CommandAt[];
   if (bit >= MASK_BITS) out = all.filter((x) => x.cmd.isNamed(names));
   else {
     if (bit >= index.bits) refresh(index);
     const b = 1 << bit;
-    out = [];
-    for (let at = 0; at < all.length; at++) if ((masks[at]! & b) !== 0) out.push(all[at]!);
+    let found: CommandAt[] | null = null;
+    for (let at = 0; at < all.length; at++) if ((masks[at]! & b) !== 0) (found ??= []).push(all[at]!);
+    // most sets match no command of a file: they share one empty list
+    out = found ?? NONE;
   }
   index.named[bit] = out;
   return out;
+}
+
+/** The answer to every query that finds nothing. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** The commands of `found` that belong to RUN instructions: `found` itself when all do (as nearly always). */
+function runOnly(found: readonly CommandAt[]): readonly CommandAt[] {
+  for (const x of found) if (x.at.facts.instruction.kind !== 'RUN') return found.filter((y) => y.at.facts.instruction.kind === 'RUN');
+  return found;
 }
 
 /**
@@ -106,7 +117,7 @@ export function commandsNamed(model: DockerfileModel, names: ReadonlySet<string>
   let out = index.runNamed[bit];
   if (out === undefined) {
     // the RUN list is the full list without the other kinds' scripts, in the same order
-    out = all.filter((x) => x.at.facts.instruction.kind === 'RUN');
+    out = runOnly(all);
     index.runNamed[bit] = out;
   }
   return out;
@@ -118,7 +129,7 @@ export function commandsNamed(model: DockerfileModel, names: ReadonlySet<string>
  */
 export function runCommandsOfModel(model: DockerfileModel): readonly CommandAt[] {
   const index = indexOf(model);
-  return (index.runAll ??= index.all.filter((x) => x.at.facts.instruction.kind === 'RUN'));
+  return (index.runAll ??= runOnly(index.all));
 }
 
 const runEntries = perModel((model: DockerfileModel) => {
@@ -133,10 +144,12 @@ export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>):
   const bit = bitFor(names);
   const known = index.runs[bit];
   if (known !== undefined) return known;
+  const commands = commandsNamed(model, names, 'RUN');
+  if (commands.length === 0) return (index.runs[bit] = NONE);
   const out: RunCommands[] = [];
   const entries = runEntries(model);
   let last: RunCommands | undefined;
-  for (const x of commandsNamed(model, names, 'RUN')) {
+  for (const x of commands) {
     const r = entries.get(x.at.facts);
     if (r !== undefined && r !== last) out.push(r);
     last = r;
@@ -160,9 +173,11 @@ export function runScriptCommandsNamed(model: DockerfileModel, names: ReadonlySe
   const bit = bitFor(names);
   const known = index.scripts[bit];
   if (known !== undefined) return known;
+  const commands = commandsNamed(model, names, 'RUN');
+  if (commands.length === 0) return (index.scripts[bit] = NONE);
   const out: ScriptCommand[] = [];
   const entries = scriptEntries(model);
-  for (const x of commandsNamed(model, names, 'RUN')) {
+  for (const x of commands) {
     const rs = entries.get(x.at.script);
     if (rs !== undefined) out.push({ rs, cmd: x.cmd });
   }
