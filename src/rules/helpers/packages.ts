@@ -59,8 +59,15 @@ function collectRunCommands(model: DockerfileModel): RunCommands[] {
   for (const f of model.instructions) {
     const run = f.instruction;
     if (run.kind !== 'RUN') continue;
-    const commands: ShellCommand[] = [];
-    for (const s of f.shell ?? []) commands.push(...s.all);
+    const scripts = f.shell ?? [];
+    // one script (nearly every RUN): its command list as is, not a copy
+    let commands: readonly ShellCommand[];
+    if (scripts.length === 1) commands = scripts[0]!.all;
+    else {
+      const all: ShellCommand[] = [];
+      for (const s of scripts) all.push(...s.all);
+      commands = all;
+    }
     out.push({ facts: f, run, commands });
   }
   return out;
