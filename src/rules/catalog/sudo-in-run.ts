@@ -17,7 +17,8 @@ export default defineRule({
   },
   check(model, ctx) {
     for (const { cmd: c } of runCommandsOfModel(model)) {
-      const w = c.wrappers.find((x) => x.name === 'sudo');
+      // nearly every command has no wrapper: no search (and no closure) for them
+      const w = c.wrappers.length === 0 ? undefined : c.wrappers.find((x) => x.name === 'sudo');
       if (w !== undefined) ctx.report({ messageId: 'sudo', range: w.word.range });
       else if (c.name === 'sudo' && c.nameWord !== null) ctx.report({ messageId: 'sudo', range: c.nameWord.range });
     }
