@@ -97,7 +97,8 @@ function optionFindings(c: ShellCommand, report: Report): void {
   for (let k = 1; k < argv.length; k++) {
     const w = argv[k]!;
     const v = w.value;
-    if (v === null) continue;
+    // every option judged below starts with `-` (most words are operands)
+    if (v === null || v.charCodeAt(0) !== 0x2d) continue;
     if (v === '--password-stdin') passwordStdin = true;
     // --password=x, --http-password x, --db-passwd=x (not --password-stdin / --password-file)
     // the regex needs a leading `--` and `pass`: most words are neither (it ran on every word of every command)

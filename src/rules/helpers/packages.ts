@@ -208,6 +208,8 @@ export function isWithin(dir: string, parent: string): boolean {
 
 /** True when a cache or tmpfs mount of the RUN covers `dir` (nothing written there stays in the layer). */
 export function mountCovers(model: DockerfileModel, run: RunInstruction, dir: string): boolean {
+  // a RUN without flags (nearly all) mounts nothing: no lists for it
+  if (run.flags.length === 0) return false;
   return cacheMountTargets(model, run).some((t) => isWithin(dir, t));
 }
 
