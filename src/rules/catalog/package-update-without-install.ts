@@ -87,13 +87,15 @@ export default defineRule({
     const info = runs.map((r) => {
       const updated = new Map<Family, ShellCommand>();
       const stale = new Map<Family, ShellCommand>();
+      const used = new Set<Family>();
       for (const c of r.commands) {
         const up = updates(c);
-        const fam = installsFromLayer(c) ?? (uses(c) === 'yum' ? 'yum' : null);
+        const use = uses(c);
+        if (use !== null) used.add(use);
+        const fam = installsFromLayer(c) ?? (use === 'yum' ? 'yum' : null);
         if (fam !== null && up !== fam && !updated.has(fam) && !stale.has(fam)) stale.set(fam, c);
         if (up !== null && !updated.has(up)) updated.set(up, c);
       }
-      const used = new Set(r.commands.map(uses).filter((f): f is Family => f !== null));
       return { r, updated, stale, used };
     });
     // "o is later than r" means: o comes after r in the file, is not an ONBUILD trigger, and o's stage is r's stage or
