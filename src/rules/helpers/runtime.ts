@@ -114,7 +114,8 @@ const INSTALL_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
   zypper: ['install', 'in'],
 };
 
-const INSTALLERS: ReadonlySet<string> = new Set(Object.keys(INSTALL_SUBCOMMANDS));
+/** The commands `installedPackages` reads. */
+export const INSTALLERS: ReadonlySet<string> = new Set(Object.keys(INSTALL_SUBCOMMANDS));
 
 /** A package named in an install command of a RUN (name without version constraint). */
 export interface InstalledPackage {
