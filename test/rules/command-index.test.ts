@@ -4,7 +4,8 @@ import { before, test } from 'node:test';
 import { buildModel } from '../../src/model/build.js';
 import type { DockerfileModel } from '../../src/model/types.js';
 import { parse } from '../../src/parser/parse.js';
-import { commandsNamed, runScriptCommandsNamed, runsRunning } from '../../src/rules/helpers/command-index.js';
+import { commandsNamed, runCommandsOfModel, runScriptCommandsNamed, runsRunning } from '../../src/rules/helpers/command-index.js';
+import { hasInstruction } from '../../src/rules/helpers/instructions.js';
 import { runScripts } from '../../src/rules/helpers/run-scripts.js';
 import { MANAGER_TOOLS, managerOf, runCommands } from '../../src/rules/helpers/packages.js';
 import { commandsOfModel } from '../../src/rules/helpers/shell.js';
@@ -103,4 +104,22 @@ test('sets first asked for after a model was indexed, and more sets than mask bi
     const names: ReadonlySet<string> = new Set([tools[k % tools.length]!, tools[(k * 7 + 3) % tools.length]!]);
     for (const kinds of ['all', 'RUN'] as const) assert.deepEqual(commandsNamed(m, names, kinds), exact(m, names, kinds), [...names].join(','));
   }
+});
+
+test('runCommandsOfModel is every command of the RUN instructions, ONBUILD triggers included, in file order', () => {
+  const m = model(FILE);
+  const expected = commandsOfModel(m).filter((x) => x.at.facts.instruction.kind === 'RUN');
+  assert.deepEqual(runCommandsOfModel(m), expected);
+  assert.ok(runCommandsOfModel(m).some((x) => x.cmd.name === 'apk'), 'the ONBUILD RUN trigger');
+  assert.ok(!runCommandsOfModel(m).some((x) => x.at.facts.instruction.kind === 'CMD'));
+  assert.equal(runCommandsOfModel(model('FROM scratch\nCOPY a /a\n')).length, 0);
+});
+
+test('hasInstruction tells which instruction kinds a file has, ONBUILD triggers included', () => {
+  const df = model('FROM debian\nONBUILD ADD a.tar /x\nEXPOSE 80\n').dockerfile;
+  assert.equal(hasInstruction(df, 'ADD'), true);
+  assert.equal(hasInstruction(df, 'ONBUILD'), true);
+  assert.equal(hasInstruction(df, 'EXPOSE'), true);
+  assert.equal(hasInstruction(df, 'VOLUME'), false);
+  assert.equal(hasInstruction(df, 'COPY'), false);
 });

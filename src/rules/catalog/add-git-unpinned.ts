@@ -1,4 +1,4 @@
-import { allInstructions } from '../helpers/instructions.js';
+import { allInstructions, hasInstruction } from '../helpers/instructions.js';
 import { addSources, flagValue } from '../helpers/add-sources.js';
 import { defineRule } from '../types.js';
 import { stripQueryAndFragment } from '../../shell/dataflow.js';
@@ -42,6 +42,7 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'ADD')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ADD') continue;
       const checksum = flagValue(i, 'checksum');

@@ -1,7 +1,7 @@
 import { expand } from '../../model/build.js';
 import type { DockerfileModel } from '../../model/types.js';
 import type { CopyInstruction } from '../../parser/ast.js';
-import { allInstructions } from '../helpers/instructions.js';
+import { allInstructions, hasInstruction } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 /** Tar archives (optionally compressed) that ADD extracts, and the compressions BuildKit detects. Zip is not extracted. */
@@ -44,6 +44,7 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'ADD') && !hasInstruction(model.dockerfile, 'COPY')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if ((i.kind === 'ADD' || i.kind === 'COPY') && addCouldBeCopy(model, i)) {
         const written = model.source.slice(i.keywordRange);

@@ -1,4 +1,4 @@
-import { allInstructions } from '../helpers/instructions.js';
+import { allInstructions, hasInstruction } from '../helpers/instructions.js';
 import { addSources, flagValue } from '../helpers/add-sources.js';
 import { artifactVerified, isSignatureFile } from '../helpers/shell.js';
 import { stageOf } from '../../model/build.js';
@@ -28,6 +28,7 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'ADD')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ADD' || flagValue(i, 'checksum') !== null) continue;
       for (const s of addSources(model, i)) {

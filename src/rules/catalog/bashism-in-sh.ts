@@ -1,6 +1,10 @@
 import { shIsLikelyDash } from '../helpers/distro.js';
-import { runScripts } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
+import type { RunScript } from '../helpers/run-scripts.js';
 import { defineRule } from '../types.js';
+
+/** The commands whose bash-only forms are reported. */
+const BASHISM_COMMANDS: ReadonlySet<string> = new Set(['[', 'test', '[[', 'source']);
 
 export default defineRule({
   meta: {
@@ -17,15 +21,19 @@ export default defineRule({
     aliases: ['SC3014', 'SC3010', 'SC3046'],
   },
   check(model, ctx) {
-    for (const rs of runScripts(model)) {
-      if (rs.script.kind !== 'sh' || !shIsLikelyDash(model, rs.facts)) continue;
-      for (const c of rs.script.all) {
-        if (c.parent !== null) continue; // nested `bash -c` scripts run in bash
-        if (c.name === '[' || c.name === 'test') {
-          for (const w of c.args) if (w.value === '==' && !w.quoted) ctx.report({ messageId: 'doubleEquals', range: w.range });
-        } else if (c.name === '[[' && c.nameWord !== null) ctx.report({ messageId: 'doubleBracket', range: c.nameWord.range });
-        else if (c.name === 'source' && c.nameWord !== null && c.wrappers.length === 0) ctx.report({ messageId: 'source', range: c.nameWord.range });
+    // only the commands named below (most scripts run none), each script's shell judged once
+    let last: RunScript | undefined;
+    let dash = false;
+    for (const { rs, cmd: c } of runScriptCommandsNamed(model, BASHISM_COMMANDS)) {
+      if (rs !== last) {
+        last = rs;
+        dash = rs.script.kind === 'sh' && shIsLikelyDash(model, rs.facts);
       }
+      if (!dash || c.parent !== null) continue; // nested `bash -c` scripts run in bash
+      if (c.name === '[' || c.name === 'test') {
+        for (const w of c.args) if (w.value === '==' && !w.quoted) ctx.report({ messageId: 'doubleEquals', range: w.range });
+      } else if (c.name === '[[' && c.nameWord !== null) ctx.report({ messageId: 'doubleBracket', range: c.nameWord.range });
+      else if (c.name === 'source' && c.nameWord !== null && c.wrappers.length === 0) ctx.report({ messageId: 'source', range: c.nameWord.range });
     }
   },
   docs: {

@@ -44,12 +44,13 @@ function words(ws: readonly Word[]): string[] {
 }
 const HAS_SPACE = /\s/;
 
-/** `words([w]).some(test)`, without the arrays (this runs for every package of every install in the final image). */
-function someName(w: Word, test: (name: string) => boolean): boolean {
+/** `words([w]).some((n) => isBuildTool(packageName(manager, n)))`, without the arrays and closures (this runs for
+ * every package of every install in the final image). */
+function namesBuildTool(w: Word, manager: Manager): boolean {
   const v = w.value ?? '';
-  if (!HAS_SPACE.test(v)) return v !== '' && test(v);
+  if (!HAS_SPACE.test(v)) return v !== '' && isBuildTool(packageName(manager, v));
   const parts = v.split(/\s+/);
-  for (let k = 0; k < parts.length; k++) if (parts[k] !== '' && test(parts[k]!)) return true;
+  for (let k = 0; k < parts.length; k++) if (parts[k] !== '' && isBuildTool(packageName(manager, parts[k]!))) return true;
   return false;
 }
 
@@ -103,9 +104,9 @@ export default defineRule({
       for (const c of r.commands) {
         const inst = installOf(c);
         if (inst === null || !(inst.manager === 'apt' || inst.manager === 'apk' || inst.manager === 'yum' || inst.manager === 'zypper')) continue;
-        const isTool = (n: string): boolean => isBuildTool(packageName(inst.manager, n));
-        const tools = inst.packages.filter((w) => w.value !== null && someName(w, isTool));
-        if (tools.length === 0) continue;
+        let tools: Word[] | null = null;
+        for (const w of inst.packages) if (w.value !== null && namesBuildTool(w, inst.manager)) (tools ??= []).push(w);
+        if (tools === null) continue;
         removed ??= removedNames(r.facts.onbuild === null ? laterInChain(model, runs, r.facts) : [r]);
         if (removed.has('*')) continue;
         const virt = inst.manager === 'apk' ? virtualName(c) : null;

@@ -1,4 +1,6 @@
-import { isTopLevel, runScripts } from '../helpers/run-scripts.js';
+import { isTopLevel } from '../helpers/run-scripts.js';
+import type { RunScript } from '../helpers/run-scripts.js';
+import { runScriptCommandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 import type { ShellCommand } from '../../shell/index.js';
 
@@ -34,6 +36,8 @@ function assignedInScript(all: readonly ShellCommand[], cd: ShellCommand, raw: s
   return false;
 }
 
+const CD: ReadonlySet<string> = new Set(['cd']);
+
 export default defineRule({
   meta: {
     id: 'DA701',
@@ -47,7 +51,11 @@ export default defineRule({
     aliases: ['DL3003', 'DS-0013'],
   },
   check(model, ctx) {
-    for (const rs of runScripts(model)) {
+    // only scripts that run a `cd` (the index knows them: most scripts run none), each once, in file order
+    let last: RunScript | undefined;
+    for (const { rs } of runScriptCommandsNamed(model, CD)) {
+      if (rs === last) continue;
+      last = rs;
       const top = rs.script.all.filter(isTopLevel);
       const c = top.find((x) => x.name === 'cd');
       if (c === undefined || c.wrappers.length > 0) continue;

@@ -2,6 +2,7 @@ import { expand } from '../../model/build.js';
 import { readDockerignore } from '../helpers/dockerignore.js';
 import { finalImageInstructions } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
+import { hasInstruction } from '../helpers/instructions.js';
 
 /** The whole context: `.`, `./`, `/`, `*`. */
 function isWholeContext(v: string): boolean {
@@ -24,6 +25,7 @@ export default defineRule({
   check(model, ctx) {
     const read = ctx.env.readContextFile;
     if (!read) return; // context unknown (stdin): nothing to say
+    if (!hasInstruction(model.dockerfile, 'COPY') && !hasInstruction(model.dockerfile, 'ADD')) return;
     if (readDockerignore(read, model.source.path)) return;
     for (const f of finalImageInstructions(model)) {
       const i = f.instruction;

@@ -1,7 +1,8 @@
 import type { ShellCommand } from '../../shell/index.js';
 import type { Word } from '../../shell/types.js';
 import type { Range } from '../../source.js';
-import { commandSites, literalStdin, wordSubRange } from '../helpers/commands.js';
+import { literalStdin, wordSubRange } from '../helpers/commands.js';
+import { runCommandsOfModel } from '../helpers/command-index.js';
 import { couldBeSecretValue } from '../helpers/secrets.js';
 import { defineRule } from '../types.js';
 
@@ -65,7 +66,7 @@ function literalSecret(s: string): boolean {
 
 const URL_KINDS: ReadonlySet<string> = new Set(['RUN', 'ENV', 'ARG', 'ADD']);
 
-type Finding = { readonly messageId: 'url' | 'option' | 'stdin'; readonly range: Range; readonly what: string };
+type Report = (messageId: 'url' | 'option' | 'stdin', range: Range, what: string) => void;
 
 /** The range of `part` inside `w` (searched from the end), or the whole word. */
 function partRange(w: Word, part: string): Range {
@@ -75,8 +76,9 @@ function partRange(w: Word, part: string): Range {
 
 const PASSWORD_OPTION = /^(--(?:([A-Za-z0-9]+)-)?pass(?:word|wd)?)(?:=(.*))?$/s;
 
-function optionFindings(c: ShellCommand): Finding[] {
-  const out: Finding[] = [];
+/** Reports the literal passwords given to `c` as options or on its stdin (no array per command: this runs for every
+ * command of every RUN). */
+function optionFindings(c: ShellCommand, report: Report): void {
   const name = c.name ?? '';
   // the arguments are argv[1..]: indexing argv avoids copying them (`c.args`) for every command of the file
   const argv = c.argv;
@@ -85,7 +87,7 @@ function optionFindings(c: ShellCommand): Finding[] {
       for (const v of c.flagValues(opt)) {
         const colon = (v.value ?? '').indexOf(':');
         const pw = colon >= 0 ? v.value!.slice(colon + 1) : '';
-        if (v.value !== null && literalSecret(pw)) out.push({ messageId: 'option', range: partRange(v, pw), what: `curl ${opt}` });
+        if (v.value !== null && literalSecret(pw)) report('option', partRange(v, pw), `curl ${opt}`);
       }
     }
   }
@@ -95,7 +97,8 @@ function optionFindings(c: ShellCommand): Finding[] {
   for (let k = 1; k < argv.length; k++) {
     const w = argv[k]!;
     const v = w.value;
-    if (v === null) continue;
+    // every option judged below starts with `-` (most words are operands)
+    if (v === null || v.charCodeAt(0) !== 0x2d) continue;
     if (v === '--password-stdin') passwordStdin = true;
     // --password=x, --http-password x, --db-passwd=x (not --password-stdin / --password-file)
     // the regex needs a leading `--` and `pass`: most words are neither (it ran on every word of every command)
@@ -104,7 +107,7 @@ function optionFindings(c: ShellCommand): Finding[] {
       const valueWord = m[3] === undefined ? argv[k + 1] : w;
       const pw = m[3] ?? valueWord?.value ?? null;
       if (valueWord !== undefined && pw !== null && !valueWord.dynamic && literalSecret(pw) && !pw.startsWith('-')) {
-        out.push({ messageId: 'option', range: partRange(valueWord, pw), what: `${name} ${m[1]}` });
+        report('option', partRange(valueWord, pw), `${name} ${m[1]}`);
       }
       continue;
     }
@@ -114,19 +117,18 @@ function optionFindings(c: ShellCommand): Finding[] {
     if (short) {
       const next = argv[k + 1];
       if (next !== undefined && next.value !== null && !next.dynamic && literalSecret(next.value)) {
-        out.push({ messageId: 'option', range: next.range, what: `${name} ${v}` });
+        report('option', next.range, `${name} ${v}`);
       }
     }
     if (isMysql && v.startsWith('-p') && v.length > 2 && !w.dynamic) {
       const pw = v.slice(2);
-      if (literalSecret(pw)) out.push({ messageId: 'option', range: partRange(w, pw), what: `${name} -p` });
+      if (literalSecret(pw)) report('option', partRange(w, pw), `${name} -p`);
     }
   }
   if (passwordStdin) {
     const lit = literalStdin(c);
-    if (lit !== null && literalSecret(lit.text.trim())) out.push({ messageId: 'stdin', range: lit.words[0]!.range, what: name });
+    if (lit !== null && literalSecret(lit.text.trim())) report('stdin', lit.words[0]!.range, name);
   }
-  return out;
 }
 
 /** True when an argument (argv[1..]) has this value. */
@@ -154,9 +156,8 @@ export default defineRule({
   },
   check(model, ctx) {
     const df = model.dockerfile;
-    const comments = df.comments.map((c) => c.range);
     const seen = new Set<number>();
-    const report = (messageId: Finding['messageId'], range: Range, what = ''): void => {
+    const report: Report = (messageId, range, what) => {
       if (seen.has(range.start)) return;
       seen.add(range.start);
       ctx.report({ messageId, data: { what }, range });
@@ -177,12 +178,12 @@ export default defineRule({
         const pw = m.password;
         if (!literalSecret(pw)) continue;
         const start = i.range.start + m.end - 1 - pw.length;
-        if (comments.some((c) => c.start <= start && start < c.end)) continue;
-        report('url', { start, end: start + pw.length });
+        if (df.comments.some((c) => c.range.start <= start && start < c.range.end)) continue;
+        report('url', { start, end: start + pw.length }, '');
       }
     }
-    for (const { command } of commandSites(model.instructions)) {
-      for (const f of optionFindings(command)) report(f.messageId, f.range, f.what);
+    for (const { cmd: command } of runCommandsOfModel(model)) {
+      optionFindings(command, report);
     }
   },
   docs: {

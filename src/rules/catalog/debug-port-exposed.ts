@@ -1,5 +1,6 @@
 import { finalImageInstructions, portSpecs } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
+import { hasInstruction } from '../helpers/instructions.js';
 
 interface Options {
   /** Port → what listens there. */
@@ -34,6 +35,7 @@ export default defineRule<{ debugPort: (d: { port: string; what: string }) => st
     defaultOptions: { ports: DEBUG_PORTS },
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'EXPOSE')) return;
     const ports = ctx.options.ports;
     for (const f of finalImageInstructions(model)) {
       if (f.instruction.kind !== 'EXPOSE') continue;

@@ -5,6 +5,7 @@ import { defineRule } from '../types.js';
 import type { Range } from '../../source.js';
 
 const SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock', '/var/run', '/run/docker.sock/']);
+const DOCKERD = /(?:^|\/)dockerd(?:-entrypoint\.sh)?$/;
 const LOCAL_HOSTS = /^tcp:\/\/(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(?::\d+)?\/?$/i;
 
 export default defineRule({
@@ -42,7 +43,8 @@ export default defineRule({
       } else if (i.kind === 'CMD' || i.kind === 'ENTRYPOINT' || i.kind === 'RUN') {
         for (const argv of commandArgvs(f, i.command)) {
           const name = argv[0]?.value;
-          if (name == null || !/(?:^|\/)dockerd(?:-entrypoint\.sh)?$/.test(name)) continue;
+          // the regex only for a name it can match (this runs for every command of every RUN of the final image)
+          if (name == null || !(name.endsWith('dockerd') || name.endsWith('.sh')) || !DOCKERD.test(name)) continue;
           for (let k = 1; k < argv.length; k++) {
             const w = argv[k]!;
             const v = w.value ?? '';

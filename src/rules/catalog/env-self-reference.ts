@@ -1,5 +1,5 @@
 import { referencedNames, referenceRange } from '../helpers/expansions.js';
-import { allInstructions } from '../helpers/instructions.js';
+import { allInstructions, hasInstruction } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 export default defineRule({
@@ -16,6 +16,7 @@ export default defineRule({
     aliases: ['DL3044'],
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'ENV')) return;
     const text = model.source.text;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ENV' || i.pairs.length < 2) continue;

@@ -4,6 +4,11 @@ import { defineRule } from '../types.js';
 
 const POSIX: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'zsh', 'ksh', 'mksh', 'dash']);
 
+function hasSemicolon(commands: readonly ShellCommand[]): boolean {
+  for (const c of commands) if (c.connectorAfter === ';') return true;
+  return false;
+}
+
 export default defineRule({
   meta: {
     id: 'DA702',
@@ -18,7 +23,8 @@ export default defineRule({
   },
   check(model, ctx) {
     for (const rs of runScripts(model)) {
-      if (!POSIX.has(shellProgram(rs.facts.shellSetting.argv))) continue;
+      // a finding needs a `;` after some command (most scripts chain with && only): no top-level list without one
+      if (!hasSemicolon(rs.script.all) || !POSIX.has(shellProgram(rs.facts.shellSetting.argv))) continue;
       const top = rs.script.all.filter(isTopLevel);
       for (let k = 0; k < top.length; k++) {
         const c = top[k]!;

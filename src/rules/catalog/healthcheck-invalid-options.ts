@@ -1,5 +1,5 @@
 import type { Flag, HealthcheckInstruction } from '../../parser/ast.js';
-import { allInstructions } from '../helpers/instructions.js';
+import { allInstructions, hasInstruction } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 const UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -73,6 +73,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'HEALTHCHECK')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'HEALTHCHECK') continue;
       const h: HealthcheckInstruction = i;

@@ -1,5 +1,5 @@
 import { expand } from '../../model/build.js';
-import { allInstructions } from '../helpers/instructions.js';
+import { allInstructions, hasInstruction } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 /** Linux signal names Docker accepts (without `SIG`), as in moby's signal map. */
@@ -32,6 +32,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'STOPSIGNAL')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'STOPSIGNAL') continue;
       const arg = i.args[0];

@@ -1,4 +1,4 @@
-import { allInstructions } from '../helpers/instructions.js';
+import { allInstructions, hasInstruction } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 export default defineRule({
@@ -16,6 +16,7 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'ENV') && !hasInstruction(model.dockerfile, 'LABEL')) return;
     const text = model.source.text;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ENV' && i.kind !== 'LABEL') continue;

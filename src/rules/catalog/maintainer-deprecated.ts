@@ -1,5 +1,5 @@
 import type { Instruction } from '../../parser/ast.js';
-import { allInstructions } from '../helpers/instructions.js';
+import { allInstructions, hasInstruction } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 /** `"…"` in Dockerfile double-quote syntax (backslash escape). */
@@ -27,6 +27,7 @@ export default defineRule({
   },
   check(model, ctx) {
     const df = model.dockerfile;
+    if (!hasInstruction(df, 'MAINTAINER')) return;
     for (const i of allInstructions(df)) {
       if (i.kind !== 'MAINTAINER') continue;
       const maintainer = maintainerText(i);

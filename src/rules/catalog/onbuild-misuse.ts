@@ -1,4 +1,5 @@
 import { defineRule } from '../types.js';
+import { hasInstruction } from '../helpers/instructions.js';
 
 const FORBIDDEN: ReadonlySet<string> = new Set(['ONBUILD', 'FROM', 'MAINTAINER']);
 
@@ -18,6 +19,7 @@ export default defineRule({
     aliases: ['DL3043'],
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'ONBUILD')) return;
     for (const i of model.dockerfile.instructions) {
       if (i.kind !== 'ONBUILD' || i.trigger === null) continue;
       const t = i.trigger;

@@ -80,21 +80,24 @@ export default defineRule({
   check(model, ctx) {
     // RUNs without a package manager, apt-cache or add-apt-repository would add entries with nothing in them
     const runs = runsRunning(model, FAMILY_TOOLS);
+    // both findings below need an update somewhere in the file (most files have none): look for one before building
+    // any table (the tables cost maps and sets per RUN)
+    if (!runs.some((r) => r.commands.some((c) => updates(c) !== null))) return;
     // per RUN: the first update per family, whether the RUN also uses the index, and installs before any own update
     const info = runs.map((r) => {
       const updated = new Map<Family, ShellCommand>();
       const stale = new Map<Family, ShellCommand>();
+      const used = new Set<Family>();
       for (const c of r.commands) {
         const up = updates(c);
-        const fam = installsFromLayer(c) ?? (uses(c) === 'yum' ? 'yum' : null);
+        const use = uses(c);
+        if (use !== null) used.add(use);
+        const fam = installsFromLayer(c) ?? (use === 'yum' ? 'yum' : null);
         if (fam !== null && up !== fam && !updated.has(fam) && !stale.has(fam)) stale.set(fam, c);
         if (up !== null && !updated.has(up)) updated.set(up, c);
       }
-      const used = new Set(r.commands.map(uses).filter((f): f is Family => f !== null));
       return { r, updated, stale, used };
     });
-    // both findings below need an update somewhere in the file (most files have none): skip the stage tables
-    if (!info.some((it) => it.updated.size > 0)) return;
     // "o is later than r" means: o comes after r in the file, is not an ONBUILD trigger, and o's stage is r's stage or
     // one built FROM it (stage chains point to earlier stages, so a stage's descendants all come after it). Both
     // lookups below are answered from per-stage tables built in one pass each, not by scanning every pair of RUNs.

@@ -70,6 +70,19 @@ function pinned(manager: Manager, spec: string, cmd: ShellCommand, groups: boole
   }
 }
 
+/** The `managers` option as a set. The engine hands every file the same options (the CLI freezes them, and the
+ * default is frozen), so a frozen array's set is made once instead of once per file; an array that may still change
+ * gets a fresh set. */
+const enabledSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function enabledManagers(managers: readonly string[]): ReadonlySet<string> {
+  let set = enabledSets.get(managers);
+  if (set === undefined) {
+    set = new Set(managers.map((m) => m.toLowerCase()));
+    if (Object.isFrozen(managers)) enabledSets.set(managers, set);
+  }
+  return set;
+}
+
 export default defineRule<
   { unpinned: (d: { cmd: string; names: string; count: number; example: string }) => string },
   Options
@@ -85,14 +98,14 @@ export default defineRule<
         `\`${d.cmd}\` installs ${d.count === 1 ? 'a package' : `${d.count} packages`} without a version (${d.names}): pin versions, e.g. ${d.example}, so rebuilds are reproducible and reviewed.`,
     },
     aliases: ['DL3008', 'DL3018', 'DL3033', 'DL3041', 'DL3037', 'DL3013', 'DL3016', 'DL3028', 'DL3062'],
-    defaultOptions: { managers: [...PINNABLE] },
+    defaultOptions: { managers: Object.freeze([...PINNABLE]) },
     tags: ['reproducibility'],
   },
   check(model, ctx) {
     // installOf is null for every command but a package manager's
     const candidates = commandsNamed(model, MANAGER_TOOLS, 'RUN');
     if (candidates.length === 0) return;
-    const enabled = new Set(ctx.options.managers.map((m) => m.toLowerCase()));
+    const enabled = enabledManagers(ctx.options.managers);
     for (const { cmd: c } of candidates) {
       const inst = installOf(c);
       if (inst === null) continue;

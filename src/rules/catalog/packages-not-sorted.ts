@@ -51,7 +51,8 @@ export default defineRule({
     for (const { commands } of runsRunning(model, MANAGER_TOOLS)) {
       for (const c of commands) {
         const inst = installOf(c);
-        if (inst === null || inst.manager === 'go' || inst.groups) continue;
+        // too few operands for a list (most installs): the names are a subset of them
+        if (inst === null || inst.manager === 'go' || inst.groups || inst.packages.length < MIN_PACKAGES) continue;
         // names only: files, paths and URLs are not part of the list a reader scans
         const words = inst.packages.filter((w) => w.value !== null && w.value !== '' && !/\s/.test(w.value) && !isLocalOrUrl(w.value));
         if (words.length < MIN_PACKAGES) continue;

@@ -14,9 +14,18 @@ const CREDENTIAL_DIRS: ReadonlySet<string> = new Set(['.ssh', '.aws', '.kube', '
 /** What kind of secret a copied path names, or null. */
 export function secretFileKind(path: string): Kind | null {
   const p = trimTrailingSlashes(path);
-  const parts = p.split('/');
-  const base = parts[parts.length - 1] ?? '';
-  const parent = parts[parts.length - 2] ?? '';
+  // the last two parts of the path, without splitting all of it
+  const slash = p.lastIndexOf('/');
+  const base = p.slice(slash + 1);
+  const parent = slash > 0 ? p.slice(p.lastIndexOf('/', slash - 1) + 1, slash) : '';
+  if (!base.includes('.')) {
+    // every test below but these needs a dot (nearly every copied path fails all of them: `src`, `app`, `.`)
+    if (SSH_KEY.test(base)) return 'private key';
+    if (base === '_netrc' || base === 'kubeconfig' || (parent === '.aws' && base === 'credentials') || (parent === '.kube' && base === 'config')) {
+      return 'credentials file';
+    }
+    return null;
+  }
   if (SSH_KEY.test(base)) return 'private key';
   if (/\.key$/i.test(base) && !PUBLIC_HINT.test(base)) return 'private key';
   if (/\.pem$/i.test(base) && /key|priv/i.test(base) && !/pub/i.test(base)) return 'private key';

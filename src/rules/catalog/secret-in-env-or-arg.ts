@@ -1,4 +1,4 @@
-import { allInstructions } from '../helpers/instructions.js';
+import { allInstructions, hasInstruction } from '../helpers/instructions.js';
 import { couldBeSecretValue, secretNameWord } from '../helpers/secrets.js';
 import { defineRule } from '../types.js';
 
@@ -31,6 +31,7 @@ export default defineRule({
     aliases: ['DL3064', 'SecretsUsedInArgOrEnv', 'DS-0031'],
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'ENV') && !hasInstruction(model.dockerfile, 'ARG')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind === 'ENV') {
         for (const p of i.pairs) {

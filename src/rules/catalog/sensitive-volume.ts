@@ -1,6 +1,7 @@
 import { cleanPath, expandWords } from '../../model/build.js';
 import { finalImageInstructions } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
+import { hasInstruction } from '../helpers/instructions.js';
 
 const SENSITIVE = new Set(['/', '/etc', '/proc', '/sys', '/dev', '/boot', '/bin', '/sbin', '/lib', '/lib64', '/usr', '/usr/bin', '/usr/lib']);
 // not /var/lib/docker: docker-in-docker images must declare it (overlayfs cannot nest), as the official docker:dind does
@@ -20,6 +21,7 @@ export default defineRule({
     aliases: ['DKL-DI-0002'],
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'VOLUME')) return;
     for (const f of finalImageInstructions(model)) {
       const i = f.instruction;
       if (i.kind !== 'VOLUME') continue;

@@ -1,4 +1,5 @@
-import { finalImageInstructions, installedPackages, portSpecs } from '../helpers/runtime.js';
+import { finalImageInstructions, INSTALLERS, installedPackages, portSpecs } from '../helpers/runtime.js';
+import { commandsNamed } from '../helpers/command-index.js';
 import { defineRule } from '../types.js';
 
 /**
@@ -23,6 +24,8 @@ export default defineRule({
     aliases: ['DS-0004', 'CKV_DOCKER_1'],
   },
   check(model, ctx) {
+    // a file whose RUNs install nothing (the index knows) needs no look at each RUN's commands
+    const installs = commandsNamed(model, INSTALLERS, 'RUN').length > 0;
     for (const f of finalImageInstructions(model)) {
       const i = f.instruction;
       if (i.kind === 'EXPOSE') {
@@ -31,7 +34,7 @@ export default defineRule({
             ctx.report({ messageId: 'port', range: p.portRange });
           }
         }
-      } else if (i.kind === 'RUN') {
+      } else if (i.kind === 'RUN' && installs) {
         for (const pkg of installedPackages(f)) if (SSH_SERVERS.has(pkg.name)) ctx.report({ messageId: 'server', data: { pkg: pkg.name }, range: pkg.range });
       }
     }

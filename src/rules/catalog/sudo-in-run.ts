@@ -1,5 +1,5 @@
 import { defineRule } from '../types.js';
-import { commandSites } from '../helpers/commands.js';
+import { runCommandsOfModel } from '../helpers/command-index.js';
 
 export default defineRule({
   meta: {
@@ -16,8 +16,9 @@ export default defineRule({
     aliases: ['DL3004', 'DS-0010', 'CKV2_DOCKER_1'],
   },
   check(model, ctx) {
-    for (const { command: c } of commandSites(model.instructions)) {
-      const w = c.wrappers.find((x) => x.name === 'sudo');
+    for (const { cmd: c } of runCommandsOfModel(model)) {
+      // nearly every command has no wrapper: no search (and no closure) for them
+      const w = c.wrappers.length === 0 ? undefined : c.wrappers.find((x) => x.name === 'sudo');
       if (w !== undefined) ctx.report({ messageId: 'sudo', range: w.word.range });
       else if (c.name === 'sudo' && c.nameWord !== null) ctx.report({ messageId: 'sudo', range: c.nameWord.range });
     }

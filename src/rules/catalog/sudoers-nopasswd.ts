@@ -3,7 +3,8 @@ import type { ShellCommand } from '../../shell/index.js';
 import type { Word } from '../../shell/types.js';
 import type { Range } from '../../source.js';
 import { defineRule } from '../types.js';
-import { commandSites, wordSubRange } from '../helpers/commands.js';
+import { wordSubRange } from '../helpers/commands.js';
+import { runCommandsOfModel } from '../helpers/command-index.js';
 
 const SUDOERS = /^\/etc\/sudoers(?:$|\.d\/)/;
 const ADMIN_GROUPS: ReadonlySet<string> = new Set(['sudo', 'wheel', 'admin']);
@@ -129,7 +130,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    for (const { command: c } of commandSites(model.instructions)) {
+    for (const { cmd: c } of runCommandsOfModel(model)) {
       if (writesSudoers(c)) for (const range of nopasswdWords(c)) ctx.report({ messageId: 'nopasswd', range });
       for (const g of adminGroupWords(c)) ctx.report({ messageId: 'adminGroup', data: { group: g.group }, range: g.range });
     }

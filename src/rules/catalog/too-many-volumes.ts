@@ -1,4 +1,5 @@
 import { defineRule } from '../types.js';
+import { hasInstruction } from '../helpers/instructions.js';
 
 interface Options {
   readonly max: number;
@@ -17,6 +18,7 @@ export default defineRule<{ tooMany: (d: { count: number; max: number }) => stri
     defaultOptions: { max: 5 },
   },
   check(model, ctx) {
+    if (!hasInstruction(model.dockerfile, 'VOLUME')) return;
     const max = ctx.options.max;
     for (const stage of model.stages) {
       let count = 0;

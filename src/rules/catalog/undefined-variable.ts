@@ -26,6 +26,8 @@ export default defineRule({
     for (const site of expandedSites(model)) {
       const i = site.instruction;
       if (i.kind === 'FROM' || !site.result.ok) continue; // FROM: from-undefined-arg's business
+      // nothing to judge in most words (no set and closure for them)
+      if (site.result.unset.length === 0 && site.result.unknownVars.length === 0) continue;
       const scope = model.facts.get(i)?.scope;
       if (scope === undefined) continue;
       const done = new Set<string>();

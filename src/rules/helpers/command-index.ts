@@ -4,7 +4,7 @@
  * every query; a query returns the candidates in file order and each rule still applies its own exact test to them,
  * so what a rule reports cannot change, only what it looks at.
  */
-import type { DockerfileModel } from '../../model/types.js';
+import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { ShellCommand, ShellScript } from '../../shell/index.js';
 import { perModel } from './memo.js';
 import type { RunCommands } from './packages.js';
@@ -48,6 +48,8 @@ interface CommandIndex {
   readonly masks: Int32Array;
   /** How many bits `masks` knows (sets first asked for later are added by `refresh`). */
   bits: number;
+  /** `all` without the commands of other instructions than RUN (made on first use). */
+  runAll: readonly CommandAt[] | undefined;
   /** Answers per set bit. */
   readonly named: (readonly CommandAt[] | undefined)[];
   readonly runNamed: (readonly CommandAt[] | undefined)[];
@@ -70,7 +72,7 @@ function refresh(index: CommandIndex): void {
 
 const indexOf = perModel((model: DockerfileModel): CommandIndex => {
   const all = commandsOfModel(model);
-  const index: CommandIndex = { all, masks: new Int32Array(all.length), bits: 0, named: [], runNamed: [], runs: [], scripts: [] };
+  const index: CommandIndex = { all, masks: new Int32Array(all.length), bits: 0, runAll: undefined, named: [], runNamed: [], runs: [], scripts: [] };
   refresh(index);
   return index;
 });
@@ -80,16 +82,27 @@ function lookUp(index: CommandIndex, bit: number, names: ReadonlySet<string>): r
   const known = index.named[bit];
   if (known !== undefined) return known;
   const { all, masks } = index;
-  let out: CommandAt[];
+  let out: readonly CommandAt[];
   if (bit >= MASK_BITS) out = all.filter((x) => x.cmd.isNamed(names));
   else {
     if (bit >= index.bits) refresh(index);
     const b = 1 << bit;
-    out = [];
-    for (let at = 0; at < all.length; at++) if ((masks[at]! & b) !== 0) out.push(all[at]!);
+    let found: CommandAt[] | null = null;
+    for (let at = 0; at < all.length; at++) if ((masks[at]! & b) !== 0) (found ??= []).push(all[at]!);
+    // most sets match no command of a file: they share one empty list
+    out = found ?? NONE;
   }
   index.named[bit] = out;
   return out;
+}
+
+/** The answer to every query that finds nothing. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** The commands of `found` that belong to RUN instructions: `found` itself when all do (as nearly always). */
+function runOnly(found: readonly CommandAt[]): readonly CommandAt[] {
+  for (const x of found) if (x.at.facts.instruction.kind !== 'RUN') return found.filter((y) => y.at.facts.instruction.kind === 'RUN');
+  return found;
 }
 
 /**
@@ -104,13 +117,26 @@ export function commandsNamed(model: DockerfileModel, names: ReadonlySet<string>
   let out = index.runNamed[bit];
   if (out === undefined) {
     // the RUN list is the full list without the other kinds' scripts, in the same order
-    out = all.filter((x) => x.at.facts.instruction.kind === 'RUN');
+    out = runOnly(all);
     index.runNamed[bit] = out;
   }
   return out;
 }
 
-const runEntries = perModel((model: DockerfileModel) => new Map(runCommands(model).map((r) => [r.facts, r] as const)));
+/**
+ * Every command of the model's RUN instructions (ONBUILD RUN triggers included), in file order: what
+ * `commandsOfModel(model, ['RUN'])` returns, shared by the rules that judge every command of a RUN.
+ */
+export function runCommandsOfModel(model: DockerfileModel): readonly CommandAt[] {
+  const index = indexOf(model);
+  return (index.runAll ??= runOnly(index.all));
+}
+
+const runEntries = perModel((model: DockerfileModel) => {
+  const out = new Map<InstructionFacts, RunCommands>();
+  for (const r of runCommands(model)) out.set(r.facts, r);
+  return out;
+});
 
 /** The entries of `runCommands(model)` that run at least one command whose name or tool key is one of `names`. */
 export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>): readonly RunCommands[] {
@@ -118,10 +144,12 @@ export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>):
   const bit = bitFor(names);
   const known = index.runs[bit];
   if (known !== undefined) return known;
+  const commands = commandsNamed(model, names, 'RUN');
+  if (commands.length === 0) return (index.runs[bit] = NONE);
   const out: RunCommands[] = [];
   const entries = runEntries(model);
   let last: RunCommands | undefined;
-  for (const x of commandsNamed(model, names, 'RUN')) {
+  for (const x of commands) {
     const r = entries.get(x.at.facts);
     if (r !== undefined && r !== last) out.push(r);
     last = r;
@@ -130,7 +158,11 @@ export function runsRunning(model: DockerfileModel, names: ReadonlySet<string>):
   return out;
 }
 
-const scriptEntries = perModel((model: DockerfileModel) => new Map<ShellScript, RunScript>(runScripts(model).map((rs) => [rs.script, rs] as const)));
+const scriptEntries = perModel((model: DockerfileModel) => {
+  const out = new Map<ShellScript, RunScript>();
+  for (const rs of runScripts(model)) out.set(rs.script, rs);
+  return out;
+});
 
 /**
  * The commands of the model's `runScripts` whose name or tool key is one of `names`, in file order: for each script,
@@ -141,9 +173,11 @@ export function runScriptCommandsNamed(model: DockerfileModel, names: ReadonlySe
   const bit = bitFor(names);
   const known = index.scripts[bit];
   if (known !== undefined) return known;
+  const commands = commandsNamed(model, names, 'RUN');
+  if (commands.length === 0) return (index.scripts[bit] = NONE);
   const out: ScriptCommand[] = [];
   const entries = scriptEntries(model);
-  for (const x of commandsNamed(model, names, 'RUN')) {
+  for (const x of commands) {
     const rs = entries.get(x.at.script);
     if (rs !== undefined) out.push({ rs, cmd: x.cmd });
   }

@@ -1,42 +1,10 @@
 /**
- * Iterating the shell commands of a model's instructions, and pointing into words. Shared by the privilege and
- * secret rules.
+ * Pointing into words and reading what is piped into a command. Shared by the privilege and secret rules (the
+ * commands of a model's RUNs: `runCommandsOfModel` in command-index.ts).
  */
-import type { InstructionKind } from '../../parser/ast.js';
-import type { InstructionFacts } from '../../model/types.js';
-import type { ShellCommand, ShellScript } from '../../shell/index.js';
+import type { ShellCommand } from '../../shell/index.js';
 import type { Word } from '../../shell/types.js';
 import type { Range } from '../../source.js';
-import { perModelAnd } from './memo.js';
-
-export interface CommandSite {
-  readonly facts: InstructionFacts;
-  readonly script: ShellScript;
-  readonly command: ShellCommand;
-}
-
-/** Results per facts array (usually `model.instructions`) and kinds: computed once, shared (do not modify them). */
-const sitesOf = perModelAnd(collectSites, (kinds: readonly InstructionKind[]) => kinds.join(','));
-
-/**
- * Every simple command run by instructions of the given kinds (default: RUN), ONBUILD triggers included (each
- * once: the ONBUILD wrapper itself is skipped, its trigger has its own facts), in file order.
- */
-export function commandSites(
-  facts: readonly InstructionFacts[],
-  kinds: readonly InstructionKind[] = ['RUN'],
-): readonly CommandSite[] {
-  return sitesOf(facts, kinds);
-}
-
-function collectSites(facts: readonly InstructionFacts[], kinds: readonly InstructionKind[]): CommandSite[] {
-  const out: CommandSite[] = [];
-  for (const f of facts) {
-    if (f.instruction.kind === 'ONBUILD' || !kinds.includes(f.instruction.kind)) continue;
-    for (const script of f.shell ?? []) for (const command of script.all) out.push({ facts: f, script, command });
-  }
-  return out;
-}
 
 /**
  * The source range of `raw.slice(from, to)` of a word, when the word's source text is its raw text (no line

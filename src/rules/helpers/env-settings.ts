@@ -42,8 +42,11 @@ function collect(model: DockerfileModel): EnvSetting[] {
     }
   }
   for (const { at, cmd } of commandsOfModel(model)) {
-    for (const a of cmd.assignments) {
-      out.push({ name: a.name, value: a.value === null ? '' : a.value.value, range: a.range, facts: at.facts, via: 'RUN' });
+    // nearly every command has no `VAR=x` prefix: no iterator over the shared empty list
+    if (cmd.assignments.length > 0) {
+      for (const a of cmd.assignments) {
+        out.push({ name: a.name, value: a.value === null ? '' : a.value.value, range: a.range, facts: at.facts, via: 'RUN' });
+      }
     }
     if (cmd.tool === 'export' || cmd.tool === 'declare' || cmd.tool === 'typeset') {
       for (const w of cmd.args) {

@@ -107,12 +107,15 @@ function modeWordSite(
   script: ShellScript,
   c: ShellCommand,
   w: Word,
-  targets: readonly Word[],
+  operands: readonly Word[],
+  /** Where the targets start in `operands`. */
+  from: number,
   recursive: boolean,
 ): ModeSite | null {
   if (w.value === null || w.dynamic) return null;
   const effect = parseMode(w.value);
-  if (effect === null) return null;
+  if (effect === null || !grantsSomething(effect)) return null;
+  const targets = from === 0 ? operands : operands.slice(from);
   return {
     facts,
     mode: w.value,
@@ -126,8 +129,15 @@ function modeWordSite(
   };
 }
 
-/** Every mode set by the model's instructions, in file order (ONBUILD triggers included; computed once per model:
- * the array is shared, do not modify it). */
+/** The bits the mode rules judge: world-write (DA304), setuid and setgid (DA305). */
+function grantsSomething(e: ModeEffect): boolean {
+  return e.worldWritable || e.setuid || e.setgid;
+}
+
+/** Every mode set by the model's instructions that grants world-write, setuid or setgid, in file order (ONBUILD
+ * triggers included; computed once per model: the array is shared, do not modify it). Modes granting none of these
+ * (`+x`, `755`: nearly all) are left out: no rule reads them, and their sites cost the most (whether the targets are
+ * directories looks at every earlier command of the script). */
 export const modeSites: (model: DockerfileModel) => readonly ModeSite[] = perModel(collectModeSites);
 
 /** The commands that set modes. */
@@ -141,7 +151,7 @@ function collectModeSites(model: DockerfileModel): ModeSite[] {
       for (const flag of i.flags) {
         if (flag.name.toLowerCase() !== 'chmod' || flag.value === null || flag.valueRange === null) continue;
         const effect = parseMode(flag.value);
-        if (effect === null) continue;
+        if (effect === null || !grantsSomething(effect)) continue;
         out.push({ facts: f, mode: flag.value, effect, range: flag.valueRange, tool: i.kind, targets: i.destination ? [i.destination.value] : [], recursive: true, command: null, directory: (i.destination?.value ?? '').endsWith('/') && i.sources.length === 1 && (i.sources[0]?.value ?? '').endsWith('/') });
       }
     }
@@ -151,11 +161,12 @@ function collectModeSites(model: DockerfileModel): ModeSite[] {
     let site: ModeSite | null = null;
     if (c.name === 'chmod') {
       if (c.hasFlag('--reference')) continue;
-      const [mode, ...targets] = c.operands;
-      if (mode !== undefined) site = modeWordSite(facts, script, c, mode, targets, c.hasFlag('-R'));
+      const ops = c.operands;
+      const mode = ops[0];
+      if (mode !== undefined) site = modeWordSite(facts, script, c, mode, ops, 1, c.hasFlag('-R'));
     } else if (c.name === 'install' || c.name === 'mkdir') {
       const m = c.flagValue('-m');
-      if (m !== null) site = modeWordSite(facts, script, c, m, c.operands, false);
+      if (m !== null) site = modeWordSite(facts, script, c, m, c.operands, 0, false);
     }
     if (site !== null) out.push(site);
   }

@@ -59,8 +59,15 @@ function collectRunCommands(model: DockerfileModel): RunCommands[] {
   for (const f of model.instructions) {
     const run = f.instruction;
     if (run.kind !== 'RUN') continue;
-    const commands: ShellCommand[] = [];
-    for (const s of f.shell ?? []) commands.push(...s.all);
+    const scripts = f.shell ?? [];
+    // one script (nearly every RUN): its command list as is, not a copy
+    let commands: readonly ShellCommand[];
+    if (scripts.length === 1) commands = scripts[0]!.all;
+    else {
+      const all: ShellCommand[] = [];
+      for (const s of scripts) all.push(...s.all);
+      commands = all;
+    }
     out.push({ facts: f, run, commands });
   }
   return out;
@@ -195,11 +202,14 @@ export function cacheMountTargets(model: DockerfileModel, run: RunInstruction): 
 export function isWithin(dir: string, parent: string): boolean {
   const d = trimSlashes(dir);
   const p = trimSlashes(parent);
-  return d === p || p === '/' || d.startsWith(p + '/');
+  // `d.startsWith(p + '/')` without building the string
+  return d === p || p === '/' || (d.length > p.length && d.charCodeAt(p.length) === 47 && d.startsWith(p));
 }
 
 /** True when a cache or tmpfs mount of the RUN covers `dir` (nothing written there stays in the layer). */
 export function mountCovers(model: DockerfileModel, run: RunInstruction, dir: string): boolean {
+  // a RUN without flags (nearly all) mounts nothing: no lists for it
+  if (run.flags.length === 0) return false;
   return cacheMountTargets(model, run).some((t) => isWithin(dir, t));
 }
 
@@ -255,13 +265,16 @@ export function expandBraces(v: string): string[] {
 /** True when a command deletes `dir` or files in it: `rm -rf dir/*`, `rm -rf <parent>`, `find dir … -delete`. */
 export function removesDir(cmd: ShellCommand, dir: string): boolean {
   if (cmd.name === 'rm') {
-    return cmd.operands.flatMap((w) => (w.value === null ? [] : expandBraces(w.value))).some((v) => {
-      if (v === '') return false;
-      // the folder itself or a parent (`rm -rf /var/lib/apt`), or a glob inside it (`/var/lib/apt/lists/*`);
-      // one named file inside it (`rm -f /var/lib/apt/lists/lock`) is not a cleanup
-      const b = removedBase(v);
-      return isWithin(dir, b) || (v.includes('*') && isWithin(b, dir));
-    });
+    // no arrays for the common operand without braces (DA602 asks this of every command of a RUN, for each cache
+    // directory of its package manager)
+    for (const w of cmd.operands) {
+      const v = w.value;
+      if (v === null) continue;
+      if (!v.includes('{')) {
+        if (removes(v, dir)) return true;
+      } else for (const x of expandBraces(v)) if (removes(x, dir)) return true;
+    }
+    return false;
   }
   if (cmd.name === 'find') {
     const args = cmd.args.map((w) => w.value);
@@ -270,6 +283,15 @@ export function removesDir(cmd: ShellCommand, dir: string): boolean {
     return args.includes('-delete') || (args.includes('-exec') && args.includes('rm'));
   }
   return false;
+}
+
+/** True when `rm` of the (brace-expanded) operand `v` deletes `dir` or files in it. */
+function removes(v: string, dir: string): boolean {
+  if (v === '') return false;
+  // the folder itself or a parent (`rm -rf /var/lib/apt`), or a glob inside it (`/var/lib/apt/lists/*`);
+  // one named file inside it (`rm -f /var/lib/apt/lists/lock`) is not a cleanup
+  const b = removedBase(v);
+  return isWithin(dir, b) || (v.includes('*') && isWithin(b, dir));
 }
 
 /** True when any of the commands removes `dir` (or its contents). */
@@ -316,7 +338,12 @@ export function packageName(manager: Manager, spec: string): string {
 /** `s` up to the first of the (ASCII) `chars`: what `s.split(/[chars]/)[0]` gives, without the array (this runs for
  * every package operand of several rules). */
 function cutAt(s: string, chars: string): string {
-  for (let i = 0; i < s.length; i++) if (chars.includes(s[i]!)) return s.slice(0, i);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // lower-case letters, digits, `-` and `.` (most of a package name) are in no caller's `chars`
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e) continue;
+    if (chars.includes(s[i]!)) return s.slice(0, i);
+  }
   return s;
 }
 

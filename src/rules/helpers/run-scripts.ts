@@ -39,7 +39,12 @@ const CMDLET = /^[A-Z][a-z]+-[A-Z][A-Za-z]+$/;
 
 /** A script written for Windows (PowerShell or cmd programs at its top level) in a stage the model could not place. */
 function looksWindows(script: ShellScript): boolean {
-  return script.all.some((c) => c.parent === null && c.name !== null && (WINDOWS_PROGRAMS.has(c.name.toLowerCase()) || CMDLET.test(c.name)));
+  return script.all.some((c) => c.parent === null && c.name !== null && (WINDOWS_PROGRAMS.has(c.name.toLowerCase()) || (isUpperAscii(c.name.charCodeAt(0)) && CMDLET.test(c.name))));
+}
+
+/** A cmdlet name starts with A-Z: the regex only for such names (this runs for every command of every RUN). */
+function isUpperAscii(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
 }
 
 /** True for a command written at the top level of its script: not inside a substitution, a nested script, a

@@ -81,7 +81,7 @@ export function commandArgvs(facts: InstructionFacts, command: CommandLine | nul
  * computed once per model since several rules ask: the array is shared, do not modify it). */
 export const finalImageInstructions: (model: DockerfileModel) => readonly InstructionFacts[] = perModel(collectFinalImageInstructions);
 
-function collectFinalImageInstructions(model: DockerfileModel): InstructionFacts[] {
+function collectFinalImageInstructions(model: DockerfileModel): readonly InstructionFacts[] {
   const final = model.finalStage;
   if (!final) return [];
   const chain: Stage[] = [];
@@ -90,6 +90,8 @@ function collectFinalImageInstructions(model: DockerfileModel): InstructionFacts
     seen.add(s.index);
     chain.unshift(s);
   }
+  // one stage without ONBUILD triggers (most files): its own list, not a filtered copy
+  if (chain.length === 1 && !chain[0]!.instructions.some((f) => f.onbuild !== null)) return chain[0]!.instructions;
   return chain.flatMap((s) => s.instructions.filter((f) => f.onbuild === null));
 }
 
@@ -112,7 +114,8 @@ const INSTALL_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
   zypper: ['install', 'in'],
 };
 
-const INSTALLERS: ReadonlySet<string> = new Set(Object.keys(INSTALL_SUBCOMMANDS));
+/** The commands `installedPackages` reads. */
+export const INSTALLERS: ReadonlySet<string> = new Set(Object.keys(INSTALL_SUBCOMMANDS));
 
 /** A package named in an install command of a RUN (name without version constraint). */
 export interface InstalledPackage {

@@ -24,11 +24,14 @@ export interface ScriptAt {
 const kindsKey = (kinds: readonly string[] | undefined): string => (kinds === undefined ? '*' : kinds.join(','));
 const scriptsBy = perModelAnd(collectScripts, kindsKey);
 const commandsBy = perModelAnd(collectCommands, kindsKey);
+// the lists of every kind, which the command index and the env settings ask for, without the lookup by kinds
+const allScripts = perModel((model: DockerfileModel) => collectScripts(model, undefined));
+const allCommands = perModel((model: DockerfileModel) => collectCommands(model, undefined));
 
 /** Every parsed script of the file (RUN, CMD, ENTRYPOINT, HEALTHCHECK, ONBUILD triggers), in file order (computed
  * once per model and kinds: the array is shared, do not modify it). */
 export function scriptsOfModel(model: DockerfileModel, kinds?: readonly string[]): readonly ScriptAt[] {
-  return scriptsBy(model, kinds);
+  return kinds === undefined ? allScripts(model) : scriptsBy(model, kinds);
 }
 
 function collectScripts(model: DockerfileModel, kinds: readonly string[] | undefined): ScriptAt[] {
@@ -51,7 +54,7 @@ export interface CommandAt {
 /** Every command of every script (nested scripts included), with where it runs (computed once per model and kinds:
  * the array is shared, do not modify it). */
 export function commandsOfModel(model: DockerfileModel, kinds?: readonly string[]): readonly CommandAt[] {
-  return commandsBy(model, kinds);
+  return kinds === undefined ? allCommands(model) : commandsBy(model, kinds);
 }
 
 function collectCommands(model: DockerfileModel, kinds: readonly string[] | undefined): CommandAt[] {
@@ -151,8 +154,14 @@ function collectFileWrites(model: DockerfileModel): FileWrite[] {
   for (const { at, cmd: c } of commandsNamed(model, WRITERS, 'RUN')) {
     const tool = c.tool;
     if (tool === null) continue;
-    const here = c.redirects.find((r) => r.heredoc !== null || r.op === '<<<');
+    const here = c.redirects.length === 0 ? undefined : c.redirects.find((r) => r.heredoc !== null || r.op === '<<<');
     if (tool === 'echo' || tool === 'printf' || ((tool === 'cat' || tool === 'tee') && here !== undefined)) {
+      const targets: Word[] = [...c.writes];
+      if (tool === 'tee') targets.push(...teeTargets(c));
+      // `echo … | tee file` and `echo … | sudo tee -a file`
+      if (c.stdoutTo !== null && c.stdoutTo.tool === 'tee') targets.push(...teeTargets(c.stdoutTo));
+      // most echo/printf commands write to the build log, not into a file: no text for them
+      if (targets.length === 0) continue;
       let text: string;
       let within: Range = c.range;
       if (tool === 'echo' || tool === 'printf') text = staticText(c.operands);
@@ -161,10 +170,6 @@ function collectFileWrites(model: DockerfileModel): FileWrite[] {
         within = here!.range;
       } else text = here!.target?.value ?? here!.target?.raw ?? '';
       if (tool === 'printf' || c.hasFlag('-e')) text = text.replace(/\\n/g, '\n');
-      const targets: Word[] = [...c.writes];
-      if (tool === 'tee') targets.push(...teeTargets(c));
-      // `echo … | tee file` and `echo … | sudo tee -a file`
-      if (c.stdoutTo !== null && c.stdoutTo.tool === 'tee') targets.push(...teeTargets(c.stdoutTo));
       for (const t of targets) out.push({ path: t.value, text, within, facts: at.facts, cmd: c });
       continue;
     }
