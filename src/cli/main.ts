@@ -223,14 +223,15 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   // paths are kept; each file's options are made when it is audited (10,000 option objects held for the whole run
   // showed in peak RSS).
   const stdinJob = cmd.paths.includes('-') ? jobFor(cmd.stdinFilename, true, false) : null;
-  const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
   const paths: string[] = [];
-  // the paths resolved, once (path resolution was done 5 times per file)
+  // the paths as discovery resolved them (each path was resolved 7 times: discovery, the explicit set, the file
+  // filter, the job, config lookups)
   const files: string[] = [];
-  for (const path of found.files) {
-    const file = resolve(cwd, path);
-    if (explicit.has(file) || !isPathIgnored(configIn(dirname(file)), file)) {
-      paths.push(path);
+  for (let i = 0; i < found.files.length; i++) {
+    const file = found.absolute[i]!;
+    // files named on the command line are audited even when the config's ignorePaths match them
+    if (found.named.has(file) || !isPathIgnored(configIn(dirname(file)), file)) {
+      paths.push(found.files[i]!);
       files.push(file);
     }
   }
