@@ -195,15 +195,19 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   const jobFor = (path: string, explicit: boolean, fromDisk: boolean, file = resolve(cwd, path)): AuditJob | null => {
     const config = configIn(dirname(file));
     if (!explicit && isPathIgnored(config, file)) return null;
-    const tracked = fromDisk ? gitTracked(file) : undefined;
+    const shared = sharedOptions(config, file);
+    // literals with undefined fields for what is absent, not conditional spreads (made for every file)
     const options: TransferableAuditOptions = {
-      ...sharedOptions(config, file),
+      ruleIds: shared.ruleIds,
+      severityOverrides: shared.severityOverrides,
+      ruleOptions: shared.ruleOptions,
+      suppressions: shared.suppressions,
       // files on disk: the Dockerfile's directory is the assumed build context, and whether git tracks the file is
       // read from .git/index (never by running git); standard input has neither (unknown)
-      ...(fromDisk ? { contextOf: file } : {}),
-      ...(tracked !== undefined ? { gitTracked: tracked } : {}),
+      contextOf: fromDisk ? file : undefined,
+      gitTracked: fromDisk ? gitTracked(file) : undefined,
     };
-    return { path, ...(fromDisk ? { file } : {}), options, failLevel: config.failLevel };
+    return { path, file: fromDisk ? file : undefined, options, failLevel: config.failLevel };
   };
   const byId = new Map(ruleList.map((r) => [r.meta.id, r]));
   const rulesOf = new WeakMap<readonly string[], Rule[]>();
