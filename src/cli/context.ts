@@ -39,6 +39,19 @@ function foldAscii(name: string): string {
   return name.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }
 
+/**
+ * True for a name of a file directly in the context folder, in printable ASCII (`api.Dockerfile.dockerignore`,
+ * `.dockerignore`): no separator, no `:` (a Windows drive), not `.` or `..`. Such a name needs no path resolution.
+ */
+function isPlainName(name: string): boolean {
+  if (name === '' || name === '.' || name === '..') return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x2f /* / */ || c === 0x5c /* \ */ || c === 0x3a /* : */) return false;
+  }
+  return true;
+}
+
 function newContextReader(root: string): (relPath: string) => string | undefined {
   let realRoot: string | null = null;
   const cache = new Map<string, string | undefined>();
@@ -46,11 +59,7 @@ function newContextReader(root: string): (relPath: string) => string | undefined
   // exist (`<Dockerfile name>.dockerignore` for every Dockerfile), and a failed realpath (an exception) per question
   // cost ~0.25 s of CPU over the corpus, whose 1,475 Dockerfiles share one folder. null: not listed (unreadable).
   let names: Set<string> | null | undefined;
-  const surelyMissing = (target: string): boolean => {
-    if (dirname(target) !== root) return false;
-    const name = basename(target);
-    // non-ASCII names may be normalised by the file system (NFD on macOS): no shortcut for them
-    if (!/^[\x20-\x7e]*$/.test(name)) return false;
+  const listed = (): Set<string> | null => {
     if (names === undefined) {
       try {
         names = new Set(readdirSync(root).map(foldAscii));
@@ -58,9 +67,24 @@ function newContextReader(root: string): (relPath: string) => string | undefined
         names = null;
       }
     }
-    return names !== null && !names.has(foldAscii(name));
+    return names;
+  };
+  const surelyMissing = (target: string): boolean => {
+    if (dirname(target) !== root) return false;
+    const name = basename(target);
+    // non-ASCII names may be normalised by the file system (NFD on macOS): no shortcut for them
+    if (!/^[\x20-\x7e]*$/.test(name)) return false;
+    const all = listed();
+    return all !== null && !all.has(foldAscii(name));
   };
   return (relPath: string) => {
+    // A plain name missing from the folder listing (the question asked for nearly every Dockerfile: its own
+    // `<name>.dockerignore`) is answered without resolving paths, and not cached: a cache entry per Dockerfile would
+    // grow with the number of files in the folder. (Printable ASCII: lower-casing is exactly `foldAscii`.)
+    if (isPlainName(relPath)) {
+      const all = listed();
+      if (all !== null && !all.has(relPath.toLowerCase())) return undefined;
+    }
     if (cache.has(relPath)) return cache.get(relPath);
     let out: string | undefined;
     try {

@@ -18,6 +18,10 @@ import type { Ignore } from 'ignore';
 export interface Discovery {
   /** Paths to audit, as they should be displayed (joined onto the argument as written), in a stable order. */
   readonly files: string[];
+  /** `files` resolved against the working directory (same order). */
+  readonly absolute: string[];
+  /** The absolute paths of the files named as arguments themselves (not found in a folder). */
+  readonly named: ReadonlySet<string>;
   readonly errors: { readonly path: string; readonly message: string }[];
   /** Sizes of the files found, from the stat calls discovery makes anyway (the CLI sizes its worker pool by them). */
   readonly bytes: { total: number; largest: number };
@@ -61,6 +65,8 @@ function errorMessage(e: unknown): string {
 
 export function discover(paths: readonly string[], cwd: string): Discovery {
   const files: string[] = [];
+  const absolute: string[] = [];
+  const named = new Set<string>();
   const errors: { path: string; message: string }[] = [];
   const seen = new Set<string>();
   const bytes = { total: 0, largest: 0 };
@@ -68,6 +74,7 @@ export function discover(paths: readonly string[], cwd: string): Discovery {
     if (!seen.has(abs)) {
       seen.add(abs);
       files.push(display);
+      absolute.push(abs);
     }
   };
   for (const arg of paths) {
@@ -82,6 +89,7 @@ export function discover(paths: readonly string[], cwd: string): Discovery {
     if (!st.isDirectory()) {
       sized(bytes, st.size);
       add(arg, abs);
+      named.add(abs);
       continue;
     }
     let rootReal: string;
@@ -96,7 +104,7 @@ export function discover(paths: readonly string[], cwd: string): Discovery {
     found.sort();
     for (const f of found) add(f, resolve(cwd, f));
   }
-  return { files, errors, bytes };
+  return { files, absolute, named, errors, bytes };
 }
 
 function sized(bytes: { total: number; largest: number }, size: number): void {

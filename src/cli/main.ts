@@ -145,8 +145,9 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
   // the config depends only on the file's folder (where the search for a config file starts): files of one folder
   // share it, and with it every object derived from it below (~0.2 s of CPU over the corpus when done per file)
   const configByDir = new Map<string, Config>();
-  const configFor = (file: string): Config => {
-    const dir = dirname(resolve(cwd, file));
+  const configFor = (file: string): Config => configIn(dirname(resolve(cwd, file)));
+  /** The config of the files of folder `dir` (absolute). */
+  const configIn = (dir: string): Config => {
     const known = configByDir.get(dir);
     if (known !== undefined) return known;
     const ec = effectiveConfig(join(dir, 'Dockerfile'), configOptions);
@@ -190,20 +191,23 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     if (cacheable) sharedByConfig.set(config, shared);
     return shared;
   };
-  /** The job for one file, or null when config ignores it. */
-  const jobFor = (path: string, explicit: boolean, fromDisk: boolean): AuditJob | null => {
-    const file = resolve(cwd, path);
-    const config = configFor(path);
+  /** The job for one file, or null when config ignores it. `file`: `path` resolved, when known. */
+  const jobFor = (path: string, explicit: boolean, fromDisk: boolean, file = resolve(cwd, path)): AuditJob | null => {
+    const config = configIn(dirname(file));
     if (!explicit && isPathIgnored(config, file)) return null;
-    const tracked = fromDisk ? gitTracked(file) : undefined;
+    const shared = sharedOptions(config, file);
+    // literals with undefined fields for what is absent, not conditional spreads (made for every file)
     const options: TransferableAuditOptions = {
-      ...sharedOptions(config, file),
+      ruleIds: shared.ruleIds,
+      severityOverrides: shared.severityOverrides,
+      ruleOptions: shared.ruleOptions,
+      suppressions: shared.suppressions,
       // files on disk: the Dockerfile's directory is the assumed build context, and whether git tracks the file is
       // read from .git/index (never by running git); standard input has neither (unknown)
-      ...(fromDisk ? { contextOf: file } : {}),
-      ...(tracked !== undefined ? { gitTracked: tracked } : {}),
+      contextOf: fromDisk ? file : undefined,
+      gitTracked: fromDisk ? gitTracked(file) : undefined,
     };
-    return { path, ...(fromDisk ? { file } : {}), options, failLevel: config.failLevel };
+    return { path, file: fromDisk ? file : undefined, options, failLevel: config.failLevel };
   };
   const byId = new Map(ruleList.map((r) => [r.meta.id, r]));
   const rulesOf = new WeakMap<readonly string[], Rule[]>();
@@ -215,28 +219,29 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       rules = ids.map((id) => byId.get(id)!);
       rulesOf.set(ids, rules);
     }
-    return audit(input, path, {
-      ...(severityOverrides ? { severityOverrides } : {}),
-      ...(ruleOptions ? { ruleOptions } : {}),
-      rules,
-      ...(suppressions !== undefined ? { suppressions } : {}),
-      env: environmentFor(options, contextReader),
-    });
+    // absent settings as undefined fields (audit reads them so): one literal, no conditional spreads per file
+    return audit(input, path, { severityOverrides, ruleOptions, rules, suppressions, env: environmentFor(options, contextReader) });
   };
 
   // Every file's config before the first audit: a config error anywhere stops the run before any output. Only the
   // paths are kept; each file's options are made when it is audited (10,000 option objects held for the whole run
   // showed in peak RSS).
   const stdinJob = cmd.paths.includes('-') ? jobFor(cmd.stdinFilename, true, false) : null;
-  const explicit = new Set(filePaths.map((p) => resolve(cwd, p)));
-  const paths = found.files.filter((path) => {
-    const config = configFor(path);
-    const file = resolve(cwd, path);
-    return explicit.has(file) || !isPathIgnored(config, file);
-  });
+  const paths: string[] = [];
+  // the paths as discovery resolved them (each path was resolved 7 times: discovery, the explicit set, the file
+  // filter, the job, config lookups)
+  const files: string[] = [];
+  for (let i = 0; i < found.files.length; i++) {
+    const file = found.absolute[i]!;
+    // files named on the command line are audited even when the config's ignorePaths match them
+    if (found.named.has(file) || !isPathIgnored(configIn(dirname(file)), file)) {
+      paths.push(found.files[i]!);
+      files.push(file);
+    }
+  }
   if (configFailed) return 2;
   // explicit = true: ignorePaths were applied above
-  const jobAt = (i: number): AuditJob => jobFor(paths[i]!, true, true)!;
+  const jobAt = (i: number): AuditJob => jobFor(paths[i]!, true, true, files[i]!)!;
 
   /** Audits every job in order, handing each result over as soon as it is done. */
   const auditAll = async (onResult: Audited): Promise<void> => {

@@ -9,7 +9,7 @@ import { buildModel } from '../model/build.js';
 import type { BuildModelOptions } from '../model/types.js';
 import type { DockerfileModel } from '../model/types.js';
 import { ruleList } from '../rules/registry.generated.js';
-import type { Rule } from '../rules/types.js';
+import type { Finding, Rule } from '../rules/types.js';
 import { SourceFile } from '../source.js';
 import { initShell } from '../shell/index.js';
 import type { FileError, FileResult } from './result.js';
@@ -48,12 +48,30 @@ export interface AuditDetails extends FileResult {
 
 /** Audits one Dockerfile given as text or raw bytes; `path` is only recorded (nothing is read from disk). */
 export async function audit(input: string | Uint8Array, path: string, options: AuditOptions = {}): Promise<FileResult> {
-  const { dockerfile: _d, model: _m, ...result } = await auditDetailed(input, path, options);
-  return result;
+  const r = await auditParts(input, path, options);
+  // literals rather than a rest copy of `auditDetailed`'s result (a generic property-by-property copy per file)
+  const { source, findings, errors, warnings, score } = r;
+  return warnings.length > 0 ? { path, source, findings, errors, warnings, score } : { path, source, findings, errors, score };
 }
 
 /** `audit`, also returning the syntax tree and model (for `--fix` and debugging views). */
 export async function auditDetailed(input: string | Uint8Array, path: string, options: AuditOptions = {}): Promise<AuditDetails> {
+  const { source, findings, errors, warnings, score, dockerfile, model } = await auditParts(input, path, options);
+  return { path, source, findings, errors, ...(warnings.length > 0 ? { warnings } : {}), score, dockerfile, model };
+}
+
+/** Everything an audit produces (`warnings` possibly empty). */
+interface AuditParts {
+  readonly source: SourceFile;
+  readonly findings: readonly Finding[];
+  readonly errors: readonly FileError[];
+  readonly warnings: readonly FileError[];
+  readonly score: number;
+  readonly dockerfile: Dockerfile | null;
+  readonly model: DockerfileModel | null;
+}
+
+async function auditParts(input: string | Uint8Array, path: string, options: AuditOptions): Promise<AuditParts> {
   const errors: FileError[] = [];
   const warnings: FileError[] = [];
   const shellError = await ensureShell();
@@ -78,12 +96,13 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
   for (const d of dockerfile?.diagnostics ?? []) if (d.severity === 'error') errors.push(toFileError(source, d));
   lap('decodeParse');
   const rules = options.rules ?? ruleList;
+  // absent settings as undefined fields (runRules reads them so) rather than conditional spreads: one shape, no copies
   const runOptions: RunOptions = {
     rules,
-    ...(options.severityOverrides ? { severityOverrides: options.severityOverrides } : {}),
-    ...(options.ruleOptions ? { ruleOptions: options.ruleOptions } : {}),
-    ...(options.env ? { env: options.env } : {}),
-    ...(timings ? { ruleMs: timings.ruleMs } : {}),
+    severityOverrides: options.severityOverrides,
+    ruleOptions: options.ruleOptions,
+    env: options.env,
+    ruleMs: timings?.ruleMs,
   };
   const modelOptions = timings ? { ...options.model, timings } : (options.model ?? {});
   const shellBefore = timings ? timings.shell : 0;
@@ -107,7 +126,7 @@ export async function auditDetailed(input: string | Uint8Array, path: string, op
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
   const score = hardeningScore(run ? run.ran : effectiveRules(rules, options.severityOverrides), findings, errors.length > 0);
   warnings.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { path, source, findings, errors, ...(warnings.length > 0 ? { warnings } : {}), score, dockerfile, model };
+  return { source, findings, errors, warnings, score, dockerfile, model };
 }
 
 /** Runs a step that must not throw; if it does (a bug), records an `internal-error` instead of crashing the run. */

@@ -500,6 +500,8 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     facts: factsMap,
     diagnostics,
   };
+  // the helpers' caches travel with the model from the start (one hidden class for every model; see `cachesOf`)
+  Object.defineProperty(model, CACHES, { value: newCaches() });
   if (opts.timings) {
     const t0 = performance.now();
     attachShellFacts(model);
@@ -593,8 +595,43 @@ type DistributeKind<I, K> = I extends { readonly kind: infer KK } ? (K extends K
 
 const NO_FACTS: readonly InstructionFacts[] = Object.freeze([]);
 
-/** `instructionsOf` results per model and query (dozens of rules ask the same questions of one model). */
-const instructionsCache = new WeakMap<DockerfileModel, Map<string, readonly InstructionFacts[]>>();
+/**
+ * What the helpers below compute once per model, kept in a non-enumerable property of the model itself rather than
+ * in WeakMaps keyed by the model. A WeakMap lives in the old generation, and V8's scavenger treats its values as
+ * roots even when their key is dead: every model's cached lists (and, through their facts, most of the model) then
+ * survived a young-generation collection after the file was done and were copied or promoted, until the next full
+ * collection. On the model they die with it.
+ */
+interface ModelCaches {
+  /** `instructionsOf` results by query (dozens of rules ask the same questions of one model). */
+  instructions: Map<string, readonly InstructionFacts[]> | undefined;
+  /** `rootImageOf`: the root stage of every stage. */
+  roots: readonly Stage[] | undefined;
+  /** `expand`/`expandWords`: the model's escape and expansion budget. */
+  expandOptions: ExpandOptions | undefined;
+  /** `effectiveInstruction` tables by kind. */
+  effective: Map<InstructionKind, readonly (InstructionFacts | null)[]> | undefined;
+}
+
+const CACHES: unique symbol = Symbol('dockaudit model caches');
+
+function newCaches(): ModelCaches {
+  return { instructions: undefined, roots: undefined, expandOptions: undefined, effective: undefined };
+}
+
+/** Caches of models not made by `buildModel` (hand-built in tests, frozen). */
+const otherCaches = new WeakMap<DockerfileModel, ModelCaches>();
+
+function cachesOf(model: DockerfileModel): ModelCaches {
+  const own = (model as { readonly [CACHES]?: ModelCaches })[CACHES];
+  if (own !== undefined) return own;
+  let c = otherCaches.get(model);
+  if (c === undefined) {
+    c = newCaches();
+    otherCaches.set(model, c);
+  }
+  return c;
+}
 
 /**
  * Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). Computed once
@@ -609,11 +646,8 @@ export function instructionsOf<K extends InstructionKind>(
   // the key without building an array or joining for the common single kind (16 rules ask, for every file):
   // `RUN`/`-RUN` for one kind, `+RUN,CMD`/`-RUN,CMD` for a list (kinds are upper-case words: no clash)
   const key = typeof kind === 'string' ? (withTriggers ? kind : `-${kind}`) : `${withTriggers ? '+' : '-'}${kind.join(',')}`;
-  let perModel = instructionsCache.get(model);
-  if (perModel === undefined) {
-    perModel = new Map();
-    instructionsCache.set(model, perModel);
-  }
+  const caches = cachesOf(model);
+  const perModel = (caches.instructions ??= new Map());
   const cached = perModel.get(key);
   if (cached !== undefined) return cached as readonly (InstructionFacts & { readonly instruction: OfKind<K> })[];
   // a loop rather than a set of kinds and `filter`: asked ~10 times per model, each once
@@ -661,7 +695,8 @@ export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
 /** The external base image a stage ultimately builds on (following parent stages), or null. */
 export function rootImageOf(model: DockerfileModel, stage: Stage): BaseImage | null {
   // the root stage of every stage, computed once per model (walking the chain per call is quadratic)
-  let roots = rootCache.get(model);
+  const caches = cachesOf(model);
+  let roots = caches.roots;
   if (roots === undefined) {
     const r: Stage[] = [];
     for (const s of model.stages) {
@@ -669,31 +704,24 @@ export function rootImageOf(model: DockerfileModel, stage: Stage): BaseImage | n
       r[s.index] = p === null ? s : p < s.index && r[p] !== undefined ? r[p]! : stageChain(model, s).at(-1)!;
     }
     roots = r;
-    rootCache.set(model, roots);
+    caches.roots = roots;
   }
   const last = model.stages[stage.index] === stage ? roots[stage.index]! : stageChain(model, stage).at(-1)!;
   return last.base.kind === 'stage' ? null : last.base;
 }
 
-const rootCache = new WeakMap<DockerfileModel, readonly Stage[]>();
-
-/** Expands `text` as BuildKit would at `at` (its scope, the file's escape). */
 /**
- * Expansion budgets of the helpers below, one per model (a cache keyed by the model, not shared state): the rules'
- * expansions of a file together substitute at most MAX_MODEL_EXPANSION_CHARS characters, as buildModel's own do.
- * Without it, 20,000 `ENV Bn=$A$A…` over a large A made the rules re-expand gigabytes.
+ * The expansion options of the helpers for a model: its escape and its budget (one object per model, not per call).
+ * The budget is the model's (cached with it, not shared state): the rules' expansions of a file together substitute
+ * at most MAX_MODEL_EXPANSION_CHARS characters, as buildModel's own do. Without it, 20,000 `ENV Bn=$A$A…` over a
+ * large A made the rules re-expand gigabytes.
  */
-const helperOptions = new WeakMap<DockerfileModel, ExpandOptions>();
-/** The expansion options of the helpers for a model: its escape and its budget (one object per model, not per call). */
 function helperExpandOptions(model: DockerfileModel): ExpandOptions {
-  let o = helperOptions.get(model);
-  if (o === undefined) {
-    o = { escape: model.escape, budget: { remaining: MAX_MODEL_EXPANSION_CHARS } };
-    helperOptions.set(model, o);
-  }
-  return o;
+  const caches = cachesOf(model);
+  return (caches.expandOptions ??= { escape: model.escape, budget: { remaining: MAX_MODEL_EXPANSION_CHARS } });
 }
 
+/** Expands `text` as BuildKit would at `at` (its scope, the file's escape). */
 export function expand(model: DockerfileModel, text: string, at: Instruction): ExpandResult {
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
@@ -719,11 +747,8 @@ export function effectiveInstruction<K extends InstructionKind>(
   kind: K,
 ): (InstructionFacts & { readonly instruction: OfKind<K> }) | null {
   // one table per model and kind: walking the parent chain per call is quadratic over long chains of stages
-  let perModel = effectiveCache.get(model);
-  if (perModel === undefined) {
-    perModel = new Map();
-    effectiveCache.set(model, perModel);
-  }
+  const caches = cachesOf(model);
+  const perModel = (caches.effective ??= new Map());
   let table = perModel.get(kind);
   if (table === undefined) {
     const t: (InstructionFacts | null)[] = [];
@@ -742,8 +767,6 @@ export function effectiveInstruction<K extends InstructionKind>(
   const hit = model.stages[stage.index] === stage ? table[stage.index] : walkChain(model, stage, kind);
   return (hit ?? null) as (InstructionFacts & { readonly instruction: OfKind<K> }) | null;
 }
-
-const effectiveCache = new WeakMap<DockerfileModel, Map<InstructionKind, readonly (InstructionFacts | null)[]>>();
 
 /** `effectiveInstruction` by walking the stage chain (for a stage whose parent is not an earlier stage). */
 function walkChain(model: DockerfileModel, stage: Stage, kind: InstructionKind): InstructionFacts | null {

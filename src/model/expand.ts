@@ -137,7 +137,7 @@ export function processWord(word: string, env: EnvSource, opts: ExpandOptions = 
     return { ok: true, value: word, unknown: false, parts: word === '' ? [] : [{ text: word, unknown: false }], used: NO_NAMES, unset: NO_NAMES, unknownVars: NO_NAMES, assumedUnset: NO_NAMES };
   }
   const lx = new Lexer(word, env, opts);
-  const r = lx.run();
+  const r = lx.run(false);
   if (!r.ok) return r;
   const w = toWord(r.result);
   const f = lx.facts();
@@ -153,7 +153,7 @@ function isPlainWord(word: string, opts: ExpandOptions): boolean {
 /** Processes a text and splits it into words after expansion (EXPOSE, VOLUME, and flag values BuildKit splits). */
 export function processWords(text: string, env: EnvSource, opts: ExpandOptions = {}): WordsResult {
   const lx = new Lexer(text, env, opts);
-  const r = lx.run();
+  const r = lx.run(true);
   if (!r.ok) return r;
   return { ok: true, words: r.words.map(toWord), ...lx.facts() };
 }
@@ -227,6 +227,8 @@ function piecesVars(p: Pieces): string[] {
 }
 
 const EOF = '';
+/** The word split when none was asked for (never modified). */
+const NO_WORDS: Pieces[] = [];
 
 class Failure {
   constructor(
@@ -409,9 +411,10 @@ class Lexer {
     };
   }
 
-  run(): { ok: true; result: Pieces; words: Pieces[] } | ExpandError {
+  /** `splitWords`: also split the result into words (`processWords`); `words` is empty otherwise. */
+  run(splitWords: boolean): { ok: true; result: Pieces; words: Pieces[] } | ExpandError {
     try {
-      const r = this.processStopOn(EOF, this.rawEscapes);
+      const r = this.processStopOn(EOF, this.rawEscapes, splitWords);
       return { ok: true, result: r.result, words: r.words };
     } catch (e) {
       if (e instanceof Failure) return e.limit ? { ok: false, message: e.message, offset: e.offset, limit: true } : { ok: false, message: e.message, offset: e.offset };
@@ -466,9 +469,13 @@ class Lexer {
     return v;
   }
 
-  private processStopOn(stopChar: string, rawEscapes: boolean): { result: Pieces; words: Pieces[] } {
+  /**
+   * `splitWords`: also collect BuildKit's word split of the result (only `processWords` uses it, and only at the top
+   * level; splitting tested every character for blanks in every expanded word, ~15 ms of a cold corpus run).
+   */
+  private processStopOn(stopChar: string, rawEscapes: boolean, splitWords: boolean): { result: Pieces; words: Pieces[] } {
     const result: Pieces = [];
-    const words = new Words();
+    const words = splitWords ? new Words() : null;
     const saved = this.rawEscapes;
     this.rawEscapes = rawEscapes;
     this.depth++;
@@ -479,25 +486,25 @@ class Lexer {
         const ch = this.peek();
         if (stopChar !== EOF && ch === stopChar) {
           this.next();
-          return { result, words: words.get() };
+          return { result, words: words === null ? NO_WORDS : words.get() };
         }
         if (ch === '$') {
           const tmp = this.processDollar();
           for (const x of tmp) result.push(x); // no push(...tmp): a huge spread overflows the stack
-          words.addPieces(tmp);
+          words?.addPieces(tmp);
         } else if (quotes && (ch === "'" || ch === '"')) {
           const tmp = ch === "'" ? this.processSingleQuote() : this.processDoubleQuote();
           for (const x of tmp) result.push(x);
-          words.addRawPieces(tmp);
+          words?.addRawPieces(tmp);
         } else if (ch === this.escape) {
           this.next();
           if (this.rawEscapes) {
-            words.addRaw(ch);
+            words?.addRaw(ch);
             result.push(ch);
           }
           const c = this.next();
           if (c === EOF) break;
-          words.addRaw(c);
+          words?.addRaw(c);
           result.push(c);
         } else {
           // a run of ordinary characters as one piece (one piece per character was most of the lexer's garbage;
@@ -506,12 +513,12 @@ class Lexer {
           this.next();
           for (let p = this.peek(); p !== EOF && p !== stopChar && p !== '$' && p !== this.escape && !(quotes && (p === "'" || p === '"')); p = this.peek()) this.next();
           const run = this.text(from, this.pos);
-          words.addChars(run);
+          words?.addChars(run);
           result.push(run);
         }
       }
       if (stopChar !== EOF) this.fail(`unexpected end of statement while looking for matching ${stopChar}`);
-      return { result, words: words.get() };
+      return { result, words: words === null ? NO_WORDS : words.get() };
     } finally {
       this.rawEscapes = saved;
       this.depth--;
@@ -742,7 +749,7 @@ class Lexer {
 
   private stopOnOrMissing(stop: string, rawEscapes: boolean, missing: string): Pieces {
     try {
-      return this.processStopOn(stop, rawEscapes).result;
+      return this.processStopOn(stop, rawEscapes, false).result;
     } catch (e) {
       if (e instanceof Failure && !e.limit && this.peek() === EOF) throw new Failure(missing, e.offset);
       throw e;

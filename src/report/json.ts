@@ -5,7 +5,8 @@
  */
 import type { FileResult } from '../engine/result.js';
 import type { ReportWriter, ToolInfo } from './types.js';
-import { activeFindings, findingPosition, nestedJson, SummaryCounter } from './types.js';
+import type { Finding } from '../rules/types.js';
+import { activeFindings, nestedJson, SummaryCounter } from './types.js';
 
 export interface JsonOptions {
   readonly showSuppressed?: boolean;
@@ -21,18 +22,22 @@ export function formatJson(results: readonly FileResult[], tool: ToolInfo, optio
 function fileObject(r: FileResult, options: JsonOptions) {
   return {
     path: r.path,
-    findings: (options.showSuppressed ? r.findings : activeFindings(r)).map((f) => ({
-      ruleId: f.ruleId,
-      ruleName: f.ruleName,
-      severity: f.severity,
-      category: f.category,
-      message: f.message,
-      ...findingPosition(r, f),
-      ...(f.suppressed ? { suppressed: { kind: f.suppressed.kind, ...(f.suppressed.justification ? { justification: f.suppressed.justification } : {}) } } : {}),
-    })),
+    findings: (options.showSuppressed ? r.findings : activeFindings(r)).map((f) => findingObject(r, f)),
     errors: r.errors.map((e) => ({ message: e.message, line: e.line, column: e.column })),
     score: r.score,
   };
+}
+
+/** One finding of the report: literals in the report's key order (spreading the position into it was a generic
+ * property copy per finding). */
+function findingObject(r: FileResult, f: Finding) {
+  const s = r.source.positionAt(f.range.start);
+  const e = r.source.positionAt(f.range.end);
+  const { ruleId, ruleName, severity, category, message } = f;
+  if (!f.suppressed) return { ruleId, ruleName, severity, category, message, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+  const j = f.suppressed.justification;
+  const suppressed = j ? { kind: f.suppressed.kind, justification: j } : { kind: f.suppressed.kind };
+  return { ruleId, ruleName, severity, category, message, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, suppressed };
 }
 
 /**

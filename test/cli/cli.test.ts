@@ -1,7 +1,7 @@
 // End-to-end: spawns the real CLI (through tsx) on fixture directories.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -209,4 +209,18 @@ test('init writes a starter config once; print-config shows the effective config
   assert.equal(p.code, 0);
   assert.match(p.stdout, /configured\/\.dockaudit\.yaml/);
   assert.match(p.stdout, /failLevel: high/);
+});
+
+test('ignorePaths skip files found in folders, not files named as arguments', () => {
+  const dir = join(tmp, 'ignore-paths');
+  mkdirSync(join(dir, 'ignored'), { recursive: true });
+  mkdirSync(join(dir, 'ok'), { recursive: true });
+  writeFileSync(join(dir, 'ignored', 'Dockerfile'), 'FROM alpine\n');
+  writeFileSync(join(dir, 'ok', 'Dockerfile'), 'FROM alpine\n');
+  writeFileSync(join(dir, '.dockaudit.yaml'), 'ignorePaths:\n  - "ignored/**"\n');
+  const paths = (args: string[]) => (JSON.parse(cli(['-f', 'json', ...args], { cwd: dir }).stdout) as { files: { path: string }[] }).files.map((f) => f.path);
+  assert.deepEqual(paths(['.']), ['ok/Dockerfile']);
+  assert.deepEqual(paths(['ignored/Dockerfile', '.']), ['ignored/Dockerfile', 'ok/Dockerfile']);
+  // named after its folder: listed where the folder's walk found it, under that spelling, and still audited
+  assert.deepEqual(paths(['.', './ignored/Dockerfile']), ['ignored/Dockerfile', 'ok/Dockerfile']);
 });

@@ -63,3 +63,16 @@ test('.gitignore files above the walked folder apply up to the git work-tree roo
   file('loose/sub/generated/Dockerfile');
   assert.deepEqual(discover(['loose/sub'], root).files, [join('loose', 'sub', 'generated', 'Dockerfile')]);
 });
+
+test('each file comes with its absolute path; files named as arguments are marked, in either order', () => {
+  file('both/Dockerfile');
+  file('both/sub/Dockerfile');
+  const viaFolderFirst = discover(['both', 'both/Dockerfile'], root);
+  assert.deepEqual(viaFolderFirst.files, [join('both', 'Dockerfile'), join('both', 'sub', 'Dockerfile')]);
+  assert.deepEqual(viaFolderFirst.absolute, [join(root, 'both', 'Dockerfile'), join(root, 'both', 'sub', 'Dockerfile')]);
+  assert.deepEqual([...viaFolderFirst.named], [join(root, 'both', 'Dockerfile')]);
+  const namedFirst = discover(['./both/Dockerfile', 'both'], root);
+  assert.deepEqual(namedFirst.files, ['./both/Dockerfile', join('both', 'sub', 'Dockerfile')]);
+  assert.deepEqual(namedFirst.absolute, [join(root, 'both', 'Dockerfile'), join(root, 'both', 'sub', 'Dockerfile')]);
+  assert.deepEqual([...namedFirst.named], [join(root, 'both', 'Dockerfile')]);
+});
