@@ -171,8 +171,11 @@ class Walker {
   /** Per command of `cmds` (same index): the substitution depth it was created at, or -1 for commands of nested
    * scripts (created by another walker). */
   private readonly depths: number[] = [];
-  /** Variables the script assigns (made on the first assignment: most scripts assign none). */
-  private vars: Map<string, string | typeof UNKNOWN> | null = null;
+  /** Variables the script assigns (`vars` is made on the first assignment: most scripts assign none). A holder object
+   * rather than a field, so that `lookup`, which outlives the walker (nested scripts and expansions keep it), closes
+   * over it and not over the walker: V8's scavenger kept a dead walker alive through an arrow function over it, and
+   * with it the script and all its commands (docs/performance.md, "what survives a scavenge"). */
+  private readonly assigned: { vars: Map<string, string | typeof UNKNOWN> | null } = { vars: null };
   private readonly lookup: Lookup;
   private enclosing: Construct[] = [];
   private depth = 0;
@@ -191,8 +194,9 @@ class Walker {
     private readonly parent: ShellCommand | null,
   ) {
     this.cmds = script.all;
+    const assigned = this.assigned;
     this.lookup = (name) => {
-      const vars = this.vars;
+      const vars = assigned.vars;
       return vars !== null && vars.has(name) ? vars.get(name)! : outer(name);
     };
   }
@@ -219,7 +223,7 @@ class Walker {
   }
 
   private setVar(name: string, value: string | typeof UNKNOWN): void {
-    (this.vars ??= new Map()).set(name, value);
+    (this.assigned.vars ??= new Map()).set(name, value);
   }
 
   private r(n: NodeId) {

@@ -2,10 +2,14 @@
  * Per-model memoisation for rule helpers: `perModel(build)` computes `build(model)` once per model and keeps it only
  * while the model lives. Results are shared by every rule of the file: callers must not modify them.
  *
- * Every helper's result for one model sits in one array, under one WeakMap entry: with a WeakMap per helper (~20),
- * each file left ~20 ephemeron entries for the garbage collector to trace and each helper call paid its own hash
- * lookup in a table that grew with every model not yet collected.
+ * Every helper's result for one model sits in one array, kept in a hidden (non-enumerable, symbol-keyed) property of
+ * the model itself. A WeakMap keyed by the model did the same job, but V8's young-generation collector treats the
+ * values of an old WeakMap as live even when their key is dead: every finished file's cached lists, and through them
+ * most of its model, were copied by the next scavenges (105 MB survived per corpus run, 31–34 MB with the property
+ * and the shell walker's fix; see docs/performance.md). A frozen key cannot take the property and falls back to a
+ * WeakMap.
  */
+const SLOTS: unique symbol = Symbol('dockaudit.perModel');
 const slotsOf = new WeakMap<object, unknown[]>();
 /** Marks a slot whose value is not computed yet (a helper may return undefined). */
 const NOT_YET: unique symbol = Symbol('not yet');
@@ -15,10 +19,11 @@ let slotCount = 0;
 export function perModel<K extends object, T>(build: (key: K) => T): (key: K) => T {
   const slot = slotCount++;
   return (key: K): T => {
-    let slots = slotsOf.get(key);
+    let slots = (key as { [SLOTS]?: unknown[] })[SLOTS] ?? slotsOf.get(key);
     if (slots === undefined) {
       slots = new Array<unknown>(slotCount).fill(NOT_YET);
-      slotsOf.set(key, slots);
+      if (Object.isExtensible(key)) Object.defineProperty(key, SLOTS, { value: slots });
+      else slotsOf.set(key, slots);
     }
     // a helper made after this model's slots were (none is today): grow them
     while (slots.length <= slot) slots.push(NOT_YET);
