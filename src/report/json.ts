@@ -6,7 +6,7 @@
 import type { FileResult } from '../engine/result.js';
 import type { ReportWriter, ToolInfo } from './types.js';
 import type { Finding } from '../rules/types.js';
-import { activeFindings, nestedJson, SummaryCounter } from './types.js';
+import { activeFindings, findingPosition, nestedJson, SummaryCounter } from './types.js';
 
 export interface JsonOptions {
   readonly showSuppressed?: boolean;
@@ -31,13 +31,12 @@ function fileObject(r: FileResult, options: JsonOptions) {
 /** One finding of the report: literals in the report's key order (spreading the position into it was a generic
  * property copy per finding). */
 function findingObject(r: FileResult, f: Finding) {
-  const s = r.source.positionAt(f.range.start);
-  const e = r.source.positionAt(f.range.end);
+  const { line, column, endLine, endColumn } = findingPosition(r, f);
   const { ruleId, ruleName, severity, category, message } = f;
-  if (!f.suppressed) return { ruleId, ruleName, severity, category, message, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+  if (!f.suppressed) return { ruleId, ruleName, severity, category, message, line, column, endLine, endColumn };
   const j = f.suppressed.justification;
   const suppressed = j ? { kind: f.suppressed.kind, justification: j } : { kind: f.suppressed.kind };
-  return { ruleId, ruleName, severity, category, message, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, suppressed };
+  return { ruleId, ruleName, severity, category, message, line, column, endLine, endColumn, suppressed };
 }
 
 /**
