@@ -29,6 +29,7 @@ import type { EnvValue, ExpandOptions, ExpandResult, ExpandedWord, WordsResult }
 import { parseImageRef } from './image-ref.js';
 import { PersistentMap } from './pmap.js';
 import { attachShellFacts } from './shell-facts.js';
+import { perModel, perModelAnd, prepareSlots } from './memo.js';
 import type { ImageRef } from './image-ref.js';
 import type {
   BaseImage,
@@ -500,8 +501,8 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
     facts: factsMap,
     diagnostics,
   };
-  // the helpers' caches travel with the model from the start (one hidden class for every model; see `cachesOf`)
-  Object.defineProperty(model, CACHES, { value: newCaches() });
+  // the helpers' caches travel with the model from the start (one hidden class for every model; see memo.ts)
+  prepareSlots(model);
   if (opts.timings) {
     const t0 = performance.now();
     attachShellFacts(model);
@@ -595,43 +596,8 @@ type DistributeKind<I, K> = I extends { readonly kind: infer KK } ? (K extends K
 
 const NO_FACTS: readonly InstructionFacts[] = Object.freeze([]);
 
-/**
- * What the helpers below compute once per model, kept in a non-enumerable property of the model itself rather than
- * in WeakMaps keyed by the model. A WeakMap lives in the old generation, and V8's scavenger treats its values as
- * roots even when their key is dead: every model's cached lists (and, through their facts, most of the model) then
- * survived a young-generation collection after the file was done and were copied or promoted, until the next full
- * collection. On the model they die with it.
- */
-interface ModelCaches {
-  /** `instructionsOf` results by query (dozens of rules ask the same questions of one model). */
-  instructions: Map<string, readonly InstructionFacts[]> | undefined;
-  /** `rootImageOf`: the root stage of every stage. */
-  roots: readonly Stage[] | undefined;
-  /** `expand`/`expandWords`: the model's escape and expansion budget. */
-  expandOptions: ExpandOptions | undefined;
-  /** `effectiveInstruction` tables by kind. */
-  effective: Map<InstructionKind, readonly (InstructionFacts | null)[]> | undefined;
-}
-
-const CACHES: unique symbol = Symbol('dockaudit model caches');
-
-function newCaches(): ModelCaches {
-  return { instructions: undefined, roots: undefined, expandOptions: undefined, effective: undefined };
-}
-
-/** Caches of models not made by `buildModel` (hand-built in tests, frozen). */
-const otherCaches = new WeakMap<DockerfileModel, ModelCaches>();
-
-function cachesOf(model: DockerfileModel): ModelCaches {
-  const own = (model as { readonly [CACHES]?: ModelCaches })[CACHES];
-  if (own !== undefined) return own;
-  let c = otherCaches.get(model);
-  if (c === undefined) {
-    c = newCaches();
-    otherCaches.set(model, c);
-  }
-  return c;
-}
+/** `instructionsOf` results per model, by query (dozens of rules ask the same questions of one model). */
+const instructionQueries = perModel((_model: DockerfileModel) => new Map<string, readonly InstructionFacts[]>());
 
 /**
  * Facts of every instruction of the given kinds (ONBUILD triggers included unless `triggers: false`). Computed once
@@ -646,9 +612,8 @@ export function instructionsOf<K extends InstructionKind>(
   // the key without building an array or joining for the common single kind (16 rules ask, for every file):
   // `RUN`/`-RUN` for one kind, `+RUN,CMD`/`-RUN,CMD` for a list (kinds are upper-case words: no clash)
   const key = typeof kind === 'string' ? (withTriggers ? kind : `-${kind}`) : `${withTriggers ? '+' : '-'}${kind.join(',')}`;
-  const caches = cachesOf(model);
-  const perModel = (caches.instructions ??= new Map());
-  const cached = perModel.get(key);
+  const queries = instructionQueries(model);
+  const cached = queries.get(key);
   if (cached !== undefined) return cached as readonly (InstructionFacts & { readonly instruction: OfKind<K> })[];
   // a loop rather than a set of kinds and `filter`: asked ~10 times per model, each once
   const found: InstructionFacts[] = [];
@@ -659,7 +624,7 @@ export function instructionsOf<K extends InstructionKind>(
   }
   // kept for the model's lifetime: the shared empty list, or an exact-size copy (`push` leaves room for 16 more)
   const out = (found.length === 0 ? NO_FACTS : found.slice()) as readonly (InstructionFacts & { readonly instruction: OfKind<K> })[];
-  perModel.set(key, out);
+  queries.set(key, out);
   return out;
 }
 
@@ -694,21 +659,19 @@ export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
 
 /** The external base image a stage ultimately builds on (following parent stages), or null. */
 export function rootImageOf(model: DockerfileModel, stage: Stage): BaseImage | null {
-  // the root stage of every stage, computed once per model (walking the chain per call is quadratic)
-  const caches = cachesOf(model);
-  let roots = caches.roots;
-  if (roots === undefined) {
-    const r: Stage[] = [];
-    for (const s of model.stages) {
-      const p = s.parentStage;
-      r[s.index] = p === null ? s : p < s.index && r[p] !== undefined ? r[p]! : stageChain(model, s).at(-1)!;
-    }
-    roots = r;
-    caches.roots = roots;
-  }
-  const last = model.stages[stage.index] === stage ? roots[stage.index]! : stageChain(model, stage).at(-1)!;
+  const last = model.stages[stage.index] === stage ? rootStages(model)[stage.index]! : stageChain(model, stage).at(-1)!;
   return last.base.kind === 'stage' ? null : last.base;
 }
+
+/** The root stage of every stage, computed once per model (walking the chain per call is quadratic). */
+const rootStages = perModel((model: DockerfileModel): readonly Stage[] => {
+  const r: Stage[] = [];
+  for (const s of model.stages) {
+    const p = s.parentStage;
+    r[s.index] = p === null ? s : p < s.index && r[p] !== undefined ? r[p]! : stageChain(model, s).at(-1)!;
+  }
+  return r;
+});
 
 /**
  * The expansion options of the helpers for a model: its escape and its budget (one object per model, not per call).
@@ -716,10 +679,9 @@ export function rootImageOf(model: DockerfileModel, stage: Stage): BaseImage | n
  * at most MAX_MODEL_EXPANSION_CHARS characters, as buildModel's own do. Without it, 20,000 `ENV Bn=$A$A…` over a
  * large A made the rules re-expand gigabytes.
  */
-function helperExpandOptions(model: DockerfileModel): ExpandOptions {
-  const caches = cachesOf(model);
-  return (caches.expandOptions ??= { escape: model.escape, budget: { remaining: MAX_MODEL_EXPANSION_CHARS } });
-}
+const helperExpandOptions = perModel(
+  (model: DockerfileModel): ExpandOptions => ({ escape: model.escape, budget: { remaining: MAX_MODEL_EXPANSION_CHARS } }),
+);
 
 /** Expands `text` as BuildKit would at `at` (its scope, the file's escape). */
 export function expand(model: DockerfileModel, text: string, at: Instruction): ExpandResult {
@@ -746,27 +708,26 @@ export function effectiveInstruction<K extends InstructionKind>(
   stage: Stage,
   kind: K,
 ): (InstructionFacts & { readonly instruction: OfKind<K> }) | null {
-  // one table per model and kind: walking the parent chain per call is quadratic over long chains of stages
-  const caches = cachesOf(model);
-  const perModel = (caches.effective ??= new Map());
-  let table = perModel.get(kind);
-  if (table === undefined) {
-    const t: (InstructionFacts | null)[] = [];
-    for (const s of model.stages) {
-      let own: InstructionFacts | null = null;
-      for (let i = s.instructions.length - 1; i >= 0 && own === null; i--) {
-        const f = s.instructions[i]!;
-        if (f.onbuild === null && f.instruction.kind === kind) own = f;
-      }
-      const p = s.parentStage;
-      t[s.index] = own ?? (p !== null && p < s.index ? (t[p] ?? null) : p !== null ? walkChain(model, s, kind) : null);
-    }
-    table = t;
-    perModel.set(kind, table);
-  }
+  const table = effectiveTable(model, kind);
   const hit = model.stages[stage.index] === stage ? table[stage.index] : walkChain(model, stage, kind);
   return (hit ?? null) as (InstructionFacts & { readonly instruction: OfKind<K> }) | null;
 }
+
+/** One table per model and kind: the instruction of `kind` in effect per stage (walking the parent chain per call is
+ * quadratic over long chains of stages). */
+const effectiveTable = perModelAnd((model: DockerfileModel, kind: InstructionKind): readonly (InstructionFacts | null)[] => {
+  const t: (InstructionFacts | null)[] = [];
+  for (const s of model.stages) {
+    let own: InstructionFacts | null = null;
+    for (let i = s.instructions.length - 1; i >= 0 && own === null; i--) {
+      const f = s.instructions[i]!;
+      if (f.onbuild === null && f.instruction.kind === kind) own = f;
+    }
+    const p = s.parentStage;
+    t[s.index] = own ?? (p !== null && p < s.index ? (t[p] ?? null) : p !== null ? walkChain(model, s, kind) : null);
+  }
+  return t;
+});
 
 /** `effectiveInstruction` by walking the stage chain (for a stage whose parent is not an earlier stage). */
 function walkChain(model: DockerfileModel, stage: Stage, kind: InstructionKind): InstructionFacts | null {

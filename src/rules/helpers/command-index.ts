@@ -6,7 +6,7 @@
  */
 import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { ShellCommand, ShellScript } from '../../shell/index.js';
-import { perModel } from './memo.js';
+import { perModel } from '../../model/memo.js';
 import type { RunCommands } from './packages.js';
 import { runCommands } from './packages.js';
 import type { RunScript } from './run-scripts.js';

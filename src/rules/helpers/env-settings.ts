@@ -3,7 +3,7 @@
  * scripts, each with its literal value (quotes removed) and the range of the assignment. Values that depend on other
  * variables are skipped (null): rules only judge what is written.
  */
-import { perModel } from './memo.js';
+import { perModel } from '../../model/memo.js';
 import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { Range } from '../../source.js';
 import { commandsOfModel } from './shell.js';

@@ -4,7 +4,7 @@ import type { ExpandResult } from '../../model/expand.js';
 import type { DockerfileModel } from '../../model/types.js';
 import type { Instruction } from '../../parser/ast.js';
 import type { Range } from '../../source.js';
-import { perModel } from './memo.js';
+import { perModel } from '../../model/memo.js';
 
 /** A word BuildKit expands (build variables) in a non-RUN instruction. */
 export interface ExpandedSite {

@@ -1,5 +1,5 @@
 import type { Dockerfile, Instruction, InstructionKind } from '../../parser/ast.js';
-import { perModel } from './memo.js';
+import { perModel } from '../../model/memo.js';
 
 /** Every instruction in source order, each ONBUILD trigger right after its ONBUILD (computed once per file: the
  * array is shared, do not modify it). */

@@ -7,7 +7,7 @@ import type { ShellCommand, ShellScript } from '../../shell/index.js';
 import type { Word } from '../../shell/types.js';
 import type { Range } from '../../source.js';
 import { commandsNamed } from './command-index.js';
-import { perModel } from './memo.js';
+import { perModel } from '../../model/memo.js';
 import { trimTrailingSlashes } from '../../shell/dataflow.js';
 
 /** What a mode grants (only the bits a mode sets; `o-w` grants nothing). */

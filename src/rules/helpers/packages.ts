@@ -7,7 +7,7 @@ import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { RunInstruction } from '../../parser/ast.js';
 import type { ShellCommand, Word } from '../../shell/index.js';
 import type { Range } from '../../source.js';
-import { perModel, perModelAnd } from './memo.js';
+import { perModel, perModelAnd } from '../../model/memo.js';
 
 /** Package-manager families. */
 export type Manager = 'apt' | 'apk' | 'yum' | 'zypper' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go';

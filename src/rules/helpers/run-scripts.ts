@@ -1,7 +1,7 @@
 import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { RunInstruction } from '../../parser/ast.js';
 import type { ShellCommand, ShellScript } from '../../shell/index.js';
-import { perModel } from './memo.js';
+import { perModel } from '../../model/memo.js';
 
 export interface RunScript {
   readonly facts: InstructionFacts;

@@ -2,7 +2,7 @@
  * Shared facts for the runtime rules (8xx): EXPOSE port specs, the argv of CMD/ENTRYPOINT, instructions in effect
  * for the final image.
  */
-import { perModel, perModelAnd } from './memo.js';
+import { perModel, perModelAnd } from '../../model/memo.js';
 import { expand } from '../../model/build.js';
 import type { DockerfileModel, InstructionFacts, Stage } from '../../model/types.js';
 import type { Arg, CommandLine, Instruction } from '../../parser/ast.js';

@@ -3,7 +3,7 @@
  * instruction that runs it, exact ranges of option letters inside bundles, loopback hosts, and the text that RUN
  * scripts and COPY heredocs write into files (config writes like `echo 'gpgcheck=0' >> /etc/yum.conf`).
  */
-import { perModel, perModelAnd } from './memo.js';
+import { perModel, perModelAnd } from '../../model/memo.js';
 import { commandsNamed } from './command-index.js';
 import type { Artifact, Dataflow, ShellCommand, ShellScript, Word, OptionUse } from '../../shell/index.js';
 import type { DockerfileModel, InstructionFacts, Stage } from '../../model/types.js';

@@ -1,6 +1,7 @@
 /**
- * Per-model memoisation for rule helpers: `perModel(build)` computes `build(model)` once per model and keeps it only
- * while the model lives. Results are shared by every rule of the file: callers must not modify them.
+ * Per-model memoisation for the model's query helpers (src/model/build.ts) and the rules' helpers: `perModel(build)`
+ * computes `build(model)` once per model and keeps it only while the model lives. Results are shared by every rule of
+ * the file: callers must not modify them.
  *
  * Every helper's result for one model sits in one array, kept in a hidden (non-enumerable, symbol-keyed) property of
  * the model itself. A WeakMap keyed by the model did the same job, but V8's young-generation collector treats the
@@ -16,15 +17,29 @@ const NOT_YET: unique symbol = Symbol('not yet');
 /** Slots handed out so far (one per `perModel` call, all made when the helper modules load). */
 let slotCount = 0;
 
+/** The slots of `key`, made (as a hidden property, or in the WeakMap for a frozen key) when it has none yet. */
+function slotsFor(key: object): unknown[] {
+  let slots = (key as { [SLOTS]?: unknown[] })[SLOTS] ?? slotsOf.get(key);
+  if (slots === undefined) {
+    slots = new Array<unknown>(slotCount).fill(NOT_YET);
+    if (Object.isExtensible(key)) Object.defineProperty(key, SLOTS, { value: slots });
+    else slotsOf.set(key, slots);
+  }
+  return slots;
+}
+
+/**
+ * Gives a new model its (empty) slots at once: `buildModel` calls it on the object it returns, so every model has the
+ * hidden property from the start and one hidden class, instead of a second one from the first helper call on.
+ */
+export function prepareSlots(model: object): void {
+  slotsFor(model);
+}
+
 export function perModel<K extends object, T>(build: (key: K) => T): (key: K) => T {
   const slot = slotCount++;
   return (key: K): T => {
-    let slots = (key as { [SLOTS]?: unknown[] })[SLOTS] ?? slotsOf.get(key);
-    if (slots === undefined) {
-      slots = new Array<unknown>(slotCount).fill(NOT_YET);
-      if (Object.isExtensible(key)) Object.defineProperty(key, SLOTS, { value: slots });
-      else slotsOf.set(key, slots);
-    }
+    const slots = slotsFor(key);
     // a helper made after this model's slots were (none is today): grow them
     while (slots.length <= slot) slots.push(NOT_YET);
     const known = slots[slot];

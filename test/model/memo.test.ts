@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { perModel, perModelAnd } from '../../src/rules/helpers/memo.js';
+import { perModel, perModelAnd } from '../../src/model/memo.js';
 
 describe('per-model memoisation (rule helpers)', () => {
   it('perModel builds once per model, separately for each model and each helper, undefined included', () => {
