@@ -20,6 +20,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'info',
     description: 'An apt install in the final image also installs every recommended package.',
+    needs: { commands: APT },
     messages: {
       recommends: (d: { cmd: string }) =>
         `\`${d.cmd}\` also installs recommended packages: more code and attack surface than needed. Add \`--no-install-recommends\` and name what you need.`,

@@ -72,6 +72,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'medium',
     description: 'A package manager command that asks for confirmation runs without its non-interactive flag.',
+    needs: { commands: MANAGER_TOOLS },
     messages: {
       interactive: (d: { cmd: string; flag: string }) =>
         `\`${d.cmd}\` asks for confirmation and a build has no terminal to answer it: the build fails or hangs. ${d.flag === '-n' ? 'Add `-n` (`--non-interactive`) before the subcommand, or `-y` after it.' : 'Add `-y`.'}`,

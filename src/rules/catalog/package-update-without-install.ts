@@ -69,6 +69,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'medium',
     description: 'The package index is refreshed in one RUN and used by an install in another, so the layer cache can serve outdated indexes.',
+    needs: { commands: FAMILY_TOOLS },
     messages: {
       updateAlone: (d: { cmd: string; line: number }) =>
         `\`${d.cmd}\` runs in a RUN that installs nothing, while the install on line ${d.line} reuses this cached layer and its outdated index (builds fail with "404 Not Found" or install old versions): update and install in the same RUN.`,

@@ -40,6 +40,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'info',
     description: `A list of ${MIN_PACKAGES} or more packages to install is not sorted alphabetically.`,
+    needs: { commands: MANAGER_TOOLS },
     messages: {
       unsorted: (d: { word: string; prev: string; cmd: string }) =>
         `The packages of \`${d.cmd}\` are not sorted: \`${d.word}\` comes after \`${d.prev}\`. A sorted list (one per line) makes duplicates and changes easy to spot in review.`,
