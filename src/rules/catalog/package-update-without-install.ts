@@ -2,7 +2,7 @@ import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
 import { commandHeadRange, MANAGER_TOOLS, managerOf } from '../helpers/packages.js';
-import { runsRunning } from '../helpers/command-index.js';
+import { commandsNamed, runsRunning } from '../helpers/command-index.js';
 
 type Family = 'apt' | 'apk' | 'yum';
 
@@ -83,7 +83,9 @@ export default defineRule({
     const runs = runsRunning(model, FAMILY_TOOLS);
     // both findings below need an update somewhere in the file (most files have none): look for one before building
     // any table (the tables cost maps and sets per RUN)
-    if (!runs.some((r) => r.commands.some((c) => updates(c) !== null))) return;
+    // (only the FAMILY_TOOLS commands themselves can update: the index lists them without the other commands of
+    // their RUNs, which this test visited one by one)
+    if (!commandsNamed(model, FAMILY_TOOLS, 'RUN').some((x) => updates(x.cmd) !== null)) return;
     // per RUN: the first update per family, whether the RUN also uses the index, and installs before any own update
     const info = runs.map((r) => {
       const updated = new Map<Family, ShellCommand>();
