@@ -5,6 +5,7 @@
  */
 import type { Range } from '../source.js';
 import type { DockerfileModel } from '../model/types.js';
+import type { InstructionKind } from '../parser/ast.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -110,6 +111,29 @@ export interface RuleMeta<M extends Messages, O> {
   /** `engine`: the rule's findings are produced by the engine (e.g. DA102 unused-suppression from the suppression
    * pass), not by `check`; rule-test and docs harnesses skip executing its cases. */
   readonly reportedBy?: 'engine';
+  /**
+   * What the rule looks at, so that the engine can skip `check` on files without any of it (a speed-up only: see
+   * `RuleNeeds`). Optional; leave it out when the rule reads anything else.
+   */
+  readonly needs?: RuleNeeds;
+}
+
+/**
+ * A promise about a rule: on a file that lacks what is listed here, `check` reports nothing. The engine then does not
+ * call `check` for that file (~100 rules run on every file, and entering a check that finds nothing to judge costs
+ * more than the one bit test that replaces it). Both kinds of needs may be given: the rule runs when the file has one
+ * of the instruction kinds AND one of the commands. `test/rules/needs.test.ts` runs every rule with and without the
+ * skipping over the corpus and over the rules' own test cases and compares the findings.
+ */
+export interface RuleNeeds {
+  /** Instruction kinds (ONBUILD triggers count): the rule reads only instructions of these kinds. */
+  readonly instructions?: readonly InstructionKind[];
+  /**
+   * Command names or tool keys (as `ShellCommand.isNamed` matches them), in any script of any instruction: the rule
+   * judges only such commands. Pass the very Set the rule queries the command index with (`commandsNamed`,
+   * `runsRunning`, `runScriptCommandsNamed`): the index answers per Set object.
+   */
+  readonly commands?: ReadonlySet<string>;
 }
 
 export interface Report<M extends Messages, K extends keyof M = keyof M> {

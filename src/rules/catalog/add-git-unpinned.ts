@@ -1,4 +1,4 @@
-import { allInstructions, hasInstruction } from '../helpers/instructions.js';
+import { allInstructions } from '../helpers/instructions.js';
 import { addSources, flagValue } from '../helpers/add-sources.js';
 import { defineRule } from '../types.js';
 import { stripQueryAndFragment } from '../../shell/dataflow.js';
@@ -33,6 +33,7 @@ export default defineRule({
     severity: 'medium',
     cwe: [494],
     description: 'ADD clones a git repository at a branch or tag instead of a pinned commit, so the content can change between builds.',
+    needs: { instructions: ['ADD'] },
     messages: {
       noRef: (d: { url: string }) =>
         `ADD clones ${d.url} at its default branch: pin a full commit id (${d.url}#<commit>) or add --checksum=<commit>.`,
@@ -42,7 +43,6 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'ADD')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ADD') continue;
       const checksum = flagValue(i, 'checksum');

@@ -1,7 +1,7 @@
 import { expand } from '../../model/build.js';
 import type { DockerfileModel } from '../../model/types.js';
 import type { CopyInstruction } from '../../parser/ast.js';
-import { allInstructions, hasInstruction } from '../helpers/instructions.js';
+import { allInstructions } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 /** Tar archives (optionally compressed) that ADD extracts, and the compressions BuildKit detects. Zip is not extracted. */
@@ -37,6 +37,7 @@ export default defineRule({
     category: 'supply-chain',
     severity: 'low',
     description: 'ADD is used for local files or folders, where COPY does the same without ADD\'s implicit download and extraction.',
+    needs: { instructions: ['ADD', 'COPY'] },
     messages: {
       useCopy: () => 'Use COPY instead of ADD to copy local files and folders.',
     },
@@ -44,7 +45,6 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'ADD') && !hasInstruction(model.dockerfile, 'COPY')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if ((i.kind === 'ADD' || i.kind === 'COPY') && addCouldBeCopy(model, i)) {
         const written = model.source.slice(i.keywordRange);

@@ -1,4 +1,4 @@
-import { allInstructions, hasInstruction } from '../helpers/instructions.js';
+import { allInstructions } from '../helpers/instructions.js';
 import { addSources, flagValue } from '../helpers/add-sources.js';
 import { artifactVerified, isSignatureFile } from '../helpers/shell.js';
 import { stageOf } from '../../model/build.js';
@@ -21,6 +21,7 @@ export default defineRule({
     severity: 'medium',
     cwe: [494],
     description: 'ADD downloads a file over HTTP(S) without `--checksum`, so the build accepts whatever the server returns.',
+    needs: { instructions: ['ADD'] },
     messages: {
       noChecksum: (d: { url: string }) =>
         `ADD fetches ${d.url} without --checksum: add --checksum=sha256:<digest> so the build fails if the file changes.`,
@@ -28,7 +29,6 @@ export default defineRule({
     aliases: [],
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'ADD')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ADD' || flagValue(i, 'checksum') !== null) continue;
       for (const s of addSources(model, i)) {

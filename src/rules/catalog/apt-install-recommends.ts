@@ -1,7 +1,7 @@
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
 import { aptConfigured, commandHeadRange, inFinalImage } from '../helpers/packages.js';
-import { runsRunning } from '../helpers/command-index.js';
+import { commandsNamed } from '../helpers/command-index.js';
 
 const NO_RECOMMENDS = /Install-Recommends\W+(?:0|false|no|off)\b/i;
 
@@ -20,6 +20,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'info',
     description: 'An apt install in the final image also installs every recommended package.',
+    needs: { commands: APT },
     messages: {
       recommends: (d: { cmd: string }) =>
         `\`${d.cmd}\` also installs recommended packages: more code and attack surface than needed. Add \`--no-install-recommends\` and name what you need.`,
@@ -28,21 +29,21 @@ export default defineRule({
     fix: 'unsafe',
   },
   check(model, ctx) {
-    for (const { facts, commands } of runsRunning(model, APT)) {
+    // the apt commands themselves (not every command of their RUNs), in file order
+    for (const { at, cmd: c } of commandsNamed(model, APT, 'RUN')) {
+      const facts = at.facts;
       if (!inFinalImage(model, facts)) continue;
-      for (const c of commands) {
-        if ((c.name !== 'apt-get' && c.name !== 'apt' && c.name !== 'aptitude') || c.subcommand !== 'install') continue;
-        if (hasNoRecommends(c) || aptConfigured(model, facts, c, NO_RECOMMENDS)) continue;
-        const range = commandHeadRange(c);
-        const sub = c.parsed.subcommand;
-        const fixable = sub !== null && sub.raw === 'install' && range.end === sub.range.end && c.name !== 'aptitude';
-        ctx.report({
-          messageId: 'recommends',
-          data: { cmd: `${c.name} install` },
-          range,
-          ...(fixable ? { fix: [{ range: { start: range.end, end: range.end }, text: ' --no-install-recommends' }] } : {}),
-        });
-      }
+      if ((c.name !== 'apt-get' && c.name !== 'apt' && c.name !== 'aptitude') || c.subcommand !== 'install') continue;
+      if (hasNoRecommends(c) || aptConfigured(model, facts, c, NO_RECOMMENDS)) continue;
+      const range = commandHeadRange(c);
+      const sub = c.parsed.subcommand;
+      const fixable = sub !== null && sub.raw === 'install' && range.end === sub.range.end && c.name !== 'aptitude';
+      ctx.report({
+        messageId: 'recommends',
+        data: { cmd: `${c.name} install` },
+        range,
+        ...(fixable ? { fix: [{ range: { start: range.end, end: range.end }, text: ' --no-install-recommends' }] } : {}),
+      });
     }
   },
   docs: {

@@ -13,6 +13,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'low',
     description: 'The interactive `apt` front end is used in a build script, where `apt-get` has a stable interface.',
+    needs: { commands: APT },
     messages: {
       useAptGet: (d: { sub: string }) =>
         `\`apt${d.sub ? ' ' + d.sub : ''}\` is meant for interactive use and its CLI is not stable in scripts: use \`apt-get${d.sub ? ' ' + d.sub : ''}\` (or \`apt-cache\` for queries).`,

@@ -53,6 +53,7 @@ export default defineRule({
     severity: 'low',
     cwe: [347],
     description: '`apt-key add/adv` trusts a key for every repository of the system, and keys fetched over plain `hkp://` can be swapped in transit.',
+    needs: { commands: KEY_TOOLS },
     messages: {
       aptKey: (d: { sub: string }) =>
         `apt-key ${d.sub} is deprecated and makes the key trusted for every repository: store the key in /etc/apt/keyrings/ and reference it with [signed-by=…] in the source entry.`,

@@ -9,6 +9,7 @@ export default defineRule({
     category: 'shell',
     severity: 'info',
     description: 'A RUN uses legacy backticks for command substitution instead of `$( )`.',
+    needs: { instructions: ['RUN'] },
     messages: {
       backticks: () => 'Use $( … ) instead of legacy backticks: they nest without escaping and read unambiguously.',
     },

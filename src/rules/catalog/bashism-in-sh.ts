@@ -13,6 +13,7 @@ export default defineRule({
     category: 'shell',
     severity: 'low',
     description: 'A RUN uses a bash-only construct (`==` in `[ ]`, `[[ ]]`, `source`) while its `/bin/sh` is dash, where it fails or tests wrongly.',
+    needs: { commands: BASHISM_COMMANDS },
     messages: {
       doubleEquals: () => '`==` in [ ] is not POSIX: dash prints "unexpected operator" and the test is false. Use `=`.',
       doubleBracket: () => '`[[ ]]` does not exist in dash (/bin/sh here): "[[: not found". Use `[ ]`, or SHELL ["/bin/bash", "-c"].',

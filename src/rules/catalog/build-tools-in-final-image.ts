@@ -90,6 +90,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'low',
     description: 'Compilers, build tools or development headers are installed in the final image and never removed.',
+    needs: { commands: MANAGER_TOOLS },
     messages: {
       buildTools: (d: { names: string; count: number }) =>
         `${d.count === 1 ? 'This build tool stays' : 'These build tools stay'} in the final image (${d.names}): ${d.count === 1 ? 'it lets' : 'they let'} an attacker build exploits in a running container and ${d.count === 1 ? 'adds' : 'add'} code to patch. Build in a separate stage and copy only the result, or remove ${d.count === 1 ? 'it' : 'them'} in the same RUN.`,

@@ -11,6 +11,7 @@ export default defineRule({
     category: 'shell',
     severity: 'low',
     description: 'A `cd` is followed by `;` or a new line without `set -e`, so the next commands run in the wrong directory when it fails.',
+    needs: { commands: CD },
     messages: {
       unchecked: (d: { dir: string }) =>
         `If "cd ${d.dir}" fails, the following commands run in the previous directory: use \`cd ${d.dir} && …\` (or \`|| exit 1\`, or WORKDIR).`,

@@ -45,6 +45,7 @@ export default defineRule({
     category: 'shell',
     severity: 'info',
     description: 'A RUN changes directory with a top-level `cd` where WORKDIR would state the directory once for the following instructions.',
+    needs: { commands: CD },
     messages: {
       useWorkdir: (d: { dir: string }) => `Use WORKDIR ${d.dir} instead of cd: the directory change is lost after this RUN and hides where commands run.`,
     },

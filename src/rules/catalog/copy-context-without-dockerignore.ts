@@ -2,7 +2,6 @@ import { expand } from '../../model/build.js';
 import { readDockerignore } from '../helpers/dockerignore.js';
 import { finalImageInstructions } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
-import { hasInstruction } from '../helpers/instructions.js';
 
 /** The whole context: `.`, `./`, `/`, `*`. */
 function isWholeContext(v: string): boolean {
@@ -17,6 +16,7 @@ export default defineRule({
     severity: 'medium',
     cwe: [538],
     description: 'The final image copies the whole build context while no `.dockerignore` keeps `.git`, local secrets and build output out of it.',
+    needs: { instructions: ['COPY', 'ADD'] },
     messages: {
       noIgnore: (d: { kind: string }) =>
         `${d.kind} of the whole build context without a .dockerignore: .git, .env files and credentials in the directory end up in the image; add a .dockerignore.`,
@@ -25,7 +25,6 @@ export default defineRule({
   check(model, ctx) {
     const read = ctx.env.readContextFile;
     if (!read) return; // context unknown (stdin): nothing to say
-    if (!hasInstruction(model.dockerfile, 'COPY') && !hasInstruction(model.dockerfile, 'ADD')) return;
     if (readDockerignore(read, model.source.path)) return;
     for (const f of finalImageInstructions(model)) {
       const i = f.instruction;

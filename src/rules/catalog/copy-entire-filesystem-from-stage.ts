@@ -10,6 +10,7 @@ export default defineRule({
     category: 'base-image',
     severity: 'low',
     description: '`COPY --from` copies the whole root file system of another stage or image.',
+    needs: { instructions: ['COPY'] },
     messages: {
       wholeFs: (d: { from: string }) =>
         `COPY --from=${d.from} copies the entire file system: compilers, caches and any secret left in that stage come along; copy only the paths the image needs.`,

@@ -8,6 +8,7 @@ export default defineRule({
     category: 'base-image',
     severity: 'medium',
     description: '`COPY --from` names the stage it is in, a circular reference that fails the build.',
+    needs: { instructions: ['COPY'] },
     messages: {
       ownStage: (d: { from: string }) => `COPY --from=${d.from} refers to the stage it is in: the build fails with a circular dependency; copy from another stage.`,
     },

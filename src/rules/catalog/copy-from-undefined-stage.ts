@@ -9,6 +9,7 @@ export default defineRule({
     category: 'base-image',
     severity: 'low',
     description: '`COPY --from` names no stage of the file and does not look like an image reference, so Docker pulls an image of that name.',
+    needs: { instructions: ['COPY'] },
     messages: {
       undefinedStage: (d: { from: string; suggestion?: string }) =>
         `COPY --from=${d.from} names no stage of this Dockerfile, so Docker pulls the image "${d.from}:latest".` +

@@ -11,6 +11,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'low',
     description: 'COPY or ADD names a source that the `.dockerignore` file excludes from the build context.',
+    needs: { instructions: ['COPY', 'ADD'] },
     messages: {
       ignored: (d: { kind: string; src: string; file: string; line: number; pattern: string }) =>
         `${d.kind} ${d.src}: the path is excluded by "${d.pattern}" (${d.file} line ${d.line}), so the build fails or copies nothing; fix the path or the ignore file.`,

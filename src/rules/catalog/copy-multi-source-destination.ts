@@ -8,6 +8,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'medium',
     description: 'COPY or ADD has several sources but a destination that does not end with `/`, which the classic builder rejects and BuildKit treats according to what exists at the destination.',
+    needs: { instructions: ['COPY', 'ADD'] },
     messages: {
       needsSlash: (d: { kind: string; dest: string }) =>
         `${d.kind} with several sources needs a directory destination ending with "/": write ${d.dest}/.`,

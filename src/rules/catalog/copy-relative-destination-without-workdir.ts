@@ -8,6 +8,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'low',
     description: 'COPY or ADD has a relative destination while the Dockerfile has not set WORKDIR, so the target depends on the base image.',
+    needs: { instructions: ['COPY', 'ADD'] },
     messages: {
       relative: (d: { kind: string; dest: string }) =>
         `${d.kind} to the relative destination ${d.dest} lands in the base image's working directory: set WORKDIR first or use an absolute path.`,

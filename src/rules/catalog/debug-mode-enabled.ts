@@ -104,6 +104,7 @@ export default defineRule({
     severity: 'high',
     cwe: [489],
     description: 'The final image starts a debugger or sets a framework debug mode (Node inspector, JDWP, debugpy, Delve, Flask/Django/Rails/ASP.NET development mode, Xdebug).',
+    needs: { instructions: ['CMD', 'ENTRYPOINT', 'ENV'] },
     messages: {
       command: (d: { what: string }) => `The container starts ${d.what}: remove the debug option from the production command.`,
       env: (d: { name: string; what: string }) => `${d.name} enables ${d.what} in the final image: set it only in a debug target or at run time.`,

@@ -1,6 +1,5 @@
 import { finalImageInstructions, portSpecs } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
-import { hasInstruction } from '../helpers/instructions.js';
 
 interface Options {
   /** Port → what listens there. */
@@ -29,13 +28,13 @@ export default defineRule<{ debugPort: (d: { port: string; what: string }) => st
     severity: 'medium',
     cwe: [489],
     description: 'The final image exposes a port used by a debugger, which lets whoever reaches it run code in the process.',
+    needs: { instructions: ['EXPOSE'] },
     messages: {
       debugPort: (d) => `Port ${d.port} is the default port of ${d.what}: do not expose debug ports in a production image.`,
     },
     defaultOptions: { ports: DEBUG_PORTS },
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'EXPOSE')) return;
     const ports = ctx.options.ports;
     for (const f of finalImageInstructions(model)) {
       if (f.instruction.kind !== 'EXPOSE') continue;

@@ -1,11 +1,19 @@
 import { expandWords } from '../../model/build.js';
 import type { Severity } from '../types.js';
 import { commandArgvs, finalImageInstructions, portSpecs } from '../helpers/runtime.js';
+import { commandsNamed } from '../helpers/command-index.js';
+import type { ArgvWord } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
 import type { Range } from '../../source.js';
 
 const SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock', '/var/run', '/run/docker.sock/']);
 const DOCKERD = /(?:^|\/)dockerd(?:-entrypoint\.sh)?$/;
+/**
+ * A shell command's name is the basename of its argv[0] (`ShellCommand.name`): those `DOCKERD` matches are the
+ * commands named so. The index tells whether a file runs any; most do not, and their commands need no look.
+ */
+const DOCKERD_NAMES: ReadonlySet<string> = new Set(['dockerd', 'dockerd-entrypoint.sh']);
+const NO_ARGVS: readonly (readonly ArgvWord[])[] = [];
 const LOCAL_HOSTS = /^tcp:\/\/(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(?::\d+)?\/?$/i;
 
 export default defineRule({
@@ -26,6 +34,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
+    const runsDockerd = commandsNamed(model, DOCKERD_NAMES, 'all').length > 0;
     for (const f of finalImageInstructions(model)) {
       const i = f.instruction;
       if (i.kind === 'EXPOSE') {
@@ -41,7 +50,9 @@ export default defineRule({
           for (const v of values) if (v === '/var/run/docker.sock' || v === '/run/docker.sock') ctx.report({ messageId: 'volume', data: { path: v }, range: a.range });
         }
       } else if (i.kind === 'CMD' || i.kind === 'ENTRYPOINT' || i.kind === 'RUN') {
-        for (const argv of commandArgvs(f, i.command)) {
+        // without a dockerd command in the file, only an exec-form argv (JSON strings, not a command) can name it
+        const argvs = runsDockerd ? commandArgvs(f, i.command) : i.command.form === 'exec' ? [i.command.args] : NO_ARGVS;
+        for (const argv of argvs) {
           const name = argv[0]?.value;
           // the regex only for a name it can match (this runs for every command of every RUN of the final image)
           if (name == null || !(name.endsWith('dockerd') || name.endsWith('.sh')) || !DOCKERD.test(name)) continue;

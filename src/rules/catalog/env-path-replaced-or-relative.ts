@@ -41,6 +41,7 @@ export default defineRule({
     severity: 'medium',
     cwe: [427],
     description: 'ENV PATH drops the system directories without keeping `$PATH`, or contains a relative or empty entry that searches the working directory.',
+    needs: { instructions: ['ENV'] },
     messages: {
       replaced: (d: { value: string }) =>
         `PATH=${d.value} replaces the image's PATH and drops the system directories: append to it (\`PATH=/opt/bin:$PATH\`).`,

@@ -1,5 +1,5 @@
 import { referencedNames, referenceRange } from '../helpers/expansions.js';
-import { allInstructions, hasInstruction } from '../helpers/instructions.js';
+import { allInstructions } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 export default defineRule({
@@ -9,6 +9,7 @@ export default defineRule({
     category: 'syntax',
     severity: 'low',
     description: 'An ENV value uses a variable that the same ENV instruction defines, and so gets its previous value.',
+    needs: { instructions: ['ENV'] },
     messages: {
       selfReference: (d: { name: string }) =>
         `$${d.name} is set by this same ENV instruction, but the value here is the one from before it: move ${d.name} to its own ENV above.`,
@@ -16,7 +17,6 @@ export default defineRule({
     aliases: ['DL3044'],
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'ENV')) return;
     const text = model.source.text;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ENV' || i.pairs.length < 2) continue;

@@ -9,6 +9,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'low',
     description: 'EXPOSE holds an IP address or a host:container mapping, which only `docker run -p` can set.',
+    needs: { instructions: ['EXPOSE'] },
     messages: {
       mapping: (d: { spec: string }) =>
         `EXPOSE ${d.spec} contains a host part: EXPOSE only documents the container port; publish with \`docker run -p\` instead.`,

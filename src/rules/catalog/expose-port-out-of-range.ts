@@ -9,6 +9,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'medium',
     description: 'EXPOSE names a port outside 0–65535 or a range whose end is below its start.',
+    needs: { instructions: ['EXPOSE'] },
     messages: {
       outOfRange: (d: { port: string }) => `Port ${d.port} is outside the valid range 0–65535: use a real port number.`,
       inverted: (d: { port: string }) => `Port range ${d.port} ends before it starts: write it as low-high.`,

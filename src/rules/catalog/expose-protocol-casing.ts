@@ -9,6 +9,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'info',
     description: 'The protocol of an EXPOSE port is not written in lower case.',
+    needs: { instructions: ['EXPOSE'] },
     messages: {
       casing: (d: { proto: string }) => `Write the protocol in lower case: \`${d.proto.toLowerCase()}\` instead of \`${d.proto}\`.`,
     },

@@ -16,6 +16,7 @@ export default defineRule({
     category: 'shell',
     severity: 'low',
     description: 'A RUN separates commands with `;` or new lines without `set -e`, so a failing command does not fail the build.',
+    needs: { instructions: ['RUN'] },
     messages: {
       masked: (d: { name: string }) =>
         `If "${d.name}" fails, the RUN goes on and the build succeeds anyway: join the commands with && or start the RUN with \`set -e\`.`,

@@ -9,6 +9,7 @@ export default defineRule({
     severity: 'high',
     cwe: [250],
     description: 'The last USER of the final stage is root, so the container runs with uid 0.',
+    needs: { instructions: ['USER'] },
     messages: {
       root: (d: { user: string }) =>
         `The final image runs as \`${d.user}\` (root): switch to an unprivileged user with a later \`USER <uid>\` once the root-only steps are done.`,

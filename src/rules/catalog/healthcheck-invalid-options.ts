@@ -1,5 +1,5 @@
 import type { Flag, HealthcheckInstruction } from '../../parser/ast.js';
-import { allInstructions, hasInstruction } from '../helpers/instructions.js';
+import { allInstructions } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 const UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -62,6 +62,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'medium',
     description: 'HEALTHCHECK has an invalid duration or retry count, no command after CMD, or arguments after NONE, which fails the build.',
+    needs: { instructions: ['HEALTHCHECK'] },
     messages: {
       badDuration: (d: { flag: string; value: string }) => `--${d.flag}=${d.value} is not a duration: write a number with a unit, e.g. 30s, 1m30s.`,
       tooShort: (d: { flag: string; value: string }) => `--${d.flag}=${d.value} is below the 1ms minimum: use 0 for the default or at least 1ms.`,
@@ -73,7 +74,6 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'HEALTHCHECK')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'HEALTHCHECK') continue;
       const h: HealthcheckInstruction = i;

@@ -1,5 +1,5 @@
 import { expand } from '../../model/build.js';
-import { allInstructions, hasInstruction } from '../helpers/instructions.js';
+import { allInstructions } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 /** Linux signal names Docker accepts (without `SIG`), as in moby's signal map. */
@@ -25,6 +25,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'info',
     description: 'STOPSIGNAL names no valid signal, or SIGKILL, which prevents a graceful shutdown.',
+    needs: { instructions: ['STOPSIGNAL'] },
     messages: {
       invalid: (d: { value: string }) => `STOPSIGNAL ${d.value} is not a signal Docker knows: use a name like SIGTERM or SIGQUIT, or a number.`,
       kill: (d: { value: string }) =>
@@ -32,7 +33,6 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'STOPSIGNAL')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'STOPSIGNAL') continue;
       const arg = i.args[0];

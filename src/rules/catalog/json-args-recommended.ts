@@ -8,6 +8,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'low',
     description: 'CMD or ENTRYPOINT uses the shell form, so the process runs under `/bin/sh -c` and may not receive stop signals.',
+    needs: { instructions: ['CMD', 'ENTRYPOINT'] },
     messages: {
       shellForm: (d: { kind: string }) =>
         `${d.kind} uses the shell form: write it as a JSON array (e.g. ${d.kind} ["executable", "arg"]) so the process gets SIGTERM on \`docker stop\`.`,

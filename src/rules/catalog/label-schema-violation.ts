@@ -132,6 +132,7 @@ export default defineRule<Messages, Options>({
     category: 'metadata',
     severity: 'low',
     description: 'A LABEL is empty, has an invalid key, or does not match the configured label schema.',
+    needs: { instructions: ['LABEL'] },
     messages: {
       empty: (d: { key: string }) => `Label "${d.key}" is empty: give it a value or remove it.`,
       reservedKey: (d: { key: string }) => `Label key "${d.key}" uses a namespace reserved by Docker (com.docker.*, io.docker.*, org.dockerproject.*): use your own reverse-DNS prefix.`,

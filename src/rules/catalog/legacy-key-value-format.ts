@@ -1,4 +1,4 @@
-import { allInstructions, hasInstruction } from '../helpers/instructions.js';
+import { allInstructions } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 export default defineRule({
@@ -8,6 +8,7 @@ export default defineRule({
     category: 'syntax',
     severity: 'info',
     description: 'ENV or LABEL uses the legacy `KEY value` form instead of `KEY=value`.',
+    needs: { instructions: ['ENV', 'LABEL'] },
     messages: {
       legacy: (d: { keyword: string; key: string }) =>
         `Legacy "${d.keyword} ${d.key} value" form: write ${d.keyword} ${d.key}=value (the legacy form takes the whole rest of the line as one value).`,
@@ -16,7 +17,6 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'ENV') && !hasInstruction(model.dockerfile, 'LABEL')) return;
     const text = model.source.text;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind !== 'ENV' && i.kind !== 'LABEL') continue;

@@ -14,6 +14,8 @@ function requirementsHaveHashes(env: RuleEnvironment, files: readonly string[]):
 
 type Kind = 'npm' | 'yarn' | 'pnpm' | 'pip' | 'pipenv';
 
+const LOCKFILE_TOOLS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pnpm', 'pip', 'pipenv']);
+
 export default defineRule({
   meta: {
     id: 'DA611',
@@ -21,6 +23,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'info',
     description: 'Dependencies are installed in a way that may ignore or rewrite the lockfile instead of installing exactly what it records.',
+    needs: { commands: LOCKFILE_TOOLS },
     messages: {
       npm: () => '`npm install` may update `package-lock.json` and install other versions than it records: use `npm ci`, which installs exactly the lockfile (and fails when it is out of date).',
       yarn: () => '`yarn install` without `--frozen-lockfile` (Yarn 1) or `--immutable` (Yarn 2+) may update the lockfile instead of failing when it is out of date.',
@@ -86,8 +89,6 @@ export default defineRule({
     ],
   },
 });
-
-const LOCKFILE_TOOLS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pnpm', 'pip', 'pipenv']);
 
 function classify(c: ShellCommand): Kind | null {
   const tool = c.tool ?? c.name;

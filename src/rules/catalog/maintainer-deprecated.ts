@@ -1,5 +1,5 @@
 import type { Instruction } from '../../parser/ast.js';
-import { allInstructions, hasInstruction } from '../helpers/instructions.js';
+import { allInstructions } from '../helpers/instructions.js';
 import { defineRule } from '../types.js';
 
 /** `"…"` in Dockerfile double-quote syntax (backslash escape). */
@@ -18,6 +18,7 @@ export default defineRule({
     category: 'metadata',
     severity: 'info',
     description: 'The MAINTAINER instruction is deprecated; record the author in an OCI label instead.',
+    needs: { instructions: ['MAINTAINER'] },
     messages: {
       deprecated: (d: { maintainer: string }) =>
         `MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors=${dockerQuote(d.maintainer)} instead.`,
@@ -27,7 +28,6 @@ export default defineRule({
   },
   check(model, ctx) {
     const df = model.dockerfile;
-    if (!hasInstruction(df, 'MAINTAINER')) return;
     for (const i of allInstructions(df)) {
       if (i.kind !== 'MAINTAINER') continue;
       const maintainer = maintainerText(i);

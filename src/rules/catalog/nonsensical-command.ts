@@ -31,6 +31,7 @@ export default defineRule({
     category: 'shell',
     severity: 'info',
     description: 'A RUN calls a command that makes no sense while building an image (an editor, a process monitor, shutdown, mount, ssh).',
+    needs: { commands: NAMES },
     messages: {
       nonsense: (d: { name: string; why: string }) => `"${d.name}" in RUN: ${d.why}; it has no lasting effect on the image. Remove it.`,
     },

@@ -1,5 +1,4 @@
 import { defineRule } from '../types.js';
-import { hasInstruction } from '../helpers/instructions.js';
 
 const FORBIDDEN: ReadonlySet<string> = new Set(['ONBUILD', 'FROM', 'MAINTAINER']);
 
@@ -10,6 +9,7 @@ export default defineRule({
     category: 'syntax',
     severity: 'medium',
     description: 'ONBUILD wraps ONBUILD, FROM or MAINTAINER, which BuildKit refuses as a trigger.',
+    needs: { instructions: ['ONBUILD'] },
     messages: {
       forbidden: (d: { trigger: string }) =>
         d.trigger === 'ONBUILD'
@@ -19,7 +19,6 @@ export default defineRule({
     aliases: ['DL3043'],
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'ONBUILD')) return;
     for (const i of model.dockerfile.instructions) {
       if (i.kind !== 'ONBUILD' || i.trigger === null) continue;
       const t = i.trigger;

@@ -103,6 +103,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'low',
     description: 'A RUN that installs packages in the final image leaves the package manager cache in the layer.',
+    needs: { commands: FILLERS },
     messages: {
       apt: (d: { cmd: string }) => `\`${d.cmd}\` leaves ${WHERE.apt} (fetched by \`apt-get update\` in this RUN) in the layer: add ${CLEANUP.apt}, or use a cache mount.`,
       apk: (d: { cmd: string }) => `\`${d.cmd}\` without \`--no-cache\` leaves ${WHERE.apk} in the layer: add ${CLEANUP.apk}.`,

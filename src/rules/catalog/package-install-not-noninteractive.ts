@@ -1,7 +1,7 @@
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
 import { aptConfigured, commandHeadRange, MANAGER_TOOLS, managerOf } from '../helpers/packages.js';
-import { runsRunning } from '../helpers/command-index.js';
+import { commandsNamed } from '../helpers/command-index.js';
 
 /** Subcommands that ask for confirmation before changing packages. */
 const APT_CONFIRMS = new Set(['install', 'remove', 'purge', 'upgrade', 'dist-upgrade', 'full-upgrade', 'autoremove', 'auto-remove', 'build-dep', 'reinstall', 'satisfy', 'safe-upgrade']);
@@ -72,6 +72,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'medium',
     description: 'A package manager command that asks for confirmation runs without its non-interactive flag.',
+    needs: { commands: MANAGER_TOOLS },
     messages: {
       interactive: (d: { cmd: string; flag: string }) =>
         `\`${d.cmd}\` asks for confirmation and a build has no terminal to answer it: the build fails or hangs. ${d.flag === '-n' ? 'Add `-n` (`--non-interactive`) before the subcommand, or `-y` after it.' : 'Add `-y`.'}`,
@@ -80,25 +81,25 @@ export default defineRule({
     fix: 'safe',
   },
   check(model, ctx) {
-    // needsConfirmation is null for every command but a package manager's
-    for (const { facts, commands } of runsRunning(model, MANAGER_TOOLS)) {
-      for (const c of commands) {
-        const flag = needsConfirmation(c);
-        if (flag === null || fedYes(c)) continue;
-        if (managerOf(c) === 'apt' && aptConfigured(model, facts, c, ASSUME_YES)) continue;
-        const range = commandHeadRange(c);
-        const sub = c.parsed.subcommand;
-        const fix =
-          sub !== null && sub.value !== null && sub.raw === sub.value && range.end === sub.range.end
-            ? [{ range: { start: range.end, end: range.end }, text: ' -y' }]
-            : undefined;
-        ctx.report({
-          messageId: 'interactive',
-          data: { cmd: `${c.name} ${c.subcommand}`, flag },
-          range,
-          ...(fix ? { fix } : {}),
-        });
-      }
+    // needsConfirmation is null for every command but a package manager's: the index lists just those (not every
+    // command of their RUNs), in the same order
+    for (const { at, cmd: c } of commandsNamed(model, MANAGER_TOOLS, 'RUN')) {
+      const facts = at.facts;
+      const flag = needsConfirmation(c);
+      if (flag === null || fedYes(c)) continue;
+      if (managerOf(c) === 'apt' && aptConfigured(model, facts, c, ASSUME_YES)) continue;
+      const range = commandHeadRange(c);
+      const sub = c.parsed.subcommand;
+      const fix =
+        sub !== null && sub.value !== null && sub.raw === sub.value && range.end === sub.range.end
+          ? [{ range: { start: range.end, end: range.end }, text: ' -y' }]
+          : undefined;
+      ctx.report({
+        messageId: 'interactive',
+        data: { cmd: `${c.name} ${c.subcommand}`, flag },
+        range,
+        ...(fix ? { fix } : {}),
+      });
     }
   },
   docs: {

@@ -2,7 +2,7 @@ import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
 import type { ShellCommand } from '../../shell/index.js';
 import { defineRule } from '../types.js';
 import { commandHeadRange, MANAGER_TOOLS, managerOf } from '../helpers/packages.js';
-import { runsRunning } from '../helpers/command-index.js';
+import { commandsNamed, runsRunning } from '../helpers/command-index.js';
 
 type Family = 'apt' | 'apk' | 'yum';
 
@@ -69,6 +69,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'medium',
     description: 'The package index is refreshed in one RUN and used by an install in another, so the layer cache can serve outdated indexes.',
+    needs: { commands: FAMILY_TOOLS },
     messages: {
       updateAlone: (d: { cmd: string; line: number }) =>
         `\`${d.cmd}\` runs in a RUN that installs nothing, while the install on line ${d.line} reuses this cached layer and its outdated index (builds fail with "404 Not Found" or install old versions): update and install in the same RUN.`,
@@ -82,7 +83,9 @@ export default defineRule({
     const runs = runsRunning(model, FAMILY_TOOLS);
     // both findings below need an update somewhere in the file (most files have none): look for one before building
     // any table (the tables cost maps and sets per RUN)
-    if (!runs.some((r) => r.commands.some((c) => updates(c) !== null))) return;
+    // (only the FAMILY_TOOLS commands themselves can update: the index lists them without the other commands of
+    // their RUNs, which this test visited one by one)
+    if (!commandsNamed(model, FAMILY_TOOLS, 'RUN').some((x) => updates(x.cmd) !== null)) return;
     // per RUN: the first update per family, whether the RUN also uses the index, and installs before any own update
     const info = runs.map((r) => {
       const updated = new Map<Family, ShellCommand>();

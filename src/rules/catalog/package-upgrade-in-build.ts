@@ -18,6 +18,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'info',
     description: 'All installed packages are upgraded during the build, which makes the image depend on the day it was built.',
+    needs: { commands: MANAGER_TOOLS },
     messages: {
       upgradeAll: (d: { cmd: string }) =>
         `\`${d.cmd}\` upgrades every package to whatever the mirror serves today: the image is not reproducible. Prefer a newer, pinned base image (rebuilt regularly), or upgrade only the packages you need.`,

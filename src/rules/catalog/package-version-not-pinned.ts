@@ -93,6 +93,7 @@ export default defineRule<
     category: 'package-manager',
     severity: 'info',
     description: 'Packages are installed without a version, so each build may install different code.',
+    needs: { commands: MANAGER_TOOLS },
     messages: {
       unpinned: (d) =>
         `\`${d.cmd}\` installs ${d.count === 1 ? 'a package' : `${d.count} packages`} without a version (${d.names}): pin versions, e.g. ${d.example}, so rebuilds are reproducible and reviewed.`,

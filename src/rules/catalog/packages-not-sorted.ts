@@ -1,7 +1,7 @@
 import type { Word } from '../../shell/index.js';
 import { defineRule } from '../types.js';
 import { installOf, isLocalOrUrl, MANAGER_TOOLS } from '../helpers/packages.js';
-import { runsRunning } from '../helpers/command-index.js';
+import { commandsNamed } from '../helpers/command-index.js';
 
 const MIN_PACKAGES = 4;
 
@@ -40,6 +40,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'info',
     description: `A list of ${MIN_PACKAGES} or more packages to install is not sorted alphabetically.`,
+    needs: { commands: MANAGER_TOOLS },
     messages: {
       unsorted: (d: { word: string; prev: string; cmd: string }) =>
         `The packages of \`${d.cmd}\` are not sorted: \`${d.word}\` comes after \`${d.prev}\`. A sorted list (one per line) makes duplicates and changes easy to spot in review.`,
@@ -47,26 +48,25 @@ export default defineRule({
     tags: ['style'],
   },
   check(model, ctx) {
-    // installOf is null for every command but a package manager's
-    for (const { commands } of runsRunning(model, MANAGER_TOOLS)) {
-      for (const c of commands) {
-        const inst = installOf(c);
-        // too few operands for a list (most installs): the names are a subset of them
-        if (inst === null || inst.manager === 'go' || inst.groups || inst.packages.length < MIN_PACKAGES) continue;
-        // names only: files, paths and URLs are not part of the list a reader scans
-        const words = inst.packages.filter((w) => w.value !== null && w.value !== '' && !/\s/.test(w.value) && !isLocalOrUrl(w.value));
-        if (words.length < MIN_PACKAGES) continue;
-        // sorted under any usual order is sorted; otherwise report where the most lenient order breaks
-        const breaks = KEYS.map((k) => firstUnsorted(words, k));
-        if (breaks.some((b) => b < 0)) continue;
-        const at = Math.max(...breaks);
-        const w = words[at]!;
-        ctx.report({
-          messageId: 'unsorted',
-          data: { word: w.value!, prev: words[at - 1]!.value!, cmd: `${c.name} ${c.subcommand ?? ''}`.trim() },
-          range: w.range,
-        });
-      }
+    // installOf is null for every command but a package manager's: the index lists just those (not every command of
+    // their RUNs), in the same order
+    for (const { cmd: c } of commandsNamed(model, MANAGER_TOOLS, 'RUN')) {
+      const inst = installOf(c);
+      // too few operands for a list (most installs): the names are a subset of them
+      if (inst === null || inst.manager === 'go' || inst.groups || inst.packages.length < MIN_PACKAGES) continue;
+      // names only: files, paths and URLs are not part of the list a reader scans
+      const words = inst.packages.filter((w) => w.value !== null && w.value !== '' && !/\s/.test(w.value) && !isLocalOrUrl(w.value));
+      if (words.length < MIN_PACKAGES) continue;
+      // sorted under any usual order is sorted; otherwise report where the most lenient order breaks
+      const breaks = KEYS.map((k) => firstUnsorted(words, k));
+      if (breaks.some((b) => b < 0)) continue;
+      const at = Math.max(...breaks);
+      const w = words[at]!;
+      ctx.report({
+        messageId: 'unsorted',
+        data: { word: w.value!, prev: words[at - 1]!.value!, cmd: `${c.name} ${c.subcommand ?? ''}`.trim() },
+        range: w.range,
+      });
     }
   },
   docs: {

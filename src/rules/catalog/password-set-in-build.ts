@@ -38,6 +38,7 @@ export default defineRule({
     severity: 'high',
     cwe: [259],
     description: 'A build step sets a user password from a literal (`chpasswd`, `passwd`, `useradd -p`, `openssl passwd`, `x11vnc -storepasswd`).',
+    needs: { commands: PASSWORD_TOOLS },
     messages: {
       literal: (d: { tool: string }) =>
         `\`${d.tool}\` sets a password written in the Dockerfile: every copy of the image shares it and the image history shows it; do not give image users passwords (lock the account), or set them at deploy time.`,

@@ -27,6 +27,7 @@ export default defineRule({
     category: 'package-manager',
     severity: 'info',
     description: '`pip install` in the final image keeps its download cache in the layer.',
+    needs: { commands: MANAGER_TOOLS },
     messages: {
       pipCache: (d: { cmd: string; flag: string }) =>
         `\`${d.cmd}\` stores every downloaded package in the pip cache inside the layer: add \`${d.flag}\`, set \`PIP_NO_CACHE_DIR=1\`, or use a cache mount on the cache folder.`,

@@ -30,6 +30,7 @@ export default defineRule({
     category: 'shell',
     severity: 'low',
     description: 'A RUN pipes a command whose failure matters into another without `pipefail`, so the failure is ignored.',
+    needs: { instructions: ['RUN'] },
     messages: {
       pipefail: (d: { producer: string }) =>
         `The exit status of "${d.producer}" is lost in this pipe: add \`set -o pipefail &&\` at the start of the RUN (or SHELL ["/bin/bash", "-o", "pipefail", "-c"]) so a failed ${d.producer} fails the build.`,

@@ -10,6 +10,7 @@ export default defineRule({
     category: 'shell',
     severity: 'info',
     description: 'A RUN uses `read` without `-r`, so backslashes in the input are eaten.',
+    needs: { commands: READ },
     messages: {
       noR: () => '`read` without -r treats backslashes as escapes and joins lines ending in one: use `read -r`.',
     },

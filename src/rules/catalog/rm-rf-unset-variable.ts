@@ -16,6 +16,7 @@ export default defineRule({
     severity: 'low',
     cwe: [1188],
     description: 'A recursive `rm` targets `$VAR/` or `$VAR/*`, which deletes the whole file system when the variable is empty.',
+    needs: { commands: RM },
     messages: {
       rootWhenEmpty: (d: { name: string; word: string }) =>
         `If ${d.name} is empty or unset, \`rm ${d.word}\` deletes from the file-system root: write \${${d.name}:?} to fail instead.`,

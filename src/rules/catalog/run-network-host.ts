@@ -7,6 +7,7 @@ export default defineRule({
     category: 'privileges',
     severity: 'medium',
     description: 'A RUN instruction uses `--network=host`, giving the build step the build host\'s network.',
+    needs: { instructions: ['RUN'] },
     messages: {
       host: () =>
         'RUN --network=host lets this step reach services listening on the build host (metadata endpoints, local daemons): use the default network, or `--network=none` when the step needs none.',

@@ -8,6 +8,7 @@ export default defineRule({
     severity: 'high',
     cwe: [250],
     description: 'A RUN instruction uses `--security=insecure`, which runs the step without the build sandbox, like a privileged container.',
+    needs: { instructions: ['RUN'] },
     messages: {
       insecure: () =>
         'RUN --security=insecure runs this step with all capabilities and no seccomp/AppArmor profile: remove it, or move the step to a build that is allowed to be privileged.',

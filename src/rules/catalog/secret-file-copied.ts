@@ -109,6 +109,7 @@ export default defineRule({
     severity: 'high',
     cwe: [538],
     description: 'COPY or ADD puts a private key or credentials file (`id_rsa`, `*.key`, `.env`, `.npmrc`, `.netrc`, `.aws/credentials`…) into the final image.',
+    needs: { instructions: ['COPY', 'ADD'] },
     messages: {
       copied: (d: { kind: string; path: string }) =>
         `\`${d.path}\` looks like a ${d.kind}: once copied it stays in this layer even if a later RUN deletes it; mount it with \`RUN --mount=type=secret\` (or \`--mount=type=ssh\`) for the step that needs it.`,

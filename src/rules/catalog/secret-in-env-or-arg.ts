@@ -1,4 +1,4 @@
-import { allInstructions, hasInstruction } from '../helpers/instructions.js';
+import { allInstructions } from '../helpers/instructions.js';
 import { couldBeSecretValue, secretNameWord } from '../helpers/secrets.js';
 import { defineRule } from '../types.js';
 
@@ -18,6 +18,7 @@ export default defineRule({
     severity: 'high',
     cwe: [798, 522],
     description: 'An ENV or ARG whose name says it holds a secret (password, token, API key…) gets a value in the Dockerfile or at build time.',
+    needs: { instructions: ['ENV', 'ARG'] },
     messages: {
       env: (d: { name: string; word: string }) =>
         `ENV ${d.name} stores a secret (${d.word}) in the image configuration, readable by anyone who can pull the image: pass it at run time (environment, mounted secret file) instead.`,
@@ -31,7 +32,6 @@ export default defineRule({
     aliases: ['DL3064', 'SecretsUsedInArgOrEnv', 'DS-0031'],
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'ENV') && !hasInstruction(model.dockerfile, 'ARG')) return;
     for (const i of allInstructions(model.dockerfile)) {
       if (i.kind === 'ENV') {
         for (const p of i.pairs) {

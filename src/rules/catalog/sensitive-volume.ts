@@ -1,7 +1,6 @@
 import { cleanPath, expandWords } from '../../model/build.js';
 import { finalImageInstructions } from '../helpers/runtime.js';
 import { defineRule } from '../types.js';
-import { hasInstruction } from '../helpers/instructions.js';
 
 const SENSITIVE = new Set(['/', '/etc', '/proc', '/sys', '/dev', '/boot', '/bin', '/sbin', '/lib', '/lib64', '/usr', '/usr/bin', '/usr/lib']);
 // not /var/lib/docker: docker-in-docker images must declare it (overlayfs cannot nest), as the official docker:dind does
@@ -14,6 +13,7 @@ export default defineRule({
     severity: 'high',
     cwe: [668],
     description: 'VOLUME declares a system directory (/, /etc, /proc, /sys, /dev, /boot, /usr…), inviting a host mount over it.',
+    needs: { instructions: ['VOLUME'] },
     messages: {
       sensitive: (d: { path: string }) =>
         `VOLUME ${d.path} turns a system directory into a mount point: mounting a host directory there exposes or replaces system files; declare only data directories.`,
@@ -21,7 +21,6 @@ export default defineRule({
     aliases: ['DKL-DI-0002'],
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'VOLUME')) return;
     for (const f of finalImageInstructions(model)) {
       const i = f.instruction;
       if (i.kind !== 'VOLUME') continue;

@@ -13,6 +13,7 @@ export default defineRule({
     category: 'shell',
     severity: 'low',
     description: 'A RUN replaces `/bin/sh` with a symbolic link to another shell instead of using the SHELL instruction.',
+    needs: { commands: LN },
     messages: {
       symlink: (d: { target: string }) =>
         `Do not relink /bin/sh to ${d.target}: it changes the shell of every script and package hook in the image; use SHELL ["${d.target}", "-c"] for RUN instead.`,

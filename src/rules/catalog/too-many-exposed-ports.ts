@@ -17,6 +17,7 @@ export default defineRule<
     category: 'runtime',
     severity: 'low',
     description: 'A stage exposes more ports (or a wider port range) than the configured maximum, which widens the attack surface.',
+    needs: { instructions: ['EXPOSE'] },
     messages: {
       tooMany: (d) => `This stage exposes ${d.count} ports (more than ${d.max}): expose only the ports the service listens on.`,
       wideRange: (d) => `The range ${d.port} exposes ${d.count} ports (more than ${d.max}): narrow it to the ports in use.`,

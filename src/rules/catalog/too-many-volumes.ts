@@ -1,5 +1,4 @@
 import { defineRule } from '../types.js';
-import { hasInstruction } from '../helpers/instructions.js';
 
 interface Options {
   readonly max: number;
@@ -12,13 +11,13 @@ export default defineRule<{ tooMany: (d: { count: number; max: number }) => stri
     category: 'runtime',
     severity: 'low',
     description: 'A stage declares more VOLUME paths than the configured maximum.',
+    needs: { instructions: ['VOLUME'] },
     messages: {
       tooMany: (d) => `This stage declares ${d.count} volumes (more than ${d.max}): declare only the directories that hold persistent data.`,
     },
     defaultOptions: { max: 5 },
   },
   check(model, ctx) {
-    if (!hasInstruction(model.dockerfile, 'VOLUME')) return;
     const max = ctx.options.max;
     for (const stage of model.stages) {
       let count = 0;

@@ -1,4 +1,5 @@
 import { instructionsOf } from '../../model/build.js';
+import type { Comment } from '../../parser/ast.js';
 import { defineRule } from '../types.js';
 
 interface Options {
@@ -39,9 +40,11 @@ export default defineRule<
       return; // one finding per file is enough when nothing is commented
     }
     // comments by start offset, for a binary search per RUN (a scan of every comment per RUN is quadratic)
-    const comments = [...df.comments].sort((a, b) => a.range.start - b.range.start);
+    // (sorted on first use: most files have no RUN long enough to ask)
+    let comments: readonly Comment[] | null = null;
     /** A comment that starts after `start` and ends by `end` (comments do not overlap: the first one after `start` decides). */
     const commentWithin = (start: number, end: number): boolean => {
+      comments ??= [...df.comments].sort((a, b) => a.range.start - b.range.start);
       let lo = 0;
       let hi = comments.length;
       while (lo < hi) {
@@ -54,14 +57,16 @@ export default defineRule<
     };
     for (const f of instructionsOf(model, 'RUN', { triggers: false })) {
       if (f.instruction.comments.length > 0 || !f.shell) continue;
+      // the command count first: it is the cheapest test and rules out most RUNs
+      let count = 0;
+      for (const s of f.shell) count += s.all.length;
+      if (count < minCommands) continue;
       // comments inside the script (after a continuation, or in a heredoc) count too
       if (commentWithin(f.instruction.range.start, f.instruction.range.end)) continue;
       // a comment block separated from the RUN by one blank line documents it too
       const before = f.instruction.startLine - 2;
       if (before >= 1 && model.source.lineText(before + 1).trim() === '' && /^\s*#/.test(model.source.lineText(before))) continue;
-      let count = 0;
-      for (const s of f.shell) count += s.all.length;
-      if (count >= minCommands) ctx.report({ messageId: 'longRun', data: { count }, range: f.instruction.keywordRange });
+      ctx.report({ messageId: 'longRun', data: { count }, range: f.instruction.keywordRange });
     }
   },
   docs: {

@@ -13,6 +13,7 @@ export default defineRule({
     category: 'shell',
     severity: 'low',
     description: 'A `[ ]` or `test` expression uses an unquoted variable whose value is unknown, so an empty or multi-word value breaks the test.',
+    needs: { commands: TESTS },
     messages: {
       unquoted: (d: { name: string }) =>
         `Quote "$${d.name}" in this test: if it is empty or contains spaces, [ ] sees the wrong number of words and the test errors out or answers wrongly.`,

@@ -9,6 +9,7 @@ export default defineRule({
     category: 'privileges',
     severity: 'info',
     description: 'The final USER names a user instead of a numeric uid, which Kubernetes `runAsNonRoot` cannot verify.',
+    needs: { instructions: ['USER'] },
     messages: {
       byName: (d: { user: string }) =>
         `USER \`${d.user}\` is a name: use its numeric uid (e.g. \`USER 10001:10001\`) so that runtimes can check it is not root without reading /etc/passwd.`,

@@ -15,6 +15,7 @@ export default defineRule<{ largeUid: (d: { uid: string }) => string }, Options>
     category: 'privileges',
     severity: 'low',
     description: '`useradd` with a large UID and without `-l`/`--no-log-init` writes huge lastlog and faillog files into the layer.',
+    needs: { commands: USERADD },
     messages: {
       largeUid: (d: { uid: string }) =>
         `useradd -u ${d.uid} without \`-l\` (\`--no-log-init\`) grows /var/log/lastlog and faillog to the size of the UID range (gigabytes for large UIDs): add \`-l\`.`,

@@ -11,6 +11,7 @@ export default defineRule({
     category: 'shell',
     severity: 'info',
     description: 'A stage uses both wget and curl, where one download tool would do.',
+    needs: { commands: TOOLS },
     messages: {
       both: (d: { tool: string; other: string }) => `${d.tool} is used in a stage that already uses ${d.other}: use one download tool to keep the image smaller and downloads uniform.`,
     },

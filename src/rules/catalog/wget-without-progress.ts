@@ -12,6 +12,7 @@ export default defineRule({
     category: 'shell',
     severity: 'info',
     description: '`wget` runs without `-q`, `-nv` or `--progress`, flooding the build log with progress bars.',
+    needs: { commands: WGET },
     messages: {
       progress: () => 'wget without -q/-nv/--progress prints a progress line per chunk into the build log: add --progress=dot:giga, -nv or -q.',
     },

@@ -10,6 +10,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'medium',
     description: 'WORKDIR points into a kernel or boot file system (/proc, /sys, /dev, /boot).',
+    needs: { instructions: ['WORKDIR'] },
     messages: {
       systemDir: (d: { path: string; root: string }) =>
         `WORKDIR ${d.path} is inside ${d.root}, a kernel or boot file system: use an application directory such as /app.`,

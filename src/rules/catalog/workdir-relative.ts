@@ -15,6 +15,7 @@ export default defineRule({
     category: 'runtime',
     severity: 'low',
     description: 'WORKDIR is a relative path while no earlier WORKDIR fixes the directory it is relative to.',
+    needs: { instructions: ['WORKDIR'] },
     messages: {
       relative: (d: { path: string }) =>
         `WORKDIR ${d.path} is relative to the base image's working directory, which this Dockerfile does not set: use an absolute path.`,
