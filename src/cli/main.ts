@@ -117,15 +117,14 @@ async function useWorkers(fileCount: number, totalBytes: number): Promise<boolea
 }
 
 /**
- * A worker that parses the files' shell scripts ahead of this thread (src/engine/parse-ahead.ts), or null.
- * Experimental and off unless `DOCKAUDIT_PARSE_AHEAD=1`: on the shared 2-core machine it saved ~15 % of the main
- * thread's CPU on the corpus but no measurable wall-clock time, for +0.45 s user and +15 MB of peak RSS
- * (docs/performance.md). When on, it starts only for enough files, and never when the audit pool runs.
+ * A worker that parses the files' shell scripts (and reads the files) ahead of this thread, when one thread audits
+ * many files (src/engine/parse-ahead.ts, `shouldParseAhead`), or null. Measured in docs/performance.md.
  */
 async function parseAhead(files: readonly string[]): Promise<ParseAhead | null> {
-  if (process.env['DOCKAUDIT_PARSE_AHEAD'] !== '1' || files.length < 2) return null;
+  const setting = process.env['DOCKAUDIT_PARSE_AHEAD'];
+  if (setting === '0' || files.length < 2) return null;
   const pa = await import('../engine/parse-ahead.js');
-  return files.length >= pa.PARSE_AHEAD_MIN_FILES ? pa.startParseAhead(files) : null;
+  return pa.shouldParseAhead(files.length, setting) ? pa.startParseAhead(files) : null;
 }
 
 /** Settings shared by every file with the same config (and no per-file overrides). */
@@ -274,14 +273,14 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
     let done = 0;
     const parallel = await useWorkers(paths.length, found.bytes.total);
     if (parallel) done = await auditInParallel(paths.map((_, i) => jobAt(i)), 0, found.bytes.largest, onResult);
-    const ahead = parallel ? null : await parseAhead(paths.map((p) => resolve(cwd, p)));
+    const ahead = parallel ? null : await parseAhead(files);
     try {
       for (; done < paths.length; done++) {
         const job = jobAt(done);
         ahead?.advance(done);
-        let bytes: Uint8Array;
+        let bytes: Uint8Array | undefined = ahead?.take(done);
         try {
-          bytes = readFileSync(job.file ?? job.path);
+          bytes ??= readFileSync(job.file ?? job.path);
         } catch (e) {
           const waiting = onResult(unreadableFile(job.path, `cannot read: ${describeError(e)}`), undefined);
           if (waiting) await waiting;
@@ -293,7 +292,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       }
     } finally {
       ahead?.stop();
-      if (ahead && process.env['DOCKAUDIT_DEBUG']) err(`${TOOL_NAME}: parse-ahead: ${ahead.stats.trees} trees for ${ahead.stats.files} files${ahead.stats.failed ? ' (the worker failed)' : ''}\n`);
+      if (ahead && process.env['DOCKAUDIT_DEBUG']) err(`${TOOL_NAME}: parse-ahead: ${ahead.stats.trees} trees and ${ahead.stats.reads} reads for ${ahead.stats.files} files${ahead.stats.failed ? ' (the worker failed)' : ''}\n`);
     }
   };
 

@@ -28,9 +28,11 @@ export interface ParseAheadData {
   readonly lowPriority: boolean;
 }
 
-/** The trees of one file's scripts (those not delivered for an earlier file). */
+/** One file's bytes and the trees of its scripts (those not delivered for an earlier file). */
 export interface ParseAheadDelivery {
   readonly index: number;
+  /** The file's contents as the worker read them (transferred), or null when it could not or did not read them. */
+  readonly bytes: Uint8Array | null;
   readonly texts: readonly string[];
   /** `SyntaxTree.records()` of each text (their buffers are transferred). */
   readonly records: readonly Int32Array[];

@@ -14,7 +14,7 @@ import type { Arg, Dockerfile, Instruction } from '../parser/ast.js';
 import { decodeBytes } from '../parser/decode.js';
 import { parse } from '../parser/parse.js';
 import { withHeredocs } from '../shell/instruction.js';
-import { bashParser, bashTables, cursorBinding, initShell } from '../shell/loader.js';
+import { bashParser, bashTables, cursorBinding, initShell, memoryReader } from '../shell/loader.js';
 import { basename } from '../shell/commands.js';
 import { toolKey } from '../shell/options.js';
 import { parseBudgetMs, shebangInterpreter, shellKindOf } from '../shell/parse.js';
@@ -132,26 +132,30 @@ function parseRecords(text: string): Int32Array | null {
     return null;
   }
   try {
-    return readTree(tree, text, bashTables(), cursorBinding()).records();
+    return (memoryReader()?.read(tree, text) ?? readTree(tree, text, bashTables(), cursorBinding())).records();
   } finally {
     tree.delete();
   }
 }
 
 /**
- * The delivery for one file: the trees of its scripts not sent before (none for a file it cannot read, or leaves to
- * the main thread; sent all the same, so that the main thread knows how far the worker got).
+ * The delivery for one file: its bytes, for the main thread to audit without reading the file again, and the trees of
+ * its scripts not sent before (none for a file it cannot read, or leaves to the main thread; sent all the same, so
+ * that the main thread knows how far the worker got).
  */
 function parseFile(index: number, file: string): ParseAheadDelivery {
   const texts: string[] = [];
   const records: Int32Array[] = [];
+  let bytes: Uint8Array;
   let df: Dockerfile;
   try {
-    const bytes = readFileSync(file);
-    if (bytes.length > MAX_FILE_BYTES) return { index, texts, records };
+    bytes = readFileSync(file);
+    if (bytes.length > MAX_FILE_BYTES) return { index, bytes: null, texts, records };
+    // a small file's Buffer is a slice of Node's shared pool, which must not be transferred: a copy of its own
+    if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = new Uint8Array(bytes);
     df = parse(decodeBytes(bytes, file).source);
   } catch {
-    return { index, texts, records };
+    return { index, bytes: null, texts, records };
   }
   for (const text of scriptTexts(df)) {
     if (text.length > MAX_SCRIPT || sent.has(text)) continue;
@@ -162,7 +166,14 @@ function parseFile(index: number, file: string): ParseAheadDelivery {
     texts.push(text);
     records.push(r);
   }
-  return { index, texts, records };
+  return { index, bytes, texts, records };
+}
+
+/** What a delivery transfers instead of copying: the file's buffer and the trees' records. */
+function transferList(d: ParseAheadDelivery): ArrayBuffer[] {
+  const list = d.records.map((r) => r.buffer as ArrayBuffer);
+  if (d.bytes !== null) list.push(d.bytes.buffer as ArrayBuffer);
+  return list;
 }
 
 /**
@@ -217,7 +228,7 @@ async function serve(data: ParseAheadData): Promise<void> {
       continue;
     }
     const d = parseFile(i, files[i]!);
-    port.postMessage(d, d.records.map((r) => r.buffer as ArrayBuffer));
+    port.postMessage(d, transferList(d));
     idle = d.texts.length === 0 ? idle + 1 : 0;
     i++;
   }

@@ -1,6 +1,6 @@
 /**
- * Parse-ahead (an experiment, off by default: see docs/performance.md): for runs audited on one thread (machines too
- * small for the audit pool, pool.ts), a worker thread runs ahead of the main thread's audit loop and parses the
+ * Parse-ahead (see docs/performance.md): for runs audited on one thread (machines too small for the audit pool,
+ * pool.ts), a worker thread runs ahead of the main thread's audit loop and parses the
  * files' shell scripts (tree-sitter-bash, the most expensive single step of an audit), so that the main thread finds
  * their trees in its cache instead of parsing them.
  *
@@ -11,6 +11,7 @@
  * same either way. Memory is bounded: the worker stays at most `ahead` files in front of the main thread, which
  * tells it where it is through a shared counter (no message per file).
  */
+import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { bashTables, shellReady } from '../shell/loader.js';
@@ -24,6 +25,16 @@ import type { ParseAheadData, ParseAheadDelivery } from './parse-ahead-protocol.
  * module, the grammar), and below ~200 files the main thread's CPU was the same with and without it.
  */
 export const PARSE_AHEAD_MIN_FILES = 200;
+
+/**
+ * Whether to start a parse-ahead worker for `fileCount` files audited on one thread. `setting` is the value of
+ * `DOCKAUDIT_PARSE_AHEAD`: `0` never, `1` whenever there are enough files; unset, with enough files and at least two
+ * cores (on one core the worker could only take time from the audit; with three or more the audit pool runs instead).
+ */
+export function shouldParseAhead(fileCount: number, setting: string | undefined, cores: number = availableParallelism()): boolean {
+  if (setting === '0' || fileCount < PARSE_AHEAD_MIN_FILES) return false;
+  return setting === '1' || cores >= 2;
+}
 
 /** Files the worker may be ahead of the main thread (bounds the trees in flight: a few MB at most). */
 export const PARSE_AHEAD_FILES = 32;
@@ -43,6 +54,8 @@ export interface ParseAheadStats {
   files: number;
   /** Trees put into the cache. */
   trees: number;
+  /** Files the main thread audited from the worker's bytes instead of reading them. */
+  reads: number;
   /** The highest file index trees were delivered for (-1: none). */
   maxIndex: number;
   /** The worker stopped with an error (its trees so far were still used). */
@@ -71,7 +84,11 @@ function startWorker(url: URL, data: ParseAheadData, transfer: MessagePort[]): W
 
 /** A running parse-ahead worker. Create with `startParseAhead`; call `advance(i)` before auditing file i; `stop()`. */
 export class ParseAhead {
-  readonly stats: ParseAheadStats = { files: 0, trees: 0, maxIndex: -1, failed: false };
+  readonly stats: ParseAheadStats = { files: 0, trees: 0, reads: 0, maxIndex: -1, failed: false };
+  /** Files read by the worker and not yet taken, by index (at most `ahead` of them). */
+  private readonly bytes = new Map<number, Uint8Array>();
+  /** The index of the last `advance`. */
+  private at = -1;
   private stopped = false;
   private exited: Promise<void> = Promise.resolve();
 
@@ -94,11 +111,26 @@ export class ParseAhead {
    */
   advance(index: number): void {
     if (this.stopped) return;
+    this.at = index;
     this.drain();
     Atomics.store(this.ctl, AT, index);
     // wake the worker only when it asked to be (every `ahead / 2` files): a wake-up per file cost a context switch
     // per file, on a core the main thread may be using
     if (index >= Atomics.load(this.ctl, WAKE)) Atomics.notify(this.ctl, AT);
+  }
+
+  /**
+   * The bytes of file `index` as the worker read them, once (call after `advance(index)`), or undefined when they
+   * have not arrived: the caller reads the file itself. Saves the main thread a file read (open, stat, read, close)
+   * per file.
+   */
+  take(index: number): Uint8Array | undefined {
+    const b = this.bytes.get(index);
+    if (b !== undefined) {
+      this.bytes.delete(index);
+      this.stats.reads++;
+    }
+    return b;
   }
 
   /**
@@ -108,6 +140,7 @@ export class ParseAhead {
   stop(): Promise<void> {
     if (this.stopped) return this.exited;
     this.stopped = true;
+    this.bytes.clear();
     Atomics.store(this.ctl, STOP, 1);
     Atomics.notify(this.ctl, AT);
     this.port.close();
@@ -123,11 +156,13 @@ export class ParseAhead {
     // early in practice: the worker loads the same grammar first)
     const ready = shellReady();
     for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
-      if (!ready) continue;
       const d = m.message as ParseAheadDelivery;
-      const lang = bashTables();
       this.stats.files++;
       this.stats.maxIndex = Math.max(this.stats.maxIndex, d.index);
+      // bytes of a file the main thread has read itself already are dropped
+      if (d.bytes !== null && d.index >= this.at) this.bytes.set(d.index, d.bytes);
+      if (!ready) continue;
+      const lang = bashTables();
       for (let k = 0; k < d.texts.length; k++) {
         const tree = SyntaxTree.fromRecords(d.texts[k]!, d.records[k]!, lang);
         if (tree === null) continue;

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { audit, auditDetailed } from '../../src/engine/audit.js';
 import type { FileResult } from '../../src/engine/result.js';
-import { PARSE_AHEAD_MIN_FILES, startParseAhead } from '../../src/engine/parse-ahead.js';
+import { PARSE_AHEAD_MIN_FILES, shouldParseAhead, startParseAhead } from '../../src/engine/parse-ahead.js';
 import type { ParseAhead } from '../../src/engine/parse-ahead.js';
 import { scriptTexts } from '../../src/engine/parse-ahead-worker.js';
 import { parse } from '../../src/parser/parse.js';
@@ -174,10 +174,20 @@ test('parse-ahead: trees arrive, at most `ahead` files ahead; results are unchan
     await new Promise((r) => setTimeout(r, 300));
     pa.advance(-1);
     assert.equal(pa.stats.maxIndex, ahead - 1, 'the worker waits for the main thread');
+    let taken = 0;
     for (let i = 0; i < files.length; i++) {
       pa.advance(i);
-      assert.deepEqual(plain(await audit(readFileSync(files[i]!), files[i]!)), plain(expected[i]!), names[i]);
+      const onDisk = readFileSync(files[i]!);
+      const bytes = pa.take(i);
+      if (bytes !== undefined) {
+        taken++;
+        assert.ok(Buffer.from(bytes).equals(onDisk), `the worker's bytes of ${names[i]} are the file's`);
+        assert.equal(pa.take(i), undefined, 'bytes are taken once');
+      }
+      assert.deepEqual(plain(await audit(bytes ?? onDisk, files[i]!)), plain(expected[i]!), names[i]);
     }
+    assert.ok(taken > 0, 'files were read by the worker');
+    assert.equal(pa.stats.reads, taken);
     assert.ok(pa.stats.files > ahead, `trees for ${pa.stats.files} files`);
     assert.equal(pa.stats.failed, false);
   } finally {
@@ -199,6 +209,7 @@ test('parse-ahead: a worker that fails, and files it cannot read, change nothing
     assert.equal(broken.stats.failed, true, 'the error is recorded, not thrown');
     for (let i = 0; i < 4; i++) {
       broken.advance(i);
+      assert.equal(broken.take(i), undefined);
       assert.deepEqual(plain(await audit(readFileSync(files[i]!), files[i]!)), plain(expected[i]!));
     }
   } finally {
@@ -210,6 +221,10 @@ test('parse-ahead: a worker that fails, and files it cannot read, change nothing
   try {
     await until(pa, -1, () => pa.stats.maxIndex >= files.length - 1);
     assert.equal(pa.stats.maxIndex, files.length - 1, 'the worker went past them');
+    // no bytes for the missing file and the directory: the main thread reads them and reports the error itself
+    pa.advance(4);
+    assert.equal(pa.take(4), undefined);
+    assert.equal(pa.take(5), undefined);
     assert.equal(pa.stats.files, files.length);
     assert.ok(pa.stats.trees > 0);
     assert.equal(pa.stats.failed, false);
@@ -240,16 +255,25 @@ function cli(args: string[], env: Record<string, string>): { code: number | null
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('CLI: DOCKAUDIT_PARSE_AHEAD=1 gives the same report; off by default; never for a few files', () => {
+test('shouldParseAhead: enough files, two cores or more, unless DOCKAUDIT_PARSE_AHEAD says otherwise', () => {
+  assert.equal(shouldParseAhead(PARSE_AHEAD_MIN_FILES, undefined, 2), true);
+  assert.equal(shouldParseAhead(PARSE_AHEAD_MIN_FILES - 1, undefined, 2), false, 'too few files to pay for its start-up');
+  assert.equal(shouldParseAhead(PARSE_AHEAD_MIN_FILES, undefined, 1), false, 'one core: it would compete with the audit');
+  assert.equal(shouldParseAhead(PARSE_AHEAD_MIN_FILES, '1', 1), true, '1 forces it');
+  assert.equal(shouldParseAhead(PARSE_AHEAD_MIN_FILES - 1, '1', 8), false);
+  assert.equal(shouldParseAhead(10 * PARSE_AHEAD_MIN_FILES, '0', 2), false, '0 turns it off');
+});
+
+test('CLI: parse-ahead gives the same report as without; DOCKAUDIT_PARSE_AHEAD=0 turns it off; never for a few files', () => {
   const args = ['-f', 'json', ...all.filter((_, i) => i % 7 === 0).slice(0, PARSE_AHEAD_MIN_FILES).map((n) => join(corpus, n))];
   assert.equal(args.length - 2, PARSE_AHEAD_MIN_FILES);
-  const off = cli(args, { DOCKAUDIT_DEBUG: '1' });
+  const off = cli(args, { DOCKAUDIT_PARSE_AHEAD: '0', DOCKAUDIT_DEBUG: '1' });
   const on = cli(args, { DOCKAUDIT_PARSE_AHEAD: '1', DOCKAUDIT_DEBUG: '1' });
   assert.equal(on.code, off.code);
   assert.ok(on.stdout.length > 1000);
   assert.equal(on.stdout, off.stdout);
-  assert.match(on.stderr, /parse-ahead: \d+ trees for \d+ files/);
-  assert.doesNotMatch(off.stderr, /parse-ahead/, 'off by default');
+  assert.match(on.stderr, /parse-ahead: \d+ trees and \d+ reads for \d+ files/);
+  assert.doesNotMatch(off.stderr, /parse-ahead/, 'off when asked');
   const few = cli(args.slice(0, 12), { DOCKAUDIT_PARSE_AHEAD: '1', DOCKAUDIT_DEBUG: '1' });
   assert.ok(few.stdout.length > 100, few.stderr);
   assert.doesNotMatch(few.stderr, /parse-ahead/);
