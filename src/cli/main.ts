@@ -14,6 +14,7 @@ import type { FileResult } from '../engine/result.js';
 import type { SuppressionOptions } from '../engine/suppressions.js';
 import { createRuleIndex } from '../engine/rule-index.js';
 import type { RuleSetting } from '../engine/run.js';
+import type { ParseAhead } from '../engine/parse-ahead.js';
 import type { PoolInput } from '../engine/pool.js';
 import { environmentFor, isAuditWorker, serveAuditRequests } from '../engine/worker.js';
 import type { TransferableAuditOptions } from '../engine/worker.js';
@@ -113,6 +114,17 @@ async function useWorkers(fileCount: number, totalBytes: number): Promise<boolea
   const pool = await import('../engine/pool.js');
   if (setting !== undefined && setting !== '' && Number.isInteger(Number(setting)) && Number(setting) > 0) return true;
   return pool.shouldUseWorkers(fileCount, totalBytes);
+}
+
+/**
+ * A worker that parses the files' shell scripts (and reads the files) ahead of this thread, when one thread audits
+ * many files (src/engine/parse-ahead.ts, `shouldParseAhead`), or null. Measured in docs/performance.md.
+ */
+async function parseAhead(files: readonly string[]): Promise<ParseAhead | null> {
+  const setting = process.env['DOCKAUDIT_PARSE_AHEAD'];
+  if (setting === '0' || files.length < 2) return null;
+  const pa = await import('../engine/parse-ahead.js');
+  return pa.shouldParseAhead(files.length, setting) ? pa.startParseAhead(files) : null;
 }
 
 /** Settings shared by every file with the same config (and no per-file overrides). */
@@ -259,20 +271,28 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       }
     }
     let done = 0;
-    if (await useWorkers(paths.length, found.bytes.total)) done = await auditInParallel(paths.map((_, i) => jobAt(i)), 0, found.bytes.largest, onResult);
-    for (; done < paths.length; done++) {
-      const job = jobAt(done);
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(job.file ?? job.path);
-      } catch (e) {
-        const waiting = onResult(unreadableFile(job.path, `cannot read: ${describeError(e)}`), undefined);
+    const parallel = await useWorkers(paths.length, found.bytes.total);
+    if (parallel) done = await auditInParallel(paths.map((_, i) => jobAt(i)), 0, found.bytes.largest, onResult);
+    const ahead = parallel ? null : await parseAhead(files);
+    try {
+      for (; done < paths.length; done++) {
+        const job = jobAt(done);
+        ahead?.advance(done);
+        let bytes: Uint8Array | undefined = ahead?.take(done);
+        try {
+          bytes ??= readFileSync(job.file ?? job.path);
+        } catch (e) {
+          const waiting = onResult(unreadableFile(job.path, `cannot read: ${describeError(e)}`), undefined);
+          if (waiting) await waiting;
+          continue;
+        }
+        const waiting = onResult(await auditWith(job.path, bytes, job.options), job.failLevel);
         if (waiting) await waiting;
-        continue;
+        capYoungGeneration();
       }
-      const waiting = onResult(await auditWith(job.path, bytes, job.options), job.failLevel);
-      if (waiting) await waiting;
-      capYoungGeneration();
+    } finally {
+      ahead?.stop();
+      if (ahead && process.env['DOCKAUDIT_DEBUG']) err(`${TOOL_NAME}: parse-ahead: ${ahead.stats.trees} trees and ${ahead.stats.reads} reads for ${ahead.stats.files} files${ahead.stats.failed ? ' (the worker failed)' : ''}\n`);
     }
   };
 

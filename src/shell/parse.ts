@@ -760,3 +760,12 @@ function isGuard(c: ShellCommand): boolean {
   return (c.name === 'exit' || c.name === 'return') && c.args[0]?.value === '0';
 }
 
+
+/**
+ * Puts a tree parsed elsewhere (the CLI's parse-ahead worker thread, src/engine/parse-ahead.ts) into the tree cache,
+ * so that a later `syntaxTree(text)` uses it instead of parsing. `tree` must come from `readTree` for exactly `text`:
+ * a tree depends only on its text, so the result is the same as parsing here.
+ */
+export function primeTree(text: string, tree: SyntaxTree): void {
+  if (tree.text === text) trees.set(text, tree);
+}
