@@ -187,8 +187,11 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   // one allowance of substituted text for the whole file: `ENV B=$A$A`, `ENV C=$B$B`, … cannot blow up
   const budget: ExpansionBudget = { remaining: MAX_MODEL_EXPANSION_CHARS };
   const expandOptions = { escape, budget }; // the same for every word of the file
+  // what the rules' `expand` would compute again for these words in these scopes (see expansionCache)
+  const expanded = new Map<Scope, Map<string, ExpandResult>>();
   const expandIn = (text: string, scope: Scope, range: Range | null, what: string): Expansion => {
     const r = processWord(text, lookupFor(scope), expandOptions);
+    remember(expanded, scope, text, r);
     if (!r.ok) {
       if (range) diag('expansion-error', `${what}: ${r.message}`, { start: Math.min(range.start + r.offset, range.end), end: range.end });
       return r;
@@ -503,6 +506,10 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   };
   // the helpers' caches travel with the model from the start (one hidden class for every model; see memo.ts)
   prepareSlots(model);
+  if (expanded.size > 0) {
+    const cache = expansionCache(model);
+    for (const [scope, byText] of expanded) cache.set(scope, byText);
+  }
   if (opts.timings) {
     const t0 = performance.now();
     attachShellFacts(model);
@@ -683,11 +690,32 @@ const helperExpandOptions = perModel(
   (model: DockerfileModel): ExpandOptions => ({ escape: model.escape, budget: { remaining: MAX_MODEL_EXPANSION_CHARS } }),
 );
 
-/** Expands `text` as BuildKit would at `at` (its scope, the file's escape). */
+/**
+ * Expansion results per model, by scope and text. The rules expand ~7,900 words over the corpus, and 60 % of them are
+ * words the model expanded in the same scope while it was built (ENV and LABEL values, ARG defaults, FROM images,
+ * USER, WORKDIR, `--from`) or that another rule expanded already: `buildModel` hands its results over, and `expand`
+ * keeps its own. A result depends only on the text and the scope (an immutable snapshot of the variables); the escape
+ * character is the file's. Results stopped by the expansion budget are not kept (a later call has its own budget).
+ */
+const expansionCache = perModel((_model: DockerfileModel) => new Map<Scope, Map<string, ExpandResult>>());
+
+function remember(cache: Map<Scope, Map<string, ExpandResult>>, scope: Scope, text: string, r: ExpandResult): void {
+  if (!r.ok && r.limit === true) return;
+  let byText = cache.get(scope);
+  if (byText === undefined) cache.set(scope, (byText = new Map()));
+  byText.set(text, r);
+}
+
+/** Expands `text` as BuildKit would at `at` (its scope, the file's escape). The result is shared: do not modify it. */
 export function expand(model: DockerfileModel, text: string, at: Instruction): ExpandResult {
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
-  return processWord(text, lookupFor(scope), helperExpandOptions(model));
+  const cache = expansionCache(model);
+  const known = cache.get(scope)?.get(text);
+  if (known !== undefined) return known;
+  const r = processWord(text, lookupFor(scope), helperExpandOptions(model));
+  remember(cache, scope, text, r);
+  return r;
 }
 
 /** Expands and splits `text` into words as BuildKit would at `at` (EXPOSE, VOLUME, ...). */
