@@ -706,16 +706,24 @@ function remember(cache: Map<Scope, Map<string, ExpandResult>>, scope: Scope, te
   byText.set(text, r);
 }
 
+/**
+ * `processWord(text)` in `scope` with `options` (the file's escape; any budget), through the model's expansion cache:
+ * the shell layer's expansions of COPY/ADD words, which the rules expand again.
+ */
+export function expandInScope(model: DockerfileModel, scope: Scope, text: string, options: ExpandOptions): ExpandResult {
+  const cache = expansionCache(model);
+  const known = cache.get(scope)?.get(text);
+  if (known !== undefined) return known;
+  const r = processWord(text, lookupFor(scope), options);
+  remember(cache, scope, text, r);
+  return r;
+}
+
 /** Expands `text` as BuildKit would at `at` (its scope, the file's escape). The result is shared: do not modify it. */
 export function expand(model: DockerfileModel, text: string, at: Instruction): ExpandResult {
   const f = model.facts.get(at);
   const scope = f ? f.scope : model.globalScope;
-  const cache = expansionCache(model);
-  const known = cache.get(scope)?.get(text);
-  if (known !== undefined) return known;
-  const r = processWord(text, lookupFor(scope), helperExpandOptions(model));
-  remember(cache, scope, text, r);
-  return r;
+  return expandInScope(model, scope, text, helperExpandOptions(model));
 }
 
 /** Expands and splits `text` into words as BuildKit would at `at` (EXPOSE, VOLUME, ...). */
