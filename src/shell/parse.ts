@@ -215,11 +215,13 @@ class Walker {
       if (!(e instanceof RangeError)) throw e;
       this.script.errors.push({ message: 'script too deeply nested to analyse completely', range: this.script.range });
     }
-    this.cmds.forEach((c, i) => {
+    const cmds = this.cmds;
+    for (let i = 0; i < cmds.length; i++) {
+      const c = cmds[i]!;
       c.id = i;
       // a guard on the runner (`sh -c '…' || true`) covers the nested script's commands
       if (c.parent !== null && c.parent.guarded) c.guarded = true;
-    });
+    }
   }
 
   private setVar(name: string, value: string | typeof UNKNOWN): void {
