@@ -187,11 +187,11 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   // one allowance of substituted text for the whole file: `ENV B=$A$A`, `ENV C=$B$B`, … cannot blow up
   const budget: ExpansionBudget = { remaining: MAX_MODEL_EXPANSION_CHARS };
   const expandOptions = { escape, budget }; // the same for every word of the file
-  // what the rules' `expand` would compute again for these words in these scopes (see expansionCache)
-  const expanded = new Map<Scope, Map<string, ExpandResult>>();
+  // what the rules' `expand` would compute again for these words in these scopes (see expansionMemo)
+  const remembered: ExpansionMemo = new Map();
   const expandIn = (text: string, scope: Scope, range: Range | null, what: string): Expansion => {
     const r = processWord(text, lookupFor(scope), expandOptions);
-    remember(expanded, scope, text, r);
+    remember(remembered, scope, text, r);
     if (!r.ok) {
       if (range) diag('expansion-error', `${what}: ${r.message}`, { start: Math.min(range.start + r.offset, range.end), end: range.end });
       return r;
@@ -506,10 +506,9 @@ export function buildModel(df: Dockerfile, opts: BuildModelOptions = {}): Docker
   };
   // the helpers' caches travel with the model from the start (one hidden class for every model; see memo.ts)
   prepareSlots(model);
-  if (expanded.size > 0) {
-    const cache = expansionCache(model);
-    for (const [scope, byText] of expanded) cache.set(scope, byText);
-  }
+  // the model's expansion memo starts with what the build expanded (the slot is empty: this call makes it)
+  handOver = remembered;
+  expansionMemo(model);
   if (opts.timings) {
     const t0 = performance.now();
     attachShellFacts(model);
@@ -697,13 +696,30 @@ const helperExpandOptions = perModel(
  * keeps its own. A result depends only on the text and the scope (an immutable snapshot of the variables); the escape
  * character is the file's. Results stopped by the expansion budget are not kept (a later call has its own budget).
  */
-const expansionCache = perModel((_model: DockerfileModel) => new Map<Scope, Map<string, ExpandResult>>());
+const expansionMemo = perModel((_model: DockerfileModel): ExpansionMemo => {
+  const memo = handOver ?? new Map<string, Remembered>();
+  handOver = null;
+  return memo;
+});
+/** The memo `buildModel` filled, taken over by the model's slot on the next `expansionMemo` call (buildModel's). */
+let handOver: ExpansionMemo | null = null;
 
-function remember(cache: Map<Scope, Map<string, ExpandResult>>, scope: Scope, text: string, r: ExpandResult): void {
+/** Results by text; the few texts expanded in more than one scope chain their entries (one map per model). */
+type ExpansionMemo = Map<string, Remembered>;
+interface Remembered {
+  readonly scope: Scope;
+  readonly result: ExpandResult;
+  readonly next: Remembered | null;
+}
+
+function recall(memo: ExpansionMemo, scope: Scope, text: string): ExpandResult | undefined {
+  for (let e: Remembered | null = memo.get(text) ?? null; e !== null; e = e.next) if (e.scope === scope) return e.result;
+  return undefined;
+}
+
+function remember(memo: ExpansionMemo, scope: Scope, text: string, r: ExpandResult): void {
   if (!r.ok && r.limit === true) return;
-  let byText = cache.get(scope);
-  if (byText === undefined) cache.set(scope, (byText = new Map()));
-  byText.set(text, r);
+  memo.set(text, { scope, result: r, next: memo.get(text) ?? null });
 }
 
 /**
@@ -711,11 +727,11 @@ function remember(cache: Map<Scope, Map<string, ExpandResult>>, scope: Scope, te
  * the shell layer's expansions of COPY/ADD words, which the rules expand again.
  */
 export function expandInScope(model: DockerfileModel, scope: Scope, text: string, options: ExpandOptions): ExpandResult {
-  const cache = expansionCache(model);
-  const known = cache.get(scope)?.get(text);
+  const memo = expansionMemo(model);
+  const known = recall(memo, scope, text);
   if (known !== undefined) return known;
   const r = processWord(text, lookupFor(scope), options);
-  remember(cache, scope, text, r);
+  remember(memo, scope, text, r);
   return r;
 }
 
