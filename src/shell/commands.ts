@@ -391,6 +391,18 @@ const ASSIGN_RE = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
 /** Finds the effective command in `words` (which start at the command name), looking through wrappers. */
 export function resolveWrappers(words: readonly Word[]): Resolution {
+  // Most commands start with neither a wrapper nor `python`/`uv`: answered here, what `resolveThrough`'s first round
+  // decides for them, without entering that larger function (once per command of every script).
+  const w = words[0];
+  if (w === undefined || w.value === null) return { index: 0, wrappers: NONE_YET, assignments: NONE_YET, name: null, tool: null };
+  const name = basename(w.value);
+  const key = toolKey(name);
+  if (key !== 'python' && key !== 'uv' && !WRAPPERS.has(key)) return { index: 0, wrappers: NONE_YET, assignments: NONE_YET, name, tool: key };
+  return resolveThrough(words);
+}
+
+/** `resolveWrappers` for a command whose first word may be a wrapper. */
+function resolveThrough(words: readonly Word[]): Resolution {
   // Allocation-free for the common case (no wrapper: one look at the first word); the arguments after a wrapper
   // are sliced only when there is one. Closures created per call here were measurable over the corpus.
   let wrappers: Wrapper[] | null = null;

@@ -298,6 +298,13 @@ class Walker {
         this.chain(n);
         return;
     }
+    this.construct(n, t);
+  }
+
+  /** `visit` for the other nodes: compound commands, substitutions, and nodes that only hold statements. (Kept out of
+   * `visit`, which runs for every statement node: its frame is smaller without this part.) */
+  private construct(n: NodeId, t: string): void {
+    const tree = this.t;
     let kind = CONSTRUCTS[t];
     if (kind === 'while') {
       const first = tree.firstChild(n);
