@@ -697,29 +697,43 @@ const helperExpandOptions = perModel(
  * character is the file's. Results stopped by the expansion budget are not kept (a later call has its own budget).
  */
 const expansionMemo = perModel((_model: DockerfileModel): ExpansionMemo => {
-  const memo = handOver ?? new Map<string, Remembered>();
+  const memo: ExpansionMemo = handOver ?? new Map();
   handOver = null;
   return memo;
 });
 /** The memo `buildModel` filled, taken over by the model's slot on the next `expansionMemo` call (buildModel's). */
 let handOver: ExpansionMemo | null = null;
 
-/** Results by text; the few texts expanded in more than one scope chain their entries (one map per model). */
-type ExpansionMemo = Map<string, Remembered>;
+/**
+ * Results by text: one entry for a text expanded in one scope (nearly all), a Map by scope once a text is expanded in
+ * several (`COPY /f /f` in each of 4,000 stages: a list searched per lookup would make that quadratic).
+ */
+type ExpansionMemo = Map<string, Remembered | Map<Scope, ExpandResult>>;
 interface Remembered {
   readonly scope: Scope;
   readonly result: ExpandResult;
-  readonly next: Remembered | null;
 }
 
 function recall(memo: ExpansionMemo, scope: Scope, text: string): ExpandResult | undefined {
-  for (let e: Remembered | null = memo.get(text) ?? null; e !== null; e = e.next) if (e.scope === scope) return e.result;
-  return undefined;
+  const e = memo.get(text);
+  if (e === undefined) return undefined;
+  if (e instanceof Map) return e.get(scope);
+  return e.scope === scope ? e.result : undefined;
 }
 
 function remember(memo: ExpansionMemo, scope: Scope, text: string, r: ExpandResult): void {
   if (!r.ok && r.limit === true) return;
-  memo.set(text, { scope, result: r, next: memo.get(text) ?? null });
+  const e = memo.get(text);
+  if (e === undefined || (!(e instanceof Map) && e.scope === scope)) memo.set(text, { scope, result: r });
+  else if (e instanceof Map) e.set(scope, r);
+  else
+    memo.set(
+      text,
+      new Map([
+        [e.scope, e.result],
+        [scope, r],
+      ]),
+    );
 }
 
 /**
