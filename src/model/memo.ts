@@ -39,7 +39,14 @@ export function prepareSlots(model: object): void {
 export function perModel<K extends object, T>(build: (key: K) => T): (key: K) => T {
   const slot = slotCount++;
   return (key: K): T => {
-    const slots = slotsFor(key);
+    // the common case first, without a call: the key has its slots and this one is filled (the rules call these
+    // helpers ~200,000 times over the corpus; the call into `slotsFor` was half of what each cost)
+    const own = (key as { [SLOTS]?: unknown[] })[SLOTS];
+    if (own !== undefined && slot < own.length) {
+      const known = own[slot];
+      if (known !== NOT_YET) return known as T;
+    }
+    const slots = own ?? slotsFor(key);
     // a helper made after this model's slots were (none is today): grow them
     while (slots.length <= slot) slots.push(NOT_YET);
     const known = slots[slot];

@@ -7,15 +7,14 @@
 import type { Instruction } from '../parser/ast.js';
 import { analyzeStage, envFrom, instructionScripts, shellKindOf, shellReady } from '../shell/index.js';
 import type { ShellScript, StageInstruction, StageShellFacts } from '../shell/index.js';
-import { processWord } from './expand.js';
 import type { ExpansionBudget } from './expand.js';
-import { lookupFor } from './build.js';
+import { expandInScope, lookupFor } from './build.js';
 import type { DockerfileModel, InstructionFacts } from './types.js';
 
 /** Instructions whose items need the shell, variables and WORKDIR in effect (scripts; ADD/COPY for the dataflow). */
 const NEEDS_CONTEXT: ReadonlySet<string> = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'ONBUILD', 'ADD', 'COPY']);
 
-function stageItem(f: InstructionFacts, escape: '\\' | '`', budget: ExpansionBudget): StageInstruction {
+function stageItem(model: DockerfileModel, f: InstructionFacts, escape: '\\' | '`', budget: ExpansionBudget): StageInstruction {
   const kind = f.instruction.kind;
   // the other instructions run no script and move no file: analyzeStage only walks past them (building their
   // lookups and closures was a measurable share of the shell layer's garbage)
@@ -28,13 +27,15 @@ function stageItem(f: InstructionFacts, escape: '\\' | '`', budget: ExpansionBud
   if (kind !== 'ADD' && kind !== 'COPY') return { instruction, shell, env, workdir };
   // one options object for every word of the instruction; a literal rather than a spread of the item above
   const options = { escape, budget };
+  const scope = f.scope;
   return {
     instruction,
     shell,
     env,
     workdir,
+    // through the model's expansion cache: the rules expand the same COPY/ADD words in the same scope again
     expand: (word: string) => {
-      const r = processWord(word, lookup, options);
+      const r = expandInScope(model, scope, word, options);
       return r.ok && !r.unknown ? r.value : null;
     },
   };
@@ -50,13 +51,13 @@ export function attachShellFacts(model: DockerfileModel): void {
     // ONBUILD triggers run in a downstream build: their scripts are parsed, but they are not part of this stage's
     // dataflow.
     const own: StageInstruction[] = [];
-    for (const f of stage.instructions) if (f.onbuild === null) own.push(stageItem(f, escape, budget));
+    for (const f of stage.instructions) if (f.onbuild === null) own.push(stageItem(model, f, escape, budget));
     const facts: StageShellFacts = analyzeStage(model.source, own);
     (stage as { shell?: StageShellFacts }).shell = facts;
     for (const f of stage.instructions) {
       let scripts: readonly ShellScript[] | undefined = facts.scripts.get(f.instruction);
       if (f.onbuild !== null) {
-        const it = stageItem(f, escape, budget);
+        const it = stageItem(model, f, escape, budget);
         scripts = instructionScripts(model.source, f.instruction, { shell: it.shell, env: it.env! });
       }
       if (scripts && scripts.length > 0) (f as { shell?: readonly ShellScript[] }).shell = scripts;

@@ -64,8 +64,11 @@ class MappedBuilder {
   constructor(private readonly src: string) {}
   add(start: number, end: number): void {
     if (end <= start) return;
-    const last = this.segments[this.segments.length - 1];
-    if (last && last.src + last.length === start) last.length += end - start;
+    // (no read at index -1 of an empty list: that is a named-property lookup up the prototype chain, for the first
+    // line of every instruction)
+    const n = this.segments.length;
+    const last = n === 0 ? undefined : this.segments[n - 1]!;
+    if (last !== undefined && last.src + last.length === start) last.length += end - start;
     else this.segments.push({ at: this.length, src: start, length: end - start });
     this.length += end - start;
   }

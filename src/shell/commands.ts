@@ -4,7 +4,7 @@
  */
 import type { MappedText, Range } from '../source.js';
 import { subWord } from './words.js';
-import { canonicalOption, OPTION_SPECS, parseArgs, toolKey } from './options.js';
+import { canonicalOption, OPTION_SPECS, parseArgs, SPEC_OF, toolKey } from './options.js';
 import type { OptionSpec, ParsedArgs } from './options.js';
 import type {
   Connector,
@@ -167,7 +167,7 @@ export class ShellCommand {
   /** The option spec used for this command (undefined for unknown tools). */
   get spec(): OptionSpec | undefined {
     if (this.#specFor !== this.tool) {
-      this.#spec = this.tool === null ? undefined : OPTION_SPECS[this.tool];
+      this.#spec = this.tool === null ? undefined : SPEC_OF.get(this.tool);
       this.#specFor = this.tool;
     }
     return this.#spec;
@@ -391,6 +391,18 @@ const ASSIGN_RE = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
 /** Finds the effective command in `words` (which start at the command name), looking through wrappers. */
 export function resolveWrappers(words: readonly Word[]): Resolution {
+  // Most commands start with neither a wrapper nor `python`/`uv`: answered here, what `resolveThrough`'s first round
+  // decides for them, without entering that larger function (once per command of every script).
+  const w = words[0];
+  if (w === undefined || w.value === null) return { index: 0, wrappers: NONE_YET, assignments: NONE_YET, name: null, tool: null };
+  const name = basename(w.value);
+  const key = toolKey(name);
+  if (key !== 'python' && key !== 'uv' && !WRAPPERS.has(key)) return { index: 0, wrappers: NONE_YET, assignments: NONE_YET, name, tool: key };
+  return resolveThrough(words);
+}
+
+/** `resolveWrappers` for a command whose first word may be a wrapper. */
+function resolveThrough(words: readonly Word[]): Resolution {
   // Allocation-free for the common case (no wrapper: one look at the first word); the arguments after a wrapper
   // are sliced only when there is one. Closures created per call here were measurable over the corpus.
   let wrappers: Wrapper[] | null = null;
@@ -432,7 +444,7 @@ export function resolveWrappers(words: readonly Word[]): Resolution {
       }
       case 'sudo':
       case 'doas': {
-        const p = parseArgs(OPTION_SPECS[key], rest);
+        const p = parseArgs(SPEC_OF.get(key), rest);
         if (p.options.some((o) => SUDO_NO_COMMAND.has(o.name))) {
           to = null;
           break;
@@ -474,7 +486,7 @@ const SUDO_NO_COMMAND: ReadonlySet<string> = new Set(['-l', '-v', '-k', '-K', '-
 
 /** Index in the full word list of the `n`-th operand of wrapper `key` (whose arguments `rest` follow index `i`). */
 function nthOperand(key: string, rest: readonly Word[], i: number, n: number): number | null {
-  const op = parseArgs(OPTION_SPECS[key], rest).operands[n];
+  const op = parseArgs(SPEC_OF.get(key), rest).operands[n];
   return op === undefined ? null : i + 1 + rest.indexOf(op);
 }
 

@@ -613,6 +613,13 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   uv: { subcommand: true, longValued: sp('--python --directory --project --cache-dir --config-file --color'), stopAtOperand: true },
 };
 
+/**
+ * `OPTION_SPECS` as a Map, for lookups by a command's tool key. The key is a string cut from the script: a keyed
+ * property load with such a string probes V8's string table on every lookup (the `spec` getter's line was ~45 profile
+ * ticks over the corpus), and an object literal also answers `constructor` or `toString` from its prototype.
+ */
+export const SPEC_OF: ReadonlyMap<string, OptionSpec> = new Map(Object.entries(OPTION_SPECS));
+
 /** Normalises versioned names: `python3.11` → `python`, `pip3.12` → `pip`, `nodejs` → `node`. */
 export function toolKey(name: string): string {
   // asked several times per command (wrappers, nested scripts, the name): prefix tests and a scan of the version

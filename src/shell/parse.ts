@@ -20,6 +20,8 @@ import type { Lookup } from './words.js';
 const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 const CONNECTORS: ReadonlySet<string> = new Set(['&&', '||', ';', '&', '|', '|&', ';;']);
 const MAX_NESTING = 6;
+/** The redirections a command without any is handed (read only: one list instead of an empty array per command). */
+const NO_REDIRECTS: readonly Redirect[] = Object.freeze([]);
 
 /** Maps a Dockerfile SHELL executable (`/bin/bash`, `powershell.exe`, `cmd /S /C`) to a ShellKind. */
 export function shellKindOf(executable: string): ShellKind {
@@ -215,11 +217,13 @@ class Walker {
       if (!(e instanceof RangeError)) throw e;
       this.script.errors.push({ message: 'script too deeply nested to analyse completely', range: this.script.range });
     }
-    this.cmds.forEach((c, i) => {
+    const cmds = this.cmds;
+    for (let i = 0; i < cmds.length; i++) {
+      const c = cmds[i]!;
       c.id = i;
       // a guard on the runner (`sh -c '…' || true`) covers the nested script's commands
       if (c.parent !== null && c.parent.guarded) c.guarded = true;
-    });
+    }
   }
 
   private setVar(name: string, value: string | typeof UNKNOWN): void {
@@ -271,13 +275,13 @@ class Walker {
       case 'heredoc_body':
         return;
       case 'command':
-        this.command(n, []);
+        this.command(n, NO_REDIRECTS);
         return;
       case 'redirected_statement':
         this.redirected(n);
         return;
       case 'test_command':
-        this.test(n, []);
+        this.test(n, NO_REDIRECTS);
         return;
       case 'declaration_command':
       case 'unset_command':
@@ -294,6 +298,13 @@ class Walker {
         this.chain(n);
         return;
     }
+    this.construct(n, t);
+  }
+
+  /** `visit` for the other nodes: compound commands, substitutions, and nodes that only hold statements. (Kept out of
+   * `visit`, which runs for every statement node: its frame is smaller without this part.) */
+  private construct(n: NodeId, t: string): void {
+    const tree = this.t;
     let kind = CONSTRUCTS[t];
     if (kind === 'while') {
       const first = tree.firstChild(n);
@@ -538,7 +549,7 @@ class Walker {
     }
   }
 
-  private newCommand(n: NodeId, redirects: Redirect[]): ShellCommand {
+  private newCommand(n: NodeId, redirects: readonly Redirect[]): ShellCommand {
     const c = new ShellCommand();
     c.raw = this.t.textOf(n);
     c.range = this.r(n);
@@ -551,7 +562,7 @@ class Walker {
     return c;
   }
 
-  private command(n: NodeId, extra: Redirect[]): void {
+  private command(n: NodeId, extra: readonly Redirect[]): void {
     const tree = this.t;
     const text = this.m.text;
     const assigns: Assignment[] = [];
@@ -609,10 +620,12 @@ class Walker {
     cmd.tool = res.tool;
     this.add(cmd, this.depth);
     if (cmd.name === 'read') for (const w of cmd.operands) if (w.value !== null) this.setVar(w.value, UNKNOWN);
-    this.nestedFor(cmd);
+    // (the cheap test first: most commands run no nested script, and entering nestedFor, a large function, for each
+    // of them showed in cold profiles)
+    if (this.nesting < MAX_NESTING && cmd.tool !== null && mayRunScript(cmd.tool)) this.nestedFor(cmd);
   }
 
-  private test(n: NodeId, redirects: Redirect[]): void {
+  private test(n: NodeId, redirects: readonly Redirect[]): void {
     const tree = this.t;
     this.substitutions(n);
     const first = tree.firstChild(n);
@@ -645,7 +658,7 @@ class Walker {
     const tree = this.t;
     this.substitutions(n);
     const kw = tree.firstChild(n);
-    const cmd = this.newCommand(n, []);
+    const cmd = this.newCommand(n, NO_REDIRECTS);
     const words: Word[] = [];
     if (kw !== NONE) words.push(literalWord(tree.type(kw), this.m, tree.start(kw), tree.end(kw)));
     for (const c of tree.namedChildren(n)) {
@@ -753,6 +766,11 @@ function joinWords(words: readonly Word[]): MappedText | null {
   return { text, segments: segs };
 }
 
+
+/** Whether `nestedFor` looks at a command of this tool key: shells, `su`, `runuser`, `eval`, PowerShell. */
+function mayRunScript(tool: string): boolean {
+  return SHELLS.has(tool) || tool === 'su' || tool === 'runuser' || tool === 'eval' || (tool.charCodeAt(0) | 0x20) === 0x70 /* p, P */;
+}
 
 function isGuard(c: ShellCommand): boolean {
   if (c.name === null) return false;

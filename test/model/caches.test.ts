@@ -55,9 +55,27 @@ describe('per-model helper caches', () => {
     const a = model(`FROM alpine\nENV A=${big}\nENV B=$A\n`);
     const at = a.dockerfile.instructions[2]!;
     let failures = 0;
-    for (let i = 0; i < 200; i++) if (!expand(a, '$A$A', at).ok) failures++;
+    // distinct texts: a repeated one is answered from the model's memo without expanding (or charging) again
+    for (let i = 0; i < 200; i++) if (!expand(a, `$A$A-${i}`, at).ok) failures++;
     assert.ok(failures > 0, 'the budget ran out');
     const fresh = model(`FROM alpine\nENV A=${big}\nENV B=$A\n`);
     assert.ok(expand(fresh, '$A$A', fresh.dockerfile.instructions[2]!).ok, 'another model has its own budget');
+  });
+
+  it('answer a repeated expansion from the model (same text and scope: the same result)', () => {
+    const a = model('ARG V=1\nFROM alpine:$V\nENV B=${V:-x}/$HOME\nCOPY $B /dst/\nENV C=2\nCOPY $B /dst/\n');
+    const [, , env, copy1, , copy2] = a.dockerfile.instructions;
+    // the model expanded the ENV value while it was built; a rule asking again gets that result
+    const first = expand(a, '${V:-x}/$HOME', env!);
+    assert.ok(first.ok);
+    assert.equal(expand(a, '${V:-x}/$HOME', env!), first);
+    // the same text in another scope (after ENV C) is its own expansion, with the same value here
+    const c1 = expand(a, '$B', copy1!);
+    const c2 = expand(a, '$B', copy2!);
+    assert.ok(c1.ok && c2.ok);
+    assert.notEqual(c1, c2);
+    assert.equal(c1.value, c2.value);
+    assert.equal(expand(a, '$B', copy1!), c1);
+    assert.equal(expand(a, '$B', copy2!), c2);
   });
 });
