@@ -104,11 +104,15 @@ if (!skip.has('scaling')) {
 const cli = join(root, 'dist', 'cli.mjs');
 const hasGnuTime = existsSync('/usr/bin/time');
 /** Runs the CLI once in `cwd`; wall ms, and CPU seconds (user + system) and peak RSS (MB) when GNU time is installed. */
-function runCli(cliArgs: string[], cwd: string): { wall: number; cpuS: number | null; rssMb: number | null; status: number | null; stderr: string } {
+function runCli(
+  cliArgs: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { wall: number; cpuS: number | null; rssMb: number | null; status: number | null; stderr: string } {
   const t0 = performance.now();
   const r = hasGnuTime
-    ? spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, cli, ...cliArgs], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 })
-    : spawnSync(process.execPath, [cli, ...cliArgs], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+    ? spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, cli, ...cliArgs], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(process.execPath, [cli, ...cliArgs], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   const wall = performance.now() - t0;
   let rssMb: number | null = null;
   let cpuS: number | null = null;
@@ -154,6 +158,21 @@ if (!skip.has('cli')) {
           console.log(
             `   ${label.padEnd(13)} ${format.padEnd(4)}: ${ms(r.wall)} = ${Math.round(count / (r.wall / 1000))} files/s` +
               `${r.cpuS !== null ? `, CPU ${r.cpuS.toFixed(1)} s` : ''}${r.rssMb !== null ? `, peak RSS ${r.rssMb} MB` : ''} (exit ${r.status})`,
+          );
+        }
+        if (label === 'corpus') {
+          // the parse-ahead worker (docs/performance.md) against the same run without it, interleaved: a ratio
+          // survives a noisy machine better than either time
+          const on: number[] = [];
+          const off: number[] = [];
+          for (let i = 0; i < 3; i++) {
+            off.push(runCli(['--no-config', '--format', 'json', '.'], dir, { ...process.env, DOCKAUDIT_PARSE_AHEAD: '0' }).wall);
+            on.push(runCli(['--no-config', '--format', 'json', '.'], dir, { ...process.env, DOCKAUDIT_PARSE_AHEAD: '1' }).wall);
+          }
+          const median = (a: number[]): number => [...a].sort((x, y) => x - y)[1]!;
+          console.log(
+            `   corpus json, parse-ahead worker on / off (3 interleaved runs each, medians): ${ms(median(on))} / ${ms(median(off))}` +
+              ` = ${(median(on) / median(off)).toFixed(2)}`,
           );
         }
       } finally {
