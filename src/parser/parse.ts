@@ -92,6 +92,13 @@ function sliceMapped(m: MappedText, from: number, to: number): MappedText {
     return { text: '', segments: m.segments.length ? [{ at: 0, src: r.start, length: 0 }] : [] };
   }
   const segs = m.segments;
+  if (segs.length === 1) {
+    // one source piece (a logical line without continuations: most instructions)
+    const s = segs[0]!;
+    const a = Math.max(from, s.at);
+    const b = Math.min(to, s.at + s.length);
+    if (b > a) return { text: m.text.slice(from, to), segments: [{ at: a - from, src: s.src + (a - s.at), length: b - a }] };
+  }
   const segments: MappedSegment[] = [];
   // binary search for the first segment ending after `from`, then copy only the segments that overlap [from, to)
   let lo = 0;
@@ -173,6 +180,29 @@ const KINDS: Readonly<Record<string, Instruction['kind']>> = {
 const KIND_OF: ReadonlyMap<string, Instruction['kind']> = new Map(Object.entries(KINDS));
 const PARSER_OF: ReadonlyMap<string, LineParser> = new Map(Object.entries(DISPATCH));
 
+/** What a keyword spelled in all upper or all lower case stands for (nearly every instruction of real files). */
+interface KeywordInfo {
+  readonly upper: string;
+  readonly lower: string;
+  readonly kind: Instruction['kind'];
+  readonly parser: LineParser;
+}
+/**
+ * Keyed by the keyword as written, for the two usual spellings of each known keyword (a fixed table: input never adds
+ * to it). One lookup then answers the upper-case keyword, the lower-case one, the kind and the line parser, where the
+ * general path cuts two case-converted strings and looks each up; `keyword` becomes the shared constant string.
+ */
+const KEYWORD_INFO: ReadonlyMap<string, KeywordInfo> = (() => {
+  const m = new Map<string, KeywordInfo>();
+  for (const [upper, kind] of Object.entries(KINDS)) {
+    const lower = upper.toLowerCase();
+    const info: KeywordInfo = { upper, lower, kind, parser: PARSER_OF.get(lower) ?? parseIgnore };
+    m.set(upper, info);
+    m.set(lower, info);
+  }
+  return m;
+})();
+
 const HEREDOC_KINDS: ReadonlySet<string> = new Set(['RUN', 'COPY', 'ADD']);
 
 interface LineContext {
@@ -242,8 +272,9 @@ function buildInstruction(
   const map = (a: number, b: number): Range => toSourceRange(line, a, b);
   const split = splitCommand(text, from, to);
   const rawKeyword = split.keyword.value;
-  const keyword = rawKeyword.toUpperCase();
-  const lower = rawKeyword.toLowerCase();
+  const known = KEYWORD_INFO.get(rawKeyword);
+  const keyword = known !== undefined ? known.upper : rawKeyword.toUpperCase();
+  const lower = known !== undefined ? known.lower : rawKeyword.toLowerCase();
   const keywordRange = map(split.keyword.start, split.keyword.end);
   const flags: readonly Flag[] =
     split.flags.length === 0
@@ -257,7 +288,7 @@ function buildInstruction(
           valueRange: f.valueStart === null || f.valueEnd === null ? null : map(f.valueStart, f.valueEnd),
         }));
   const { argsStart: a, argsEnd: b } = split;
-  const kind = KIND_OF.get(keyword) ?? 'UNKNOWN';
+  const kind = known !== undefined ? known.kind : (KIND_OF.get(keyword) ?? 'UNKNOWN');
   let trigger: Instruction | null = null;
   let parsed: ParsedArgs;
   if (lower === 'onbuild') {
@@ -278,7 +309,7 @@ function buildInstruction(
       parsed = { args: [{ value: '', start: a, end: a }], json: false };
     }
   } else {
-    const fn = PARSER_OF.get(lower) ?? parseIgnore;
+    const fn = known !== undefined ? known.parser : (PARSER_OF.get(lower) ?? parseIgnore);
     parsed = fn(text, a, b, ctx.escape);
   }
   if (parsed.error) {
