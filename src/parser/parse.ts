@@ -58,29 +58,44 @@ function readLine(text: string, at: number, into: PhysLine): PhysLine {
  * garbage collection while a long continuation is read.
  */
 class MappedBuilder {
-  /** The segments are the builder's own until `build` hands them over: extended in place. */
-  readonly segments: { at: number; src: number; length: number }[] = [];
+  /**
+   * The first segment lives in the three fields below; a list is made only when a second one is added (most
+   * instructions are one line: a list grown by `push` had 17 slots for their one segment).
+   */
+  private firstSrc = -1;
+  private firstLength = 0;
+  /** Every segment, from the second one added on (null until then). */
+  private segments: { at: number; src: number; length: number }[] | null = null;
   length = 0;
   constructor(private readonly src: string) {}
   add(start: number, end: number): void {
     if (end <= start) return;
-    // (no read at index -1 of an empty list: that is a named-property lookup up the prototype chain, for the first
-    // line of every instruction)
-    const n = this.segments.length;
-    const last = n === 0 ? undefined : this.segments[n - 1]!;
-    if (last !== undefined && last.src + last.length === start) last.length += end - start;
-    else this.segments.push({ at: this.length, src: start, length: end - start });
+    const segs = this.segments;
+    if (segs === null) {
+      if (this.firstSrc < 0) {
+        this.firstSrc = start;
+        this.firstLength = end - start;
+      } else if (this.firstSrc + this.firstLength === start) this.firstLength += end - start;
+      else this.segments = [{ at: 0, src: this.firstSrc, length: this.firstLength }, { at: this.length, src: start, length: end - start }];
+    } else {
+      // the builder owns its segments until `build` hands them over: extended in place
+      const last = segs[segs.length - 1]!;
+      if (last.src + last.length === start) last.length += end - start;
+      else segs.push({ at: this.length, src: start, length: end - start });
+    }
     this.length += end - start;
   }
   /** `fallback`: source offset an empty text maps to. */
   build(fallback: number): MappedText {
     const segs = this.segments;
-    if (segs.length === 0) return { text: '', segments: [{ at: 0, src: fallback, length: 0 }] };
-    // `segs.slice()`: an exact-size copy (the array grown by `push` keeps room for 16 more segments, and the mapped
-    // texts of every instruction stay with the syntax tree)
-    if (segs.length === 1) return { text: this.src.slice(segs[0]!.src, segs[0]!.src + segs[0]!.length), segments: segs.slice() };
+    if (segs === null) {
+      if (this.firstSrc < 0) return { text: '', segments: [{ at: 0, src: fallback, length: 0 }] };
+      return { text: this.src.slice(this.firstSrc, this.firstSrc + this.firstLength), segments: [{ at: 0, src: this.firstSrc, length: this.firstLength }] };
+    }
     const parts = new Array<string>(segs.length);
     for (let i = 0; i < segs.length; i++) parts[i] = this.src.slice(segs[i]!.src, segs[i]!.src + segs[i]!.length);
+    // `segs.slice()`: an exact-size copy (the array grown by `push` keeps spare room, and the mapped texts of every
+    // instruction stay with the syntax tree)
     return { text: parts.join(''), segments: segs.slice() };
   }
 }
