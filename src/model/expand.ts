@@ -511,7 +511,20 @@ class Lexer {
           // `toWord` joins adjacent known pieces, so the result is the same)
           const from = this.pos;
           this.next();
-          for (let p = this.peek(); p !== EOF && p !== stopChar && p !== '$' && p !== this.escape && !(quotes && (p === "'" || p === '"')); p = this.peek()) this.next();
+          const cps = this.cps;
+          if (typeof cps === 'string') {
+            // the same scan over character codes (no one-character string and two calls per character)
+            const stop = stopChar === EOF ? -1 : stopChar.charCodeAt(0);
+            const esc = this.escape.charCodeAt(0);
+            let p = this.pos;
+            for (const n = cps.length; p < n; p++) {
+              const c = cps.charCodeAt(p);
+              if (c === stop || c === 0x24 || c === esc || (quotes && (c === 0x27 || c === 0x22))) break;
+            }
+            this.pos = p;
+          } else {
+            for (let p = this.peek(); p !== EOF && p !== stopChar && p !== '$' && p !== this.escape && !(quotes && (p === "'" || p === '"')); p = this.peek()) this.next();
+          }
           const run = this.text(from, this.pos);
           words?.addChars(run);
           result.push(run);
@@ -558,7 +571,18 @@ class Lexer {
         // a run of ordinary characters as one piece (see processStopOn)
         const from = this.pos;
         this.next();
-        for (let q = this.peek(); q !== EOF && q !== '"' && q !== '$' && q !== this.escape; q = this.peek()) this.next();
+        const cps = this.cps;
+        if (typeof cps === 'string') {
+          const esc = this.escape.charCodeAt(0);
+          let q = this.pos;
+          for (const n = cps.length; q < n; q++) {
+            const c = cps.charCodeAt(q);
+            if (c === 0x22 || c === 0x24 || c === esc) break;
+          }
+          this.pos = q;
+        } else {
+          for (let q = this.peek(); q !== EOF && q !== '"' && q !== '$' && q !== this.escape; q = this.peek()) this.next();
+        }
         out.push(this.text(from, this.pos));
         continue;
       }
@@ -572,6 +596,25 @@ class Lexer {
   }
 
   private processName(): string {
+    const cps = this.cps;
+    if (typeof cps === 'string') {
+      // a name of ASCII letters, digits and `_` that starts with a letter or `_` (nearly all) is cut in one slice
+      // instead of growing one character at a time; anything else takes the general loop below from the start
+      const from = this.pos;
+      const n = cps.length;
+      let p = from;
+      let c = p < n ? cps.charCodeAt(p) : -1;
+      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f) {
+        for (p++; p < n; p++) {
+          c = cps.charCodeAt(p);
+          if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f)) break;
+        }
+        if (p >= n || c < 0x80) {
+          this.pos = p;
+          return cps.slice(from, p);
+        }
+      }
+    }
     let name = '';
     while (this.peek() !== EOF) {
       const ch = this.peek();

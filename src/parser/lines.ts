@@ -85,14 +85,26 @@ export function extractBuilderFlags(line: string, from: number, to: number): { f
   // would also decide), so the common case never scans, or converts to bytes, the whole line.
   const c0 = line.charCodeAt(from);
   if (from < to && c0 < 0x80 && c0 !== 0x2d && !isSpace(c0)) return { flags: NO_FLAGS, rest: from };
-  let units: number[] | null = null;
-  let idx: number[] | null = null;
-  for (let i = from; i < to; i++) {
-    if (line.charCodeAt(i) >= 0x80) {
-      ({ units, idx } = toBytes(line, from, to));
-      break;
-    }
-  }
+  // First over the UTF-16 units as they are: while every unit the walk reads is ASCII, each is its own byte at its own
+  // index, so the answer is the byte walk's. Only a walk that meets a non-ASCII unit (null) is redone over the bytes
+  // (the script after the flags, often long, was scanned and, with any non-ASCII character, converted to bytes).
+  const ascii = flagWalk(line, from, to, null, null);
+  if (ascii !== null) return ascii;
+  const { units, idx } = toBytes(line, from, to);
+  return flagWalk(line, from, to, units, idx)!;
+}
+
+/** `extractBuilderFlags` always walking the UTF-8 bytes (tests compare the two). */
+export function extractBuilderFlagsOverBytes(line: string, from: number, to: number): { flags: readonly FlagPiece[]; rest: number } {
+  const { units, idx } = toBytes(line, from, to);
+  return flagWalk(line, from, to, units, idx)!;
+}
+
+/**
+ * The walk of `extractBuilderFlags` over bytes (`units`, with `idx` the UTF-16 index of each), or, when `units` is
+ * null, over the UTF-16 units of [from, to), giving up (null) at the first non-ASCII unit it reads.
+ */
+function flagWalk(line: string, from: number, to: number, units: number[] | null, idx: number[] | null): { flags: readonly FlagPiece[]; rest: number } | null {
   const n = units ? units.length : to - from;
   const u = (p: number): number => (units ? units[p]! : line.charCodeAt(from + p));
   const at = (p: number): number => (p >= n ? to : idx ? idx[p]! : from + p);
@@ -109,7 +121,10 @@ export function extractBuilderFlags(line: string, from: number, to: number): { f
   let ch = 0;
   const finish = (rest: number) => ({ flags: words.map((w) => toFlag(line, w)), rest });
   for (let pos = 0; pos <= n; pos++) {
-    if (pos !== n) ch = u(pos);
+    if (pos !== n) {
+      ch = u(pos);
+      if (ch >= 0x80 && units === null) return null;
+    }
     if (phase === IN_SPACES) {
       if (pos === n) break;
       if (isByteSpace(ch)) continue;
@@ -141,6 +156,7 @@ export function extractBuilderFlags(line: string, from: number, to: number): { f
         if (pos + 1 === n) continue;
         pos++;
         ch = u(pos);
+        if (ch >= 0x80 && units === null) return null;
       }
       word += String.fromCharCode(ch);
       continue;
@@ -157,6 +173,7 @@ export function extractBuilderFlags(line: string, from: number, to: number): { f
       }
       pos++;
       ch = u(pos);
+      if (ch >= 0x80 && units === null) return null;
     }
     word += String.fromCharCode(ch);
   }

@@ -58,29 +58,44 @@ function readLine(text: string, at: number, into: PhysLine): PhysLine {
  * garbage collection while a long continuation is read.
  */
 class MappedBuilder {
-  /** The segments are the builder's own until `build` hands them over: extended in place. */
-  readonly segments: { at: number; src: number; length: number }[] = [];
+  /**
+   * The first segment lives in the three fields below; a list is made only when a second one is added (most
+   * instructions are one line: a list grown by `push` had 17 slots for their one segment).
+   */
+  private firstSrc = -1;
+  private firstLength = 0;
+  /** Every segment, from the second one added on (null until then). */
+  private segments: { at: number; src: number; length: number }[] | null = null;
   length = 0;
   constructor(private readonly src: string) {}
   add(start: number, end: number): void {
     if (end <= start) return;
-    // (no read at index -1 of an empty list: that is a named-property lookup up the prototype chain, for the first
-    // line of every instruction)
-    const n = this.segments.length;
-    const last = n === 0 ? undefined : this.segments[n - 1]!;
-    if (last !== undefined && last.src + last.length === start) last.length += end - start;
-    else this.segments.push({ at: this.length, src: start, length: end - start });
+    const segs = this.segments;
+    if (segs === null) {
+      if (this.firstSrc < 0) {
+        this.firstSrc = start;
+        this.firstLength = end - start;
+      } else if (this.firstSrc + this.firstLength === start) this.firstLength += end - start;
+      else this.segments = [{ at: 0, src: this.firstSrc, length: this.firstLength }, { at: this.length, src: start, length: end - start }];
+    } else {
+      // the builder owns its segments until `build` hands them over: extended in place
+      const last = segs[segs.length - 1]!;
+      if (last.src + last.length === start) last.length += end - start;
+      else segs.push({ at: this.length, src: start, length: end - start });
+    }
     this.length += end - start;
   }
   /** `fallback`: source offset an empty text maps to. */
   build(fallback: number): MappedText {
     const segs = this.segments;
-    if (segs.length === 0) return { text: '', segments: [{ at: 0, src: fallback, length: 0 }] };
-    // `segs.slice()`: an exact-size copy (the array grown by `push` keeps room for 16 more segments, and the mapped
-    // texts of every instruction stay with the syntax tree)
-    if (segs.length === 1) return { text: this.src.slice(segs[0]!.src, segs[0]!.src + segs[0]!.length), segments: segs.slice() };
+    if (segs === null) {
+      if (this.firstSrc < 0) return { text: '', segments: [{ at: 0, src: fallback, length: 0 }] };
+      return { text: this.src.slice(this.firstSrc, this.firstSrc + this.firstLength), segments: [{ at: 0, src: this.firstSrc, length: this.firstLength }] };
+    }
     const parts = new Array<string>(segs.length);
     for (let i = 0; i < segs.length; i++) parts[i] = this.src.slice(segs[i]!.src, segs[i]!.src + segs[i]!.length);
+    // `segs.slice()`: an exact-size copy (the array grown by `push` keeps spare room, and the mapped texts of every
+    // instruction stay with the syntax tree)
     return { text: parts.join(''), segments: segs.slice() };
   }
 }
@@ -92,6 +107,13 @@ function sliceMapped(m: MappedText, from: number, to: number): MappedText {
     return { text: '', segments: m.segments.length ? [{ at: 0, src: r.start, length: 0 }] : [] };
   }
   const segs = m.segments;
+  if (segs.length === 1) {
+    // one source piece (a logical line without continuations: most instructions)
+    const s = segs[0]!;
+    const a = Math.max(from, s.at);
+    const b = Math.min(to, s.at + s.length);
+    if (b > a) return { text: m.text.slice(from, to), segments: [{ at: a - from, src: s.src + (a - s.at), length: b - a }] };
+  }
   const segments: MappedSegment[] = [];
   // binary search for the first segment ending after `from`, then copy only the segments that overlap [from, to)
   let lo = 0;
@@ -173,6 +195,29 @@ const KINDS: Readonly<Record<string, Instruction['kind']>> = {
 const KIND_OF: ReadonlyMap<string, Instruction['kind']> = new Map(Object.entries(KINDS));
 const PARSER_OF: ReadonlyMap<string, LineParser> = new Map(Object.entries(DISPATCH));
 
+/** What a keyword spelled in all upper or all lower case stands for (nearly every instruction of real files). */
+interface KeywordInfo {
+  readonly upper: string;
+  readonly lower: string;
+  readonly kind: Instruction['kind'];
+  readonly parser: LineParser;
+}
+/**
+ * Keyed by the keyword as written, for the two usual spellings of each known keyword (a fixed table: input never adds
+ * to it). One lookup then answers the upper-case keyword, the lower-case one, the kind and the line parser, where the
+ * general path cuts two case-converted strings and looks each up; `keyword` becomes the shared constant string.
+ */
+const KEYWORD_INFO: ReadonlyMap<string, KeywordInfo> = (() => {
+  const m = new Map<string, KeywordInfo>();
+  for (const [upper, kind] of Object.entries(KINDS)) {
+    const lower = upper.toLowerCase();
+    const info: KeywordInfo = { upper, lower, kind, parser: PARSER_OF.get(lower) ?? parseIgnore };
+    m.set(upper, info);
+    m.set(lower, info);
+  }
+  return m;
+})();
+
 const HEREDOC_KINDS: ReadonlySet<string> = new Set(['RUN', 'COPY', 'ADD']);
 
 interface LineContext {
@@ -242,8 +287,9 @@ function buildInstruction(
   const map = (a: number, b: number): Range => toSourceRange(line, a, b);
   const split = splitCommand(text, from, to);
   const rawKeyword = split.keyword.value;
-  const keyword = rawKeyword.toUpperCase();
-  const lower = rawKeyword.toLowerCase();
+  const known = KEYWORD_INFO.get(rawKeyword);
+  const keyword = known !== undefined ? known.upper : rawKeyword.toUpperCase();
+  const lower = known !== undefined ? known.lower : rawKeyword.toLowerCase();
   const keywordRange = map(split.keyword.start, split.keyword.end);
   const flags: readonly Flag[] =
     split.flags.length === 0
@@ -257,7 +303,7 @@ function buildInstruction(
           valueRange: f.valueStart === null || f.valueEnd === null ? null : map(f.valueStart, f.valueEnd),
         }));
   const { argsStart: a, argsEnd: b } = split;
-  const kind = KIND_OF.get(keyword) ?? 'UNKNOWN';
+  const kind = known !== undefined ? known.kind : (KIND_OF.get(keyword) ?? 'UNKNOWN');
   let trigger: Instruction | null = null;
   let parsed: ParsedArgs;
   if (lower === 'onbuild') {
@@ -278,7 +324,7 @@ function buildInstruction(
       parsed = { args: [{ value: '', start: a, end: a }], json: false };
     }
   } else {
-    const fn = PARSER_OF.get(lower) ?? parseIgnore;
+    const fn = known !== undefined ? known.parser : (PARSER_OF.get(lower) ?? parseIgnore);
     parsed = fn(text, a, b, ctx.escape);
   }
   if (parsed.error) {

@@ -329,3 +329,50 @@ describe('code points and runs of ordinary characters', () => {
     assert.equal(q.value, '"a\\"b$X c"');
   });
 });
+
+describe('the lexer scans strings by character code and astral inputs by code point: same results', () => {
+  it('a word and the same word followed by an escaped astral character agree', async () => {
+    const fc = (await import('fast-check')).default;
+    // the astral character makes the lexer take its code-point array path over the whole input; escaped, it is one
+    // literal character appended to the result whatever precedes it
+    const alphabet = fc.constantFrom('$', '{', '}', ':', '-', '+', '/', '\\', '`', "'", '"', ' ', 'a', 'B', '_', '1', 'é', 'x', '.');
+    const env = new Map<string, EnvValue>([
+      ['a', 'v1'],
+      ['a_1', 'v2'],
+      ['aé', 'v3'],
+      ['B', UNKNOWN],
+      ['_', ''],
+    ]);
+    let compared = 0;
+    for (const escape of ['\\', '`'] as const) {
+      fc.assert(
+        fc.property(fc.array(alphabet, { maxLength: 24 }), fc.boolean(), (chars, skipUnsetEnv) => {
+          const s = chars.join('');
+          const opts = { escape, skipUnsetEnv };
+          const plain = processWord(s, env, opts);
+          if (!plain.ok) return;
+          let trailing = 0;
+          while (trailing < s.length && s[s.length - 1 - trailing] === escape) trailing++;
+          if (trailing % 2 === 1) return; // a dangling escape would escape the appended one
+          const astral = processWord(s + escape + '😀', env, opts);
+          assert.ok(astral.ok, s);
+          compared++;
+          assert.deepEqual(
+            { value: astral.value, used: astral.used, unset: astral.unset, unknownVars: astral.unknownVars },
+            { value: plain.value + '😀', used: plain.used, unset: plain.unset, unknownVars: plain.unknownVars },
+            s,
+          );
+        }),
+        { numRuns: 3000, seed: 11 },
+      );
+    }
+    assert.ok(compared > 1000, `only ${compared} words compared`);
+  });
+  it('names end at the first character that is not a letter, digit or `_`, ASCII or not', () => {
+    const env = new Map<string, EnvValue>([['a_1', 'A'], ['aé', 'E'], ['x', 'X']]);
+    const r = processWord('$a_1.$aé-$x"$x"', env);
+    assert.ok(r.ok);
+    assert.equal(r.value, 'A.E-XX');
+    assert.deepEqual([...r.used].sort(), ['a_1', 'aé', 'x']);
+  });
+});

@@ -107,3 +107,26 @@ it('a text decoded without U+FFFD had no invalid UTF-8 (decodeBytes skips the by
     { numRuns: 20000, seed: 7 },
   );
 });
+
+it('extractBuilderFlags over UTF-16 units (giving up at a non-ASCII one) agrees with the walk over UTF-8 bytes', async () => {
+  const { extractBuilderFlags, extractBuilderFlagsOverBytes } = await import('../../src/parser/lines.js');
+  const chars = fc.constantFrom('-', '-', '-', ' ', '\t', '=', 'a', 'b', '"', "'", '\\', 'é', '\u0085', '\u00a0', '😀', ',');
+  let nonAscii = 0;
+  fc.assert(
+    fc.property(fc.array(chars, { maxLength: 30 }), fc.nat(3), (cs, lead) => {
+      const line = 'x'.repeat(lead) + cs.join('');
+      const fast = extractBuilderFlags(line, lead, line.length);
+      const bytes = extractBuilderFlagsOverBytes(line, lead, line.length);
+      // eslint-disable-next-line no-control-regex
+      if (/[^\u0000-\u007f]/.test(line)) nonAscii++;
+      assert.deepEqual(fast, bytes, JSON.stringify(line));
+    }),
+    { numRuns: 20000, seed: 6 },
+  );
+  assert.ok(nonAscii > 5000);
+  // a long script with non-ASCII text after ASCII flags: the flags end where the script starts
+  const line = '--mount=type=cache,target=/root/.cache --network=none echo "héllo wörld"';
+  const r = extractBuilderFlags(line, 0, line.length);
+  assert.deepEqual(r.flags.map((f) => f.value), ['--mount=type=cache,target=/root/.cache', '--network=none']);
+  assert.equal(line.slice(r.rest), 'echo "héllo wörld"');
+});
