@@ -1,6 +1,6 @@
 import type { ShellCommand, Word } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { installOf, isLocalOrUrl, listNames, MANAGER_TOOLS, packageName, specsOf, splitsIntoSpecs } from '../helpers/packages.js';
+import { installOf, isLocalOrUrl, listNames, MANAGER_TOOLS, packageName, specsOf } from '../helpers/packages.js';
 import { commandsNamed } from '../helpers/command-index.js';
 import type { Manager, PackageInstall } from '../helpers/packages.js';
 
@@ -115,14 +115,10 @@ export default defineRule<
       const bad: Word[] = [];
       const names: string[] = [];
       for (const w of inst.packages) {
-        // the unpinned specs' names, in order (no filtered and mapped copies per package, and no one-spec array for
-        // the common word that is one spec: `specsOf` only for a `$DEPS` that splits)
-        const one = w.value;
-        if (one === null || one === '') continue;
+        // the unpinned specs' names, in order (no filtered and mapped copies per package)
+        const specs = specsOf(w);
         const before = names.length;
-        if (!splitsIntoSpecs(w, one)) {
-          if (!pinned(inst.manager, one, c, inst.groups)) names.push(packageName(inst.manager, one));
-        } else for (const v of specsOf(w)) if (!pinned(inst.manager, v, c, inst.groups)) names.push(packageName(inst.manager, v));
+        for (const v of specs) if (!pinned(inst.manager, v, c, inst.groups)) names.push(packageName(inst.manager, v));
         if (names.length > before) bad.push(w);
       }
       const first = bad[0];

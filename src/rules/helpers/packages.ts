@@ -381,13 +381,8 @@ export function envSet(facts: InstructionFacts, cmd: ShellCommand, name: string)
 export function specsOf(w: Word): string[] {
   const v = w.value;
   if (v === null || v === '') return [];
-  if (splitsIntoSpecs(w, v)) return v.split(/\s+/).filter((x) => x !== '');
+  if (w.raw.includes('$') && !w.quoted && /\s/.test(v)) return v.split(/\s+/).filter((x) => x !== '');
   return [v];
-}
-
-/** True when `specsOf(w)` splits the word's value `v` (else it is one spec, or none when empty). */
-export function splitsIntoSpecs(w: Word, v: string): boolean {
-  return w.raw.includes('$') && !w.quoted && /\s/.test(v);
 }
 
 function mentions(c: ShellCommand, setting: RegExp): boolean {
