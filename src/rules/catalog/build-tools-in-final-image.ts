@@ -1,8 +1,7 @@
 import type { DockerfileModel, InstructionFacts } from '../../model/types.js';
-import { stageChain } from '../../model/build.js';
 import type { ShellCommand, Word } from '../../shell/index.js';
 import { defineRule } from '../types.js';
-import { inFinalImage, installOf, listNames, MANAGER_TOOLS, managerOf, packageName, runCommands } from '../helpers/packages.js';
+import { inFinalImage, installOf, listNames, MANAGER_TOOLS, managerOf, packageName } from '../helpers/packages.js';
 import { runsRunning } from '../helpers/command-index.js';
 import type { Manager, RunCommands } from '../helpers/packages.js';
 
@@ -72,11 +71,12 @@ function removedNames(runs: readonly RunCommands[]): Set<string> {
   return out;
 }
 
+/** The RUNs of `runs` (the file's RUNs that run a package manager: no other RUN removes a package) at or after `at`
+ * in the final image's chain of stages, ONBUILD triggers left out. */
 function laterInChain(model: DockerfileModel, runs: readonly RunCommands[], at: InstructionFacts): RunCommands[] {
-  const fin = model.finalStage;
-  if (fin === null) return [];
-  const chain = new Set(stageChain(model, fin).map((s) => s.index));
-  return runs.filter((r) => r.facts.index >= at.index && r.facts.stage !== null && chain.has(r.facts.stage) && r.facts.onbuild === null);
+  const out: RunCommands[] = [];
+  for (const r of runs) if (r.facts.index >= at.index && r.facts.onbuild === null && inFinalImage(model, r.facts)) out.push(r);
+  return out;
 }
 
 function virtualName(c: ShellCommand): string | null {
@@ -97,9 +97,8 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    const runs = runCommands(model);
-    // only RUNs with a package manager can install (installOf is null for every other command)
-    for (const r of runsRunning(model, MANAGER_TOOLS)) {
+    const runs = runsRunning(model, MANAGER_TOOLS);
+    for (const r of runs) {
       if (!inFinalImage(model, r.facts)) continue;
       let removed: Set<string> | null = null;
       for (const c of r.commands) {
@@ -112,13 +111,30 @@ export default defineRule({
         if (removed.has('*')) continue;
         const virt = inst.manager === 'apk' ? virtualName(c) : null;
         if (virt !== null && removed.has(virt)) continue;
-        const kept = tools.flatMap((w) => words([w]).map((n) => packageName(inst.manager, n))).filter((n) => isBuildTool(n) && !removed!.has(n.toLowerCase()));
-        if (kept.length === 0) continue;
-        const left = tools.filter((w) => words([w]).some((n) => kept.includes(packageName(inst.manager, n))));
+        // the package names that stay, and the first and last words naming one (whether a name stays depends on the
+        // name alone, so a word names a kept package exactly when one of its own names stays)
+        const kept: string[] = [];
+        let first: Word | null = null;
+        let last: Word | null = null;
+        for (const w of tools) {
+          let keeps = false;
+          for (const n of words([w])) {
+            const name = packageName(inst.manager, n);
+            if (isBuildTool(name) && !removed.has(name.toLowerCase())) {
+              kept.push(name);
+              keeps = true;
+            }
+          }
+          if (keeps) {
+            first ??= w;
+            last = w;
+          }
+        }
+        if (first === null || last === null) continue;
         ctx.report({
           messageId: 'buildTools',
           data: { names: listNames(kept), count: kept.length },
-          range: { start: left[0]!.range.start, end: left[left.length - 1]!.range.end },
+          range: { start: first.range.start, end: last.range.end },
         });
       }
     }

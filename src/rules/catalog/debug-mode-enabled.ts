@@ -16,6 +16,8 @@ const SPACE = /\s/;
  * white space) contains `server=y`. A loop, because the regex rescans the same value from every option.
  */
 export function jdwpServer(s: string): boolean {
+  // both options contain `jdwp` (this runs for every word of the final CMD and ENTRYPOINT)
+  if (!s.includes('jdwp')) return false;
   JDWP_OPTION.lastIndex = 0;
   for (let m = JDWP_OPTION.exec(s); m !== null; m = JDWP_OPTION.exec(s)) {
     let end = m.index + m[0].length;
@@ -81,9 +83,10 @@ function looksLikeDjango(model: DockerfileModel, stage: Stage): boolean {
 /** Why a command line starts a debugger, and the word to point at. */
 function argvDebug(argv: readonly ArgvWord[]): { what: string; range: Range } | null {
   const name = argv[0]?.value ? baseName(argv[0].value) : '';
+  const node = NODE.has(name);
   for (let k = 0; k < argv.length; k++) {
     const v = argv[k]!.value ?? '';
-    if (NODE.has(name) && INSPECT.test(v)) return { what: 'the Node.js inspector', range: argv[k]!.range };
+    if (node && INSPECT.test(v)) return { what: 'the Node.js inspector', range: argv[k]!.range };
     if (jdwpServer(v)) return { what: 'the Java debugger (JDWP)', range: argv[k]!.range };
     if (v === 'debugpy' && argv.some((w) => w.value === '--listen' || (w.value ?? '').startsWith('--listen='))) {
       return { what: 'the Python debugger (debugpy)', range: argv[k]!.range };

@@ -106,14 +106,16 @@ const HIT_TOOLS: ReadonlySet<string> = new Set([
 ]);
 const NO_HITS: readonly Hit[] = [];
 
+/** Adds an insecure option hit (a function, not a closure made per command). */
+function pushOption(hits: Hit[], o: { name: string; word: Word; value: Word | null }, t: string): void {
+  hits.push({ messageId: 'insecureOption', data: { tool: t, option: o.name }, range: optionRange(o as never) });
+}
+
 function commandHits(c: ShellCommand): readonly Hit[] {
   const tool = c.tool;
   // most commands are of no such tool: no array and closure for them
   if (tool === null || !HIT_TOOLS.has(tool)) return NO_HITS;
   const hits: Hit[] = [];
-  const opt = (o: { name: string; word: Word; value: Word | null }, t: string): void => {
-    hits.push({ messageId: 'insecureOption', data: { tool: t, option: o.name }, range: optionRange(o as never) });
-  };
   switch (tool) {
     // container registry clients and cluster tools talking to registries/API servers without verifying TLS
     case 'podman':
@@ -130,11 +132,11 @@ function commandHits(c: ShellCommand): readonly Hit[] {
       }
       break;
     case 'curl':
-      for (const o of c.options) if (o.canonical === '-k' || o.name === '--proxy-insecure' || o.name === '--doh-insecure') opt(o, 'curl');
+      for (const o of c.options) if (o.canonical === '-k' || o.name === '--proxy-insecure' || o.name === '--doh-insecure') pushOption(hits, o, 'curl');
       break;
     case 'wget':
       for (const o of c.options) {
-        if (o.name === '--no-check-certificate') opt(o, 'wget');
+        if (o.name === '--no-check-certificate') pushOption(hits, o, 'wget');
         else if (o.canonical === '-e' && /^check_certificate[ \t]*=[ \t]*(?:off|no|0|false)$/i.test(val(o.value) ?? '')) {
           hits.push({ messageId: 'insecureSetting', data: { tool: 'wget', setting: val(o.value)! }, range: o.value!.range });
         }
