@@ -292,7 +292,7 @@ async function runAudit(cmd: AuditCommand): Promise<number> {
       }
     } finally {
       ahead?.stop();
-      if (ahead && process.env['DOCKAUDIT_DEBUG']) err(`${TOOL_NAME}: parse-ahead: ${ahead.stats.trees} trees and ${ahead.stats.reads} reads for ${ahead.stats.files} files${ahead.stats.failed ? ' (the worker failed)' : ''}\n`);
+      if (ahead && process.env['DOCKAUDIT_DEBUG']) err(`${TOOL_NAME}: parse-ahead: ${ahead.stats.trees} trees and ${ahead.stats.reads} reads for ${ahead.stats.files} files${ahead.stats.stoppedForMemory ? ' (stopped at the memory limit)' : ''}${ahead.stats.failed ? ' (the worker failed)' : ''}\n`);
     }
   };
 

@@ -278,3 +278,33 @@ test('CLI: parse-ahead gives the same report as without; DOCKAUDIT_PARSE_AHEAD=0
   assert.ok(few.stdout.length > 100, few.stderr);
   assert.doesNotMatch(few.stderr, /parse-ahead/);
 });
+
+test('parse-ahead: past its memory limit the worker is stopped and the audit goes on without it', async () => {
+  const names = all.filter((_, i) => i % 11 === 0).slice(0, 70);
+  const files = names.map((n) => join(corpus, n));
+  clearTreeCache();
+  // a limit every process is above: the first check (at file 64) stops the worker
+  const pa = startParseAhead(files, { ahead: 8, lowPriority: false, rssLimitMb: 1 })!;
+  try {
+    for (let i = 0; i < files.length; i++) {
+      pa.advance(i);
+      const bytes = pa.take(i);
+      if (i >= 64) assert.equal(bytes, undefined, 'no bytes once stopped');
+    }
+    assert.equal(pa.stats.stoppedForMemory, true);
+    const stopped = await Promise.race([pa.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+    assert.ok(stopped, 'the worker ended');
+  } finally {
+    await pa.stop();
+    clearTreeCache();
+  }
+  // below its limit the worker goes on
+  const keep = startParseAhead(files.slice(0, 66), { ahead: 8, lowPriority: false, rssLimitMb: 1 << 20 })!;
+  try {
+    for (let i = 0; i < 66; i++) keep.advance(i);
+    assert.equal(keep.stats.stoppedForMemory, false);
+  } finally {
+    await keep.stop();
+    clearTreeCache();
+  }
+});
