@@ -21,10 +21,12 @@ import { AT, CONTROL_CELLS, NOT_WAITING, PARSE_AHEAD_MARK, STOP, WAKE } from './
 import type { ParseAheadData, ParseAheadDelivery } from './parse-ahead-protocol.js';
 
 /**
- * Fewer files than this: no worker. Its start-up costs ~90 ms of CPU (a thread with its own Node environment, the
- * module, the grammar), and below ~200 files the main thread's CPU was the same with and without it.
+ * Fewer files than this: no worker. Its start-up (~90 ms of CPU: a thread with its own Node environment, the module,
+ * the grammar) falls in the first part of a run, when V8's compiler threads keep the second core busy too. Measured on
+ * corpus subsets (2 cores, interleaved, medians, on / off): 200 files 0.39 / 0.38 s, 400 files 0.48 / 0.47 s,
+ * 600 files 0.76 / 0.80 s, 800 files 0.97 / 1.04 s.
  */
-export const PARSE_AHEAD_MIN_FILES = 200;
+export const PARSE_AHEAD_MIN_FILES = 500;
 
 /**
  * Whether to start a parse-ahead worker for `fileCount` files audited on one thread. `setting` is the value of
