@@ -10,14 +10,14 @@ import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { isMainThread, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { Arg, Dockerfile, Instruction } from '../parser/ast.js';
+import type { Dockerfile, Instruction } from '../parser/ast.js';
+import type { SourceFile } from '../source.js';
 import { decodeBytes } from '../parser/decode.js';
 import { parse } from '../parser/parse.js';
-import { withHeredocs } from '../shell/instruction.js';
+import { execScript, isBareHeredoc, withHeredocs } from '../shell/instruction.js';
 import { bashParser, bashTables, cursorBinding, initShell, memoryReader } from '../shell/loader.js';
-import { basename } from '../shell/commands.js';
 import { toolKey } from '../shell/options.js';
-import { parseBudgetMs, shebangInterpreter, shellKindOf } from '../shell/parse.js';
+import { parseBudgetMs, SHELLS, shebangInterpreter, shellKindOf } from '../shell/parse.js';
 import { readTree } from '../shell/tree.js';
 import type { ShellKind } from '../shell/types.js';
 import { AT, NOT_WAITING, PARSE_AHEAD_MARK, STOP, WAKE } from './parse-ahead-protocol.js';
@@ -28,60 +28,29 @@ import type { ParseAheadData, ParseAheadDelivery } from './parse-ahead-protocol.
 // used only for exactly their own text. Nested scripts (`sh -c '…'`, `bash <<EOF`) depend on variable values and are
 // left to the main thread (27 of the corpus' 2,286 distinct scripts, 0.3 % of their characters).
 
-const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
-const HEREDOC_SHELLS: ReadonlySet<string> = new Set([...SHELLS, 'mksh']);
-
 function isPosix(kind: ShellKind): boolean {
   return kind !== 'powershell' && kind !== 'cmd';
 }
 
-/** `-c` or a cluster of letters with a `c` (`-ec`, `-xc`), as instruction.ts decides. */
-function isCommandStringOption(s: string): boolean {
-  if (s.length < 2 || s[0] !== '-') return false;
-  let c = false;
-  for (let i = 1; i < s.length; i++) {
-    const ch = s.charCodeAt(i) | 0x20;
-    if (ch < 0x61 || ch > 0x7a) return false;
-    if (s[i] === 'c') c = true;
-  }
-  return c;
-}
-
-/** Exec-form `["sh", "-c", "script"]`: the script, when its JSON text has no escapes. */
-function execScriptText(text: string, args: readonly Arg[]): string | null {
-  const a0 = args[0]?.value;
-  if (a0 === undefined || !SHELLS.has(toolKey(basename(a0)))) return null;
-  const ci = args.findIndex((a, i) => i > 0 && isCommandStringOption(a.value));
-  const s = ci < 0 ? undefined : args[ci + 1];
-  if (s === undefined || text.slice(s.range.start + 1, s.range.end - 1) !== s.value) return null;
-  return s.value;
-}
-
-function isBareHeredoc(script: string, names: readonly string[]): boolean {
-  if (names.length !== 1) return false;
-  const m = /^<<-?(["']?)([^"'\s]+)\1$/.exec(script.trim());
-  return m !== null && m[2] === names[0];
-}
-
 /** The texts of the scripts of one instruction that the bash parser will see, given the shell in effect. */
-function instructionTexts(text: string, ins: Instruction, shell: ShellKind, out: string[]): void {
+function instructionTexts(source: SourceFile, ins: Instruction, shell: ShellKind, out: string[]): void {
   if (ins.kind === 'ONBUILD') {
-    if (ins.trigger !== null) instructionTexts(text, ins.trigger, shell, out);
+    if (ins.trigger !== null) instructionTexts(source, ins.trigger, shell, out);
     return;
   }
   if (ins.kind !== 'RUN' && ins.kind !== 'CMD' && ins.kind !== 'ENTRYPOINT' && ins.kind !== 'HEALTHCHECK') return;
   const cmd = ins.command;
   if (cmd === null) return;
   if (cmd.form === 'exec') {
-    const s = execScriptText(text, cmd.args);
-    if (s !== null) out.push(s);
+    const s = execScript(source, cmd.args);
+    if (s !== null) out.push(s.text);
     return;
   }
   const heredocs = ins.heredocs;
-  if (heredocs.length > 0 && isBareHeredoc(cmd.script.text, heredocs.map((h) => h.name))) {
+  if (heredocs.length > 0 && isBareHeredoc(cmd.script.text, heredocs)) {
     const body = heredocs[0]!.body.text;
     const interp = shebangInterpreter(body);
-    if (interp === null ? isPosix(shell) : HEREDOC_SHELLS.has(toolKey(interp))) out.push(body);
+    if (interp === null ? isPosix(shell) : SHELLS.has(toolKey(interp))) out.push(body);
     return;
   }
   if (!isPosix(shell)) return;
@@ -95,7 +64,7 @@ function instructionTexts(text: string, ins: Instruction, shell: ShellKind, out:
  */
 export function scriptTexts(df: Dockerfile): string[] {
   const out: string[] = [];
-  const text = df.source.text;
+  const source = df.source;
   const stageShells = new Map<string, ShellKind>();
   let shell: ShellKind = 'sh';
   let stageName: string | null = null;
@@ -107,7 +76,7 @@ export function scriptTexts(df: Dockerfile): string[] {
       stageName = ins.stageName?.value.toLowerCase() ?? null;
     } else if (ins.kind === 'SHELL') {
       if (ins.json && ins.args.length > 0) shell = shellKindOf(ins.args[0]!.value);
-    } else instructionTexts(text, ins, shell, out);
+    } else instructionTexts(source, ins, shell, out);
   }
   return out;
 }

@@ -17,7 +17,8 @@ import { envLookup, literalWord, makeJoinedWord, makeWord, wordAsMappedText } fr
 import type { Lookup } from './words.js';
 
 
-const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
+/** Interpreters whose scripts (a heredoc's shebang, `sh -c`) are parsed as bash. */
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 const CONNECTORS: ReadonlySet<string> = new Set(['&&', '||', ';', '&', '|', '|&', ';;']);
 const MAX_NESTING = 6;
 /** The redirections a command without any is handed (read only: one list instead of an empty array per command). */
