@@ -1,14 +1,14 @@
 /**
  * Parse-ahead (see docs/performance.md): for runs audited on one thread (machines too small for the audit pool,
- * pool.ts), a worker thread runs ahead of the main thread's audit loop and parses the
- * files' shell scripts (tree-sitter-bash, the most expensive single step of an audit), so that the main thread finds
- * their trees in its cache instead of parsing them.
+ * pool.ts), a worker thread runs ahead of the main thread's audit loop, reads the files and parses their shell
+ * scripts (tree-sitter-bash, the most expensive single step of an audit), so that the main thread finds their bytes
+ * and trees ready instead of reading and parsing them.
  *
  * Purely speculative: the main thread never waits for the worker. Between two files it takes whatever trees have
  * arrived (`receiveMessageOnPort`: the audit loop does not return to the event loop between files) and puts them into
  * the tree cache (`primeTree`); a script whose tree has not arrived is parsed on the main thread as without the
- * worker. A tree depends only on its script's text and is used only for exactly that text, so the results are the
- * same either way. Memory is bounded: the worker stays at most `ahead` files in front of the main thread, which
+ * worker, and a file whose bytes have not arrived is read there. A tree depends only on its script's text and is used
+ * only for exactly that text, so the results are the same either way. Memory is bounded: the worker stays at most `ahead` files in front of the main thread, which
  * tells it where it is through a shared counter (no message per file).
  */
 import { availableParallelism } from 'node:os';
