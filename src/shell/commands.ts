@@ -403,8 +403,8 @@ export function resolveWrappers(words: readonly Word[]): Resolution {
 
 /** `resolveWrappers` for a command whose first word may be a wrapper. */
 function resolveThrough(words: readonly Word[]): Resolution {
-  // Allocation-free for the common case (no wrapper: one look at the first word); the arguments after a wrapper
-  // are sliced only when there is one. Closures created per call here were measurable over the corpus.
+  // The arguments after a wrapper are sliced only when there is one. Closures created per call here were measurable
+  // over the corpus.
   let wrappers: Wrapper[] | null = null;
   let assignments: Assignment[] | null = null;
   let i = 0;

@@ -623,7 +623,8 @@ class Walker {
     if (cmd.name === 'read') for (const w of cmd.operands) if (w.value !== null) this.setVar(w.value, UNKNOWN);
     // (the cheap test first: most commands run no nested script, and entering nestedFor, a large function, for each
     // of them showed in cold profiles)
-    if (this.nesting < MAX_NESTING && cmd.tool !== null && mayRunScript(cmd.tool)) this.nestedFor(cmd);
+    const tool = cmd.tool;
+    if (this.nesting < MAX_NESTING && tool !== null && mayRunScript(tool)) this.nestedFor(cmd, tool);
   }
 
   private test(n: NodeId, redirects: readonly Redirect[]): void {
@@ -696,12 +697,14 @@ class Walker {
     } else this.setVar(name, v === null ? UNKNOWN : v);
   }
 
-  /** Parses the script a command runs, when static: `sh -c`, `su -c`, `eval`, `bash <<EOF`. */
-  private nestedFor(cmd: ShellCommand): void {
-    if (this.nesting >= MAX_NESTING || cmd.tool === null) return;
+  /**
+   * Parses the script a command runs, when static: `sh -c`, `su -c`, `eval`, `bash <<EOF`. Called below the nesting
+   * limit, for a command whose tool key is `tool` and passes `mayRunScript`.
+   */
+  private nestedFor(cmd: ShellCommand, tool: string): void {
     let text: MappedText | null = null;
     let kind: ShellKind | null = null;
-    if (SHELLS.has(cmd.tool)) {
+    if (SHELLS.has(tool)) {
       if (cmd.hasFlag('-c') || cmd.options.some((o) => o.name.startsWith('-') && o.name.length === 2 && o.name === '-c')) {
         const w = cmd.operands[0];
         if (w !== undefined) text = wordAsMappedText(w);
@@ -709,12 +712,12 @@ class Walker {
         const h = cmd.redirects.find((r) => r.heredoc !== null);
         if (h !== undefined) text = this.heredocText(cmd);
       }
-    } else if (cmd.tool === 'su' || cmd.tool === 'runuser') {
+    } else if (tool === 'su' || tool === 'runuser') {
       const w = cmd.flagValue('-c');
       if (w !== null) text = wordAsMappedText(w);
-    } else if (cmd.tool === 'eval' && cmd.args.length === 1) {
+    } else if (tool === 'eval' && cmd.args.length === 1) {
       text = wordAsMappedText(cmd.args[0]!);
-    } else if ((cmd.tool.charCodeAt(0) | 0x20) === 0x70 /* p, P */ && /^(powershell|pwsh)(\.exe)?$/i.test(cmd.tool)) {
+    } else if ((tool.charCodeAt(0) | 0x20) === 0x70 /* p, P */ && /^(powershell|pwsh)(\.exe)?$/i.test(tool)) {
       const i = cmd.args.findIndex((w) => /^[-/](c|command)$/i.test(w.value ?? ''));
       if (i >= 0) {
         text = joinWords(cmd.args.slice(i + 1));
