@@ -161,17 +161,17 @@ if (!skip.has('cli')) {
           );
         }
         if (label === 'corpus') {
-          // the parse-ahead worker (docs/performance.md) against the same run without it, interleaved: a ratio
+          // the co-auditor (docs/performance.md) against the same run without it, interleaved: a ratio
           // survives a noisy machine better than either time
           const on: number[] = [];
           const off: number[] = [];
           for (let i = 0; i < 3; i++) {
-            off.push(runCli(['--no-config', '--format', 'json', '.'], dir, { ...process.env, DOCKAUDIT_PARSE_AHEAD: '0' }).wall);
-            on.push(runCli(['--no-config', '--format', 'json', '.'], dir, { ...process.env, DOCKAUDIT_PARSE_AHEAD: '1' }).wall);
+            off.push(runCli(['--no-config', '--format', 'json', '.'], dir, { ...process.env, DOCKAUDIT_CO_AUDIT: '0' }).wall);
+            on.push(runCli(['--no-config', '--format', 'json', '.'], dir, { ...process.env, DOCKAUDIT_CO_AUDIT: '1' }).wall);
           }
           const median = (a: number[]): number => [...a].sort((x, y) => x - y)[1]!;
           console.log(
-            `   corpus json, parse-ahead worker on / off (3 interleaved runs each, medians): ${ms(median(on))} / ${ms(median(off))}` +
+            `   corpus json, co-audit worker on / off (3 interleaved runs each, medians): ${ms(median(on))} / ${ms(median(off))}` +
               ` = ${(median(on) / median(off)).toFixed(2)}`,
           );
         }

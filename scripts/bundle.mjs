@@ -7,7 +7,7 @@
 //   dist/cli.cjs.cache, that cache, written after a run on examples/Dockerfile (so it holds the functions an audit
 //   compiles lazily too).
 // - dist/cli.mjs: the bin, a small launcher (src/cli/launch.ts): the script with its cache, else the ES module.
-// - dist/parse-ahead-worker.js: the parse-ahead worker thread's entry (src/engine/parse-ahead-worker.ts).
+// The CLI's worker threads (the audit pool, the co-auditor) run the CLI itself: the bundles are their entries too.
 //
 // Dependencies are bundled too except the WebAssembly files, which the shell loader finds through node_modules at run
 // time.
@@ -81,17 +81,6 @@ if (dynamic.some((x) => !isBuiltin(x.path)) || rewritten < dynamic.length) {
   console.warn('bundle: the CommonJS script would keep a dynamic import(); the CLI runs as an ES module (no code cache)');
   rmSync(script);
 } else writeFileSync(script, text);
-
-// the parse-ahead worker (src/engine/parse-ahead-worker.ts) as one ES module beside the CLI bundles, where
-// parse-ahead.ts looks for it (`./parse-ahead-worker.js` next to the module that starts it): it holds only the
-// Dockerfile parser and the bash grammar loader, not the whole CLI
-await build({
-  ...common,
-  entryPoints: [join(root, 'src', 'engine', 'parse-ahead-worker.ts')],
-  outfile: join(outdir, 'parse-ahead-worker.js'),
-  format: 'esm',
-  banner: { js: "import { createRequire as __dockauditCreateRequire } from 'node:module';\nconst require = __dockauditCreateRequire(import.meta.url);" },
-});
 
 const launcher = join(outdir, 'cli.mjs');
 await build({

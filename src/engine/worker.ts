@@ -77,7 +77,19 @@ export interface WorkerBatchReply {
 
 const byId = new Map<string, Rule>(ruleList.map((r) => [r.meta.id, r]));
 
-async function auditJob(job: WorkerJob, timings: PhaseTimings | undefined, contextReader: ContextReaderFactory | undefined): Promise<WorkerReply> {
+/** The rules of a list of IDs, the same array for the same list object. */
+const rulesOfIds = new WeakMap<readonly string[], Rule[]>();
+function rulesFor(ids: readonly string[]): Rule[] {
+  let rules = rulesOfIds.get(ids);
+  if (rules === undefined) {
+    rules = ids.map((id) => byId.get(id)).filter((r): r is Rule => r !== undefined);
+    rulesOfIds.set(ids, rules);
+  }
+  return rules;
+}
+
+/** Audits one job (in a worker thread). */
+export async function auditJob(job: WorkerJob, timings: PhaseTimings | undefined, contextReader: ContextReaderFactory | undefined): Promise<WorkerReply> {
   let bytes: Uint8Array;
   if (job.bytes !== undefined) bytes = job.bytes;
   else {
@@ -92,7 +104,7 @@ async function auditJob(job: WorkerJob, timings: PhaseTimings | undefined, conte
     }
   }
   const o = job.options;
-  const rules = o.ruleIds?.map((id) => byId.get(id)).filter((r): r is Rule => r !== undefined);
+  const rules = o.ruleIds !== undefined ? rulesFor(o.ruleIds) : undefined;
   const r = await audit(bytes, job.path, {
     ...(rules ? { rules } : {}),
     ...(o.severityOverrides ? { severityOverrides: o.severityOverrides } : {}),

@@ -34,8 +34,7 @@ export function withHeredocs(script: MappedText, heredocs: readonly Heredoc[]): 
   return { text, segments: segs };
 }
 
-/** A script that is only a heredoc operator (`RUN <<EOF`) whose body is the whole script. */
-export function isBareHeredoc(script: string, heredocs: readonly Heredoc[]): boolean {
+function isBareHeredoc(script: string, heredocs: readonly Heredoc[]): boolean {
   if (heredocs.length !== 1) return false;
   const m = /^<<-?(["']?)([^"'\s]+)\1$/.exec(script.trim());
   return m !== null && m[2] === heredocs[0]!.name;
@@ -54,7 +53,7 @@ function isCommandStringOption(s: string): boolean {
 }
 
 /** Exec-form `["sh", "-c", "script"]`: the script argument, when its JSON text has no escapes. */
-export function execScript(source: SourceFile, args: readonly Arg[]): MappedText | null {
+function execScript(source: SourceFile, args: readonly Arg[]): MappedText | null {
   const a0 = args[0]?.value;
   if (a0 === undefined || !SHELLS.has(toolKey(basename(a0)))) return null;
   const ci = args.findIndex((a, i) => i > 0 && isCommandStringOption(a.value));

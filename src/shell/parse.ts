@@ -17,8 +17,7 @@ import { envLookup, literalWord, makeJoinedWord, makeWord, wordAsMappedText } fr
 import type { Lookup } from './words.js';
 
 
-/** Interpreters whose scripts (a heredoc's shebang, `sh -c`) are parsed as bash. */
-export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
+const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 const CONNECTORS: ReadonlySet<string> = new Set(['&&', '||', ';', '&', '|', '|&', ';;']);
 const MAX_NESTING = 6;
 /** The redirections a command without any is handed (read only: one list instead of an empty array per command). */
@@ -780,14 +779,4 @@ function isGuard(c: ShellCommand): boolean {
   if (c.name === null) return false;
   if (GUARDS.has(c.name)) return true;
   return (c.name === 'exit' || c.name === 'return') && c.args[0]?.value === '0';
-}
-
-
-/**
- * Puts a tree parsed elsewhere (the CLI's parse-ahead worker thread, src/engine/parse-ahead.ts) into the tree cache,
- * so that a later `syntaxTree(text)` uses it instead of parsing. `tree` must come from `readTree` for exactly `text`:
- * a tree depends only on its text, so the result is the same as parsing here.
- */
-export function primeTree(text: string, tree: SyntaxTree): void {
-  if (tree.text === text) trees.set(text, tree);
 }

@@ -185,23 +185,6 @@ export class SyntaxTree {
   hasNamedChild(n: NodeId): boolean {
     return this.firstNamedChild(n) !== NONE;
   }
-
-  /** The tree's records, to hand the tree to another thread (`SyntaxTree.fromRecords` rebuilds it there). */
-  records(): Int32Array {
-    return this.data;
-  }
-
-  /**
-   * A tree from the records of `records()` (made by `readTree` for exactly `text`, possibly in another thread), or
-   * null when they cannot be a tree of `text`: no nodes, a partial record, or the root not spanning a part of it.
-   */
-  static fromRecords(text: string, data: Int32Array, lang: LanguageTables): SyntaxTree | null {
-    if (data.length === 0 || data.length % STRIDE !== 0) return null;
-    const start = data[START]!;
-    const end = data[END]!;
-    if (start < 0 || end < start || end > text.length) return null;
-    return new SyntaxTree(text, data, data.length / STRIDE, lang);
-  }
 }
 
 /** True when two trees have the same nodes (type, offsets, flags, field, links): checks one tree reader against another. */

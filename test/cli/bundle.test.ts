@@ -2,19 +2,20 @@
 // cache, and prints exactly what the ES module bundle of the same build prints.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from '../helpers/paths.js';
+import { repoRoot, sharedDir } from '../helpers/paths.js';
 
 const dist = join(repoRoot, 'dist');
 const built = existsSync(join(dist, 'cli.mjs')) && existsSync(join(dist, 'cli-esm.mjs'));
 
-function run(entry: string, args: string[]) {
+function run(entry: string, args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [join(dist, entry), ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
-    env: { ...process.env, DOCKAUDIT_DEBUG: '1', NO_COLOR: '1' },
+    maxBuffer: 1 << 28,
+    env: { ...process.env, DOCKAUDIT_DEBUG: '1', NO_COLOR: '1', ...env },
   });
 }
 
@@ -31,4 +32,19 @@ test('built bin: code cache made and accepted; same report as the ES module bund
     assert.equal(viaCache.stdout, esm.stdout);
     assert.equal(viaCache.status, esm.status);
   }
+});
+
+test('built bin: the co-audit worker starts through the launcher, from the code cache, and changes no report', { skip: built ? false : 'run `npm run build` first' }, () => {
+  const corpus = join(sharedDir, 'corpus', 'files');
+  const files = readdirSync(corpus).sort().filter((_, i) => i % 4 === 0).map((n) => join(corpus, n));
+  const args = ['--no-config', '-f', 'json', ...files];
+  const env = { DOCKAUDIT_WORKERS: '0' };
+  const off = run('cli.mjs', args, { ...env, DOCKAUDIT_CO_AUDIT: '0' });
+  const on = run('cli.mjs', args, { ...env, DOCKAUDIT_CO_AUDIT: '1' });
+  assert.ok(off.stdout.length > 10_000, off.stderr);
+  assert.equal(on.stdout, off.stdout);
+  assert.equal(on.status, off.status);
+  assert.match(on.stderr, new RegExp(`co-audit: \\d+ of ${files.length} files audited by the worker`));
+  // the worker's launcher prints this (DOCKAUDIT_DEBUG) when V8 rejects the cache (flags or source differ)
+  assert.doesNotMatch(on.stderr, /code cache was rejected/);
 });
