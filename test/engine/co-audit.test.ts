@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { audit } from '../../src/engine/audit.js';
 import type { FileResult } from '../../src/engine/result.js';
-import { CO_AUDIT_MIN_FILES, shouldCoAudit, startCoAudit } from '../../src/engine/co-audit.js';
+import { CO_AUDIT_MAX_FILES, CO_AUDIT_MIN_FILES, shouldCoAudit, startCoAudit } from '../../src/engine/co-audit.js';
 import type { CoAudit, CoAuditOptions } from '../../src/engine/co-audit.js';
 import { SourceFile } from '../../src/source.js';
 import { repoRoot, sharedDir } from '../helpers/paths.js';
@@ -123,9 +123,12 @@ test('co-audit: past its memory limit the worker is stopped and the audit goes o
   assert.ok(stopped, 'the worker ended');
 });
 
-test('shouldCoAudit: enough files, two cores or more, unless DOCKAUDIT_CO_AUDIT says otherwise', () => {
+test('shouldCoAudit: enough files but not too many, two cores or more, unless DOCKAUDIT_CO_AUDIT says otherwise', () => {
   assert.equal(shouldCoAudit(CO_AUDIT_MIN_FILES, undefined, 2), true);
   assert.equal(shouldCoAudit(CO_AUDIT_MIN_FILES - 1, undefined, 2), false, 'too few files to pay for its start-up');
+  assert.equal(shouldCoAudit(CO_AUDIT_MAX_FILES, undefined, 2), true);
+  assert.equal(shouldCoAudit(CO_AUDIT_MAX_FILES + 1, undefined, 2), false, 'too many: it would only add to the peak');
+  assert.equal(shouldCoAudit(CO_AUDIT_MAX_FILES + 1, '1', 2), true, '1 forces it');
   assert.equal(shouldCoAudit(CO_AUDIT_MIN_FILES, undefined, 1), false, 'one core: it would compete with the audit');
   assert.equal(shouldCoAudit(2, '1', 1), true, '1 forces it');
   assert.equal(shouldCoAudit(1, '1', 8), false, 'never for one file');
