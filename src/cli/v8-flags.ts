@@ -10,13 +10,17 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  *   adaptive factor (up to 4×). A run's live data is small (one file at a time, streamed) and the default let garbage
  *   pile up: peak RSS of one thread over 4,000 files 190 → 143 MB, CPU within the noise (14.6 vs 15.1 s user on a
  *   loaded machine). Smaller young generations (`--semi-space-growth-factor=1`) gave 97 MB but cost 14–29 % more CPU.
- * - `--interrupt-budget=264000` (twice V8's default): a function is sent to the optimising compiler after twice as
- *   much interpreted work. With ~100 rules and the shell layer, most functions are warm but not hot over a run: the
- *   default budget optimised (and, after deopts, re-optimised) hundreds of them, ~20 ms of compiler time each for the
- *   inlining-heavy rule checks, on the core a second thread would use. Corpus (1,475 files), 5 interleaved runs:
- *   3.63 → 3.13 s wall, 5.75 → 4.44 s user (budgets of 196,608 and 396,000 measured worse than 264,000).
+ * - `--interrupt-budget=528000` (four times V8's default): a function is sent to the optimising compiler after four
+ *   times as much interpreted work. With ~100 rules and the shell layer, most functions are warm but not hot over a
+ *   run: the default budget optimised (and, after deopts, re-optimised) hundreds of them, ~20 ms of compiler time each
+ *   for the inlining-heavy rule checks, on the core a second thread would use. One thread, corpus (1,475 files),
+ *   5 interleaved runs: 3.63 → 3.13 s wall, 5.75 → 4.44 s user at 264,000 (196,608 and 396,000 measured worse).
+ *   With the co-audit worker (src/engine/co-audit.ts) two isolates compile the same functions on V8's shared
+ *   background threads, and 528,000 measured better than 264,000 in four interleaved sets (corpus, 9–15 runs each:
+ *   1.52 vs 1.65, 1.67 vs 1.75, 1.75 vs 1.93, 1.87 vs 2.00 s; ~0.1–0.3 s less user CPU); one thread over 400 files
+ *   and the cold start of one file measured the same (0.69 vs 0.69 s; 153 vs 160 ms ± 21).
  */
-export const CLI_V8_FLAGS: readonly string[] = ['--liftoff-only', '--heap-growing-percent=25', '--interrupt-budget=264000'];
+export const CLI_V8_FLAGS: readonly string[] = ['--liftoff-only', '--heap-growing-percent=25', '--interrupt-budget=528000'];
 
 /** Young-generation size (both semi-spaces, bytes) at which `capYoungGeneration` stops its growth. */
 const YOUNG_CAP_BYTES = 16 * 1024 * 1024;
