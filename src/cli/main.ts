@@ -14,6 +14,7 @@ import type { FileResult } from '../engine/result.js';
 import type { SuppressionOptions } from '../engine/suppressions.js';
 import { createRuleIndex } from '../engine/rule-index.js';
 import type { RuleSetting } from '../engine/run.js';
+import { deepFreeze } from '../engine/run.js';
 import type { CoAudit, CoAuditInput } from '../engine/co-audit.js';
 import { isCoAuditWorker, serveCoAudit, shouldCoAudit, startCoAudit } from '../engine/co-audit.js';
 import type { PoolInput } from '../engine/pool.js';
@@ -446,14 +447,6 @@ function runPrintConfig(file: string, configPath: string | undefined, noConfig: 
 }
 
 /** Freezes `v` and every object and array reachable from it (a fresh copy: the caller's config objects stay as they are). */
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
-}
-
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }

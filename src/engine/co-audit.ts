@@ -10,13 +10,13 @@
  * result is dropped). The worker audits with the same code, rules and options, so the results are the same either way.
  */
 import { availableParallelism, setPriority } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
-import { SourceFile } from '../source.js';
+import { MessageChannel, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ReadFailure } from './pool.js';
 import type { FileResult } from './result.js';
 import type { ContextReaderFactory, TransferableAuditOptions, WorkerReply } from './worker.js';
-import { auditJob } from './worker.js';
+import { auditJob, fileResultOf, workerThread } from './worker.js';
+import { deepFreeze } from './run.js';
 
 /** What `workerData` holds for a co-audit worker. */
 export const CO_AUDIT_MARK = 'dockaudit-co-audit-worker';
@@ -247,10 +247,7 @@ export class CoAudit {
             const r = m.message as WorkerReply;
             if (r.index < out || waiting.has(r.index)) continue;
             this.stats.used++;
-            if ('result' in r) {
-              const { path, text, bom, findings, errors, warnings, score } = r.result;
-              waiting.set(r.index, { path, source: new SourceFile(path, text, bom), findings, errors, ...(warnings ? { warnings } : {}), score });
-            } else waiting.set(r.index, readFailure(r.index, r.readFailure));
+            waiting.set(r.index, 'result' in r ? fileResultOf(r.result) : readFailure(r.index, r.readFailure));
           }
         }
         for (let r = waiting.get(out); r !== undefined; r = waiting.get(out)) {
@@ -309,14 +306,6 @@ function defaultWorkerUrl(): URL {
 /** V8's young generation for the worker, as for the pool's workers (pool.ts). */
 const LIMITS = { maxYoungGenerationSizeMb: 4 };
 
-/** A worker; a TypeScript entry (tests run the sources through tsx, which worker threads do not inherit) registers tsx. */
-function startWorker(url: URL, data: CoAuditData, transfer: MessagePort[]): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: data, transferList: transfer, resourceLimits: LIMITS });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(code, { eval: true, workerData: data, transferList: transfer, resourceLimits: LIMITS });
-}
-
 /**
  * Starts a co-auditor over `count` files (`input(i)` describes file i; called once per file the worker may take), or
  * returns null when it cannot start (the caller then audits alone).
@@ -327,7 +316,8 @@ export function startCoAudit(count: number, input: (i: number) => CoAuditInput, 
   const { port1, port2 } = new MessageChannel();
   const data: CoAuditData = { mark: CO_AUDIT_MARK, control, port: port2, count, lowPriority: options.lowPriority ?? true };
   try {
-    return new CoAudit(startWorker(options.workerUrl ?? defaultWorkerUrl(), data, [port2]), port1, ctl, count, input, options);
+    const worker = workerThread(options.workerUrl ?? defaultWorkerUrl(), { workerData: data, transferList: [port2], resourceLimits: LIMITS });
+    return new CoAudit(worker, port1, ctl, count, input, options);
   } catch {
     port1.close();
     return null;
@@ -355,14 +345,6 @@ function lowerPriority(): void {
 
 /** How long one wait for a job lasts before the stop flag is checked again (ms). */
 const WAIT_MS = 50;
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
-}
 
 /**
  * The worker's side (call in a thread started by `startCoAudit`): takes files from the shared counter and audits them

@@ -3,14 +3,12 @@
  * batches. Results come back in input order and equal what `audit` returns on the main thread.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import type { WorkerOptions } from 'node:worker_threads';
-import { SourceFile } from '../source.js';
+import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { FileResult } from './result.js';
 import type { PhaseTimings } from './timing.js';
 import { addTimings } from './timing.js';
 import type { TransferableAuditOptions, WorkerBatchReply, WorkerJob, WorkerRequest } from './worker.js';
-import { WORKER_MARK } from './worker.js';
+import { fileResultOf, WORKER_MARK, workerThread } from './worker.js';
 
 export type { TransferableAuditOptions } from './worker.js';
 
@@ -84,16 +82,6 @@ const YOUNG_GENERATION_MB = 4;
 
 function workerLimits(oldMb: number | undefined): NonNullable<WorkerOptions['resourceLimits']> {
   return { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(oldMb !== undefined ? { maxOldGenerationSizeMb: oldMb } : {}) };
-}
-
-/**
- * A worker running a TypeScript entry (tests and benchmarks run the sources through tsx): Node 20 does not apply
- * the parent's `--import tsx` to worker threads, so the worker registers tsx itself before importing the entry.
- */
-function typeScriptWorker(url: URL, resourceLimits: WorkerOptions['resourceLimits']): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(code, { eval: true, workerData: { mark: WORKER_MARK }, ...(resourceLimits ? { resourceLimits } : {}) });
 }
 
 /**
@@ -191,7 +179,7 @@ export function auditInOrder(
       let w: Worker;
       try {
         const limits = workerLimits(options.maxOldGenerationMb);
-        w = url.pathname.endsWith('.ts') ? typeScriptWorker(url, limits) : new Worker(url, { workerData: { mark: WORKER_MARK }, resourceLimits: limits });
+        w = workerThread(url, { workerData: { mark: WORKER_MARK }, resourceLimits: limits });
       } catch (e) {
         finish(e instanceof Error ? e : new Error(String(e)));
         return;
@@ -201,11 +189,7 @@ export function auditInOrder(
         outstanding.set(w, (outstanding.get(w) ?? 1) - 1);
         for (const r of reply.replies) {
           const input = inputs[r.index]!;
-          if ('result' in r) {
-            const { path, text, bom, findings, errors, warnings, score } = r.result;
-            const source = new SourceFile(path, text, bom);
-            ready.set(r.index, { path, source, findings, errors, ...(warnings ? { warnings } : {}), score });
-          } else ready.set(r.index, options.onReadError(input, r.readFailure));
+          ready.set(r.index, 'result' in r ? fileResultOf(r.result) : options.onReadError(input, r.readFailure));
         }
         if (reply.timings && timings) addTimings(timings, reply.timings);
         void deliver();

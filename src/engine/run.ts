@@ -175,6 +175,18 @@ function deeplyFrozen(v: unknown, depth: number): boolean {
   return true;
 }
 
+/**
+ * Freezes `v` and everything reachable from it (returns it). Settings frozen this way are known to the run-plan cache
+ * by identity (see `deeplyFrozen`).
+ */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 /** A copy of arrays and plain objects (to the depth `sameValue` compares); anything else as is. */
 function structuredCopy(v: unknown, depth: number): unknown {
   if (typeof v !== 'object' || v === null || depth > 4) return v;

@@ -4,7 +4,8 @@
  * without the `SourceFile` (its text and BOM flag are sent; the pool rebuilds it).
  */
 import { readFileSync } from 'node:fs';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
 import type { BuildModelOptions } from '../model/types.js';
 import { ruleList } from '../rules/registry.generated.js';
 import type { Rule } from '../rules/types.js';
@@ -15,6 +16,7 @@ import type { SuppressionOptions } from './suppressions.js';
 import type { PhaseTimings } from './timing.js';
 import { createTimings } from './timing.js';
 import type { Finding, RuleEnvironment } from '../rules/types.js';
+import { SourceFile } from '../source.js';
 
 /** What `workerData` holds for an audit worker. */
 export const WORKER_MARK = 'dockaudit-audit-worker';
@@ -64,6 +66,23 @@ export interface WorkerRequest {
 export interface WorkerFileResult extends Omit<FileResult, 'source'> {
   readonly text: string;
   readonly bom: boolean;
+}
+
+/** The `FileResult` a worker's result stands for (its `SourceFile` rebuilt from the text and BOM flag). */
+export function fileResultOf(r: WorkerFileResult): FileResult {
+  const { path, text, bom, findings, errors, warnings, score } = r;
+  return { path, source: new SourceFile(path, text, bom), findings, errors, ...(warnings ? { warnings } : {}), score };
+}
+
+/**
+ * A worker thread running `url`. A TypeScript entry (tests and benchmarks run the sources through tsx): Node 20 does
+ * not apply the parent's `--import tsx` to worker threads, so the worker registers tsx itself before importing it.
+ */
+export function workerThread(url: URL, options: WorkerOptions): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(code, { ...options, eval: true });
 }
 
 export type WorkerReply =
